@@ -1,0 +1,39 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/rules/src/generated.ts', '.bench/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly',
+        TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly',
+        fetch: 'readonly', performance: 'readonly', structuredClone: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The detection core is pure: text or bytes in, findings out. No I/O, no environment.
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'http', 'https', 'net', 'worker_threads'], message: 'packages/core does no I/O' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'packages/core reads no environment' }, { name: 'fetch', message: 'packages/core does no network I/O' }],
+    },
+  },
+);

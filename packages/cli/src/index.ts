@@ -1,0 +1,3 @@
+export { run } from './run.js';
+export type { Io } from './io.js';
+export { EXIT } from './exit-codes.js';

@@ -1,0 +1,36 @@
+import { EXIT, type ExitCode } from './exit-codes.js';
+
+/**
+ * Every user-facing error, by code: one line of text and the exit code it maps to.
+ * Templates use `{name}` placeholders filled from the error's data. Never put a secret in the data.
+ */
+export const MESSAGES = {
+  E_USAGE: { exit: EXIT.error, text: '{message}' },
+  E_NOT_A_REPO: { exit: EXIT.error, text: '{path} is not inside a git repository' },
+  E_GIT_MISSING: { exit: EXIT.error, text: 'git was not found on PATH; install git or scan without git options' },
+  E_GIT_FAILED: { exit: EXIT.error, text: 'git {command} failed: {reason}' },
+  E_PATH_MISSING: { exit: EXIT.error, text: '{path}: no such file or directory' },
+  E_CONFIG_READ: { exit: EXIT.error, text: '{file}: cannot read the config file ({reason})' },
+  E_CONFIG_PARSE: { exit: EXIT.error, text: '{file}: not valid {format}: {reason}' },
+  E_CONFIG_INVALID: { exit: EXIT.error, text: '{file}: {key}: {reason}' },
+  E_RULE_INVALID: { exit: EXIT.error, text: '{file}: rule {ruleId}: {reason}' },
+  E_BASELINE_READ: { exit: EXIT.error, text: '{file}: cannot read the baseline ({reason})' },
+  E_REPORT_READ: { exit: EXIT.error, text: '{file}: cannot read the report ({reason})' },
+  E_OUTPUT_WRITE: { exit: EXIT.error, text: '{file}: cannot write the output ({reason})' },
+  E_RANGE_SYNTAX: { exit: EXIT.error, text: '{range}: not a commit range; use A..B (or --since <rev>)' },
+  E_RANGE_UNRESOLVED: {
+    exit: EXIT.incomplete,
+    text: '{range}: cannot resolve {rev}{shallow}; fetch more history (actions/checkout `fetch-depth: 0`, or `git fetch --deepen=<n>`)',
+  },
+  E_HISTORY_INCOMPLETE: {
+    exit: EXIT.incomplete,
+    text: 'the repository history is incomplete ({reason}); {hint}',
+  },
+  E_VERIFY_UNAVAILABLE: { exit: EXIT.incomplete, text: 'verification was required but could not run: {reason}' },
+  E_INTERNAL: {
+    exit: EXIT.error,
+    text: 'internal error: {reason} (please report this at https://github.com/keyward/keyward/issues)',
+  },
+} as const satisfies Record<string, { exit: ExitCode; text: string }>;
+
+export type ErrorCode = keyof typeof MESSAGES;

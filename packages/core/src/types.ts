@@ -1,0 +1,123 @@
+/** Public data types of the detection core. Everything here is plain data: no I/O, no classes. */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** A rule as authored in `rules/*.yaml`, after validation (examples stripped). */
+export interface RuleSpec {
+  /** Stable id, e.g. `openai-project-key`. OpenAI key rules, and only they, start with `openai-`. */
+  id: string;
+  /** Human title, e.g. "OpenAI project API key". */
+  title: string;
+  /** Provider the key belongs to (`openai`, `anthropic`, … or `generic`). */
+  provider: string;
+  severity: Severity;
+  confidence: Confidence;
+  /**
+   * Anchor literals: the rule's pattern runs only in a window around an occurrence of one of them.
+   * Matched case-insensitively by the prefilter; the pattern itself decides case.
+   */
+  keywords: string[];
+  /** JavaScript regular expression source (no flags); the secret is capture group `secretGroup`. */
+  pattern: string;
+  /** Capture group holding the secret (default 1). */
+  secretGroup?: number;
+  /** How many bytes either side of an anchor the pattern may see (default 256, bounded by the line). */
+  window?: number;
+  /** Shannon entropy (bits/char) the secret must exceed; checked on `entropyGroup` if set. */
+  minEntropy?: number;
+  /** Placeholder and sequence filters to apply to the secret (default true). */
+  placeholderFilter?: boolean;
+  /** Secrets matching one of these (full-string) regex sources are never reported (e.g. public demo keys). */
+  allowlist?: string[];
+  /** Name of the verifier able to check this rule's keys (`openai`, `openai-admin`, `anthropic`, …). */
+  verify?: string;
+  /** Rule kind: `format` (a provider key shape) or `generic` (entropy of a value assigned to a secret-like name). */
+  kind?: 'format' | 'generic';
+  /** Characters of the secret shown before the redaction ellipsis (the family prefix, e.g. `sk-proj-`). */
+  redactPrefix?: number;
+  /** Remediation hint shown in reports. */
+  remediation?: string;
+  references?: string[];
+}
+
+/** One secret found in one piece of content. Positions are 1-based; columns count UTF-16 code units. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  confidence: Confidence;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The full secret. Reporters must not print it unless the user passed `--reveal`. */
+  secret: string;
+  /** Family prefix and last 4 characters, e.g. `sk-proj-…w8Aq`. */
+  redacted: string;
+  /** Content fingerprint: hash of rule id + secret, stable across moves and squashes. */
+  fingerprint: string;
+  /** Set when an inline allow comment matched; such findings are counted, not reported. */
+  suppressed?: 'inline' | 'baseline' | 'config';
+  /** Provenance, set by git sources: the commit that introduced the content. */
+  commit?: string;
+  author?: string;
+  date?: string;
+  /** History scans: false when the blob is not reachable from any ref. */
+  reachable?: boolean;
+  /** History scans: whether the same secret is still present in the tree at HEAD. */
+  presentAtHead?: boolean;
+  verification?: Verification;
+}
+
+export type VerificationStatus = 'live' | 'invalid' | 'unknown';
+export type VerificationReason =
+  | 'ok'
+  | 'restricted'
+  | 'no_quota'
+  | 'invalid_api_key'
+  | 'account_deactivated'
+  | 'ip_not_allowed'
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'unrecognized'
+  | 'unsupported';
+
+export interface Verification {
+  status: VerificationStatus;
+  reason: VerificationReason;
+  detail: string;
+  /** Blast radius of a live key: area → reachable | denied | unknown. */
+  reach?: Record<string, 'reachable' | 'denied' | 'unknown'>;
+}
+
+/** Summary counters a scan reports (DESIGN §3 `scan`). */
+export interface ScanStats {
+  mode: 'worktree' | 'staged' | 'range' | 'pre-push' | 'history' | 'stdin';
+  files: number;
+  blobs: number;
+  commits: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** Where a piece of content came from. Sources attach it; reporters print it. */
+export interface Provenance {
+  commit?: string;
+  author?: string;
+  date?: string;
+  reachable?: boolean;
+}
+
+/**
+ * A piece of content to scan, as sources yield it: bytes plus where they came from.
+ * `addedLines`, when present, lists the 1-based inclusive [start, end] line ranges that the change adds;
+ * only findings on those lines count (staged and range scans report added lines only).
+ */
+export interface ContentItem extends Provenance {
+  path: string;
+  bytes: Uint8Array;
+  blobId?: string;
+  addedLines?: Array<[number, number]>;
+}
