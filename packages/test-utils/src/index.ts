@@ -1,1 +1,2 @@
-export {};
+export * from './keys.js';
+export * from './git.js';

@@ -1,0 +1,11 @@
+import type { Io } from './io.js';
+import type { CommandName } from './options.js';
+
+/** Parsed options: option names as written in the table (kebab-case), plus positionals. */
+export type Args = Record<string, unknown> & { _: string[]; paths?: string[] };
+export type Handler = (args: Args, io: Io) => Promise<number>;
+
+/** Each command's code is imported only when that command runs. */
+export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
+  scan: async () => (await import('./commands/scan.js')).runScan,
+};

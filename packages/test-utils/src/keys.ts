@@ -1,0 +1,101 @@
+/**
+ * Fake keys for tests, built at test time from a seeded generator so that no key-shaped literal is ever
+ * committed (other scanners and push protection must not see live-looking keys in this repository).
+ */
+
+/** Base64 of "OpenAI": every OpenAI key family carries it. Assembled so that the literal never appears whole. */
+export const OPENAI_MARKER = ['T3Bl', 'bkFJ'].join('');
+/** Base64 of "XgroqX": Groq keys carry it at offset 24 of the body. */
+export const GROQ_MARKER = ['WGdy', 'b3FY'].join('');
+
+export const ALPHABETS = {
+  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
+  hex: '0123456789abcdef',
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+} as const;
+export type AlphabetName = keyof typeof ALPHABETS;
+
+/** mulberry32: a tiny deterministic PRNG; the same seed gives the same keys on every machine. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random string of `length` characters drawn from `alphabet`. */
+export function randomString(next: () => number, alphabet: AlphabetName | string, length: number): string {
+  const chars: string = alphabet in ALPHABETS ? ALPHABETS[alphabet as AlphabetName] : alphabet;
+  let out = '';
+  for (let i = 0; i < length; i++) out += chars[Math.floor(next() * chars.length)];
+  return out;
+}
+
+export type FakeKeyKind =
+  | 'openai-project'
+  | 'openai-project-56'
+  | 'openai-svcacct'
+  | 'openai-admin'
+  | 'openai-legacy'
+  | 'openai-none'
+  | 'anthropic'
+  | 'anthropic-admin'
+  | 'groq'
+  | 'openrouter'
+  | 'huggingface'
+  | 'google'
+  | 'xai'
+  | 'perplexity'
+  | 'replicate'
+  | 'deepseek';
+
+/**
+ * A fake key of the given kind. Long OpenAI bodies end in `A` like real ones (a base64url segment whose
+ * length is 2 mod 4 has zero padding bits).
+ */
+export function fakeKey(kind: FakeKeyKind, seed = 1): string {
+  const next = rng(seed);
+  const s = (alphabet: AlphabetName, n: number) => randomString(next, alphabet, n);
+  const m = OPENAI_MARKER;
+  switch (kind) {
+    case 'openai-project':
+      return `sk-proj-${s('base64url', 74)}${m}${s('base64url', 73)}A`;
+    case 'openai-project-56':
+      return `sk-proj-${s('alnum', 20)}${m}${s('alnum', 20)}`;
+    case 'openai-svcacct':
+      return `sk-svcacct-${s('base64url', 74)}${m}${s('base64url', 73)}A`;
+    case 'openai-admin':
+      return `sk-admin-${s('base64url', 58)}${m}${s('base64url', 57)}A`;
+    case 'openai-legacy':
+      return `sk-${s('alnum', 20)}${m}${s('alnum', 20)}`;
+    case 'openai-none':
+      return `sk-None-${s('base64url', 74)}${m}${s('base64url', 73)}A`;
+    case 'anthropic':
+      return `sk-ant-api03-${s('base64url', 93)}AA`;
+    case 'anthropic-admin':
+      return `sk-ant-admin01-${s('base64url', 93)}AA`;
+    case 'groq':
+      return `gsk_${s('alnum', 24)}${GROQ_MARKER}${s('alnum', 20)}`;
+    case 'openrouter':
+      return `sk-or-v1-${s('hex', 64)}`;
+    case 'huggingface':
+      return `hf_${s('letters', 34)}`;
+    case 'google':
+      return `AIzaSy${s('base64url', 33)}`;
+    case 'xai':
+      return `xai-${s('alnum', 80)}`;
+    case 'perplexity':
+      return `pplx-${s('alnum', 48)}`;
+    case 'replicate':
+      return `r8_${s('alnum', 37)}`;
+    case 'deepseek':
+      return `sk-${s('hex', 32)}`;
+  }
+}
