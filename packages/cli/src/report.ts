@@ -1,0 +1,46 @@
+import type { Finding, ScanStats } from '@keyward/core';
+
+/** Counts of what a scan passed over, each said in the summary (never silently dropped). */
+export interface SkipCounts {
+  /** Paths excluded by .gitignore, keyward's ignore file, config path ignores or default vendor folders. */
+  ignored: number;
+  /** Files or blobs with NUL bytes in their first 8 KiB. */
+  binary: number;
+  /** Files or blobs over --max-blob-size. */
+  tooLarge: number;
+  /** Unreadable files, broken symlinks, symlink loops, special files. */
+  unreadable: number;
+  /** Symlinks and submodules (never followed). */
+  links: number;
+}
+
+export interface SuppressedCounts {
+  inline: number;
+  baseline: number;
+  config: number;
+}
+
+/** Everything a reporter needs: the DESIGN §3 report plus the counters the summary prints. */
+export interface Report {
+  version: 1;
+  tool: { name: 'keyward'; version: string };
+  scan: ScanStats & { range?: string };
+  /** Findings to report (suppressed ones are only counted). */
+  findings: Finding[];
+  suppressed: SuppressedCounts;
+  skipped: SkipCounts;
+  /** One line each: problems that did not stop the scan (an unreadable file, say). Never hold secrets. */
+  warnings: string[];
+}
+
+export interface ReporterOptions {
+  /** Print full secrets (only with --reveal). */
+  reveal: boolean;
+  /** Colour the output (TTY, no NO_COLOR, no --no-color). */
+  color: boolean;
+  /** Environment, for reporters that read it (GITHUB_STEP_SUMMARY). */
+  env: Record<string, string | undefined>;
+}
+
+/** Turns a report into the text of one output format. Pure, apart from documented side files. */
+export type Reporter = (report: Report, options: ReporterOptions) => string | Promise<string>;
