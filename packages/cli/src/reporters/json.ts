@@ -1,0 +1,83 @@
+import type { Finding } from '@keyward/core';
+import type { Report, ReporterOptions } from '../report.js';
+import { sortFindings } from './shared.js';
+
+/** One finding as DESIGN §3 writes it: fixed key order, optional keys only when known. */
+export interface JsonFinding {
+  ruleId: string;
+  severity: Finding['severity'];
+  confidence: Finding['confidence'];
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  redacted: string;
+  secret?: string;
+  fingerprint: string;
+  commit?: string;
+  author?: string;
+  date?: string;
+  reachable?: boolean;
+  verification?: { status: string; reason: string; detail: string };
+}
+
+/** The DESIGN §3 report, exactly; `secret` only with `--reveal`. */
+export interface JsonReport {
+  version: 1;
+  tool: { name: 'keyward'; version: string };
+  scan: {
+    mode: Report['scan']['mode'];
+    files: number;
+    blobs: number;
+    commits: number;
+    bytes: number;
+    durationMs: number;
+  };
+  findings: JsonFinding[];
+}
+
+export function toJsonReport(report: Report, options: Pick<ReporterOptions, 'reveal'>): JsonReport {
+  const { mode, files, blobs, commits, bytes, durationMs } = report.scan;
+  return {
+    version: 1,
+    tool: { name: 'keyward', version: report.tool.version },
+    scan: { mode, files, blobs, commits, bytes, durationMs },
+    findings: sortFindings(report.findings).map((finding) => toJsonFinding(finding, options.reveal)),
+  };
+}
+
+function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    confidence: f.confidence,
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    redacted: f.redacted,
+    ...(reveal ? { secret: f.secret } : {}),
+    fingerprint: f.fingerprint,
+    ...(f.commit !== undefined ? { commit: f.commit } : {}),
+    ...(f.author !== undefined ? { author: f.author } : {}),
+    ...(f.date !== undefined ? { date: f.date } : {}),
+    ...(f.reachable !== undefined ? { reachable: f.reachable } : {}),
+    ...(f.verification
+      ? {
+          verification: {
+            status: f.verification.status,
+            reason: f.verification.reason,
+            detail: f.verification.detail,
+          },
+        }
+      : {}),
+  };
+}
+
+export function jsonReporter(report: Report, options: ReporterOptions): string {
+  return `${JSON.stringify(toJsonReport(report, options), null, 2)}\n`;
+}
+
+export default jsonReporter;

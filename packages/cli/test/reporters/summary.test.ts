@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, summaryLine } from '../../src/reporters/summary.js';
+import { cleanReport, rangeReport, worktreeReport } from './fixture.js';
+
+describe('summaryLine', () => {
+  it('counts findings by severity, what was scanned, time, suppressions and skips', () => {
+    expect(summaryLine(worktreeReport(), { color: false })).toBe(
+      'keyward: 5 secrets found (1 critical, 2 high, 1 medium, 1 low) · 128 files, 1.2 MB in 84 ms' +
+        ' · suppressed 3 (2 inline, 1 baseline) · skipped 36 (31 ignored, 4 binary, 1 too large)',
+    );
+  });
+
+  it('says a clean scan is clean', () => {
+    expect(summaryLine(cleanReport(), { color: false })).toBe(
+      'keyward: no secrets found · 128 files, 1.2 MB in 84 ms · skipped 36 (31 ignored, 4 binary, 1 too large)',
+    );
+  });
+
+  it('names the range and tallies verification results', () => {
+    expect(summaryLine(rangeReport(), { color: false })).toBe(
+      'keyward: 2 secrets found (2 high) · main..feature, 3 commits, 6 blobs, 4.3 kB in 1.53 s' +
+        ' · verified: 1 live, 1 invalid, 0 unknown',
+    );
+  });
+
+  it('counts warnings and colours only when asked', () => {
+    const report = { ...cleanReport(), warnings: ['src/x: permission denied'] };
+    expect(summaryLine(report, { color: false })).toContain('1 warning');
+    expect(summaryLine(report, { color: false })).not.toContain('\x1b[');
+    expect(summaryLine(report, { color: true })).toContain('\x1b[');
+  });
+
+  it('formats sizes and durations', () => {
+    expect([formatBytes(999), formatBytes(1000), formatBytes(5_500_000_000)]).toEqual([
+      '999 B',
+      '1.0 kB',
+      '5.5 GB',
+    ]);
+    expect([formatDuration(84.4), formatDuration(1530)]).toEqual(['84 ms', '1.53 s']);
+  });
+});
