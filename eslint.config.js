@@ -3,16 +3,33 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/rules/src/generated.ts', '.bench/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'packages/rules/src/generated.ts',
+      '.bench/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
       globals: {
-        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly',
-        setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly',
-        TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly',
-        fetch: 'readonly', performance: 'readonly', structuredClone: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
       },
     },
     rules: {
@@ -29,11 +46,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'http', 'https', 'net', 'worker_threads'], message: 'packages/core does no I/O' },
+            {
+              group: [
+                'node:*',
+                '!node:crypto',
+                'fs',
+                'path',
+                'child_process',
+                'os',
+                'http',
+                'https',
+                'net',
+                'worker_threads',
+              ],
+              message: 'packages/core does no I/O',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'packages/core reads no environment' }, { name: 'fetch', message: 'packages/core does no network I/O' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'packages/core reads no environment' },
+        { name: 'fetch', message: 'packages/core does no network I/O' },
+      ],
     },
   },
 );

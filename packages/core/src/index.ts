@@ -1,1 +1,17 @@
 export type * from './types.js';
+export { createScanner, type Scanner, type ScannerOptions } from './scanner.js';
+export {
+  compileRules,
+  compileRule,
+  RuleCompileError,
+  type CompiledRule,
+  type CompiledRuleSet,
+} from './compile.js';
+export { buildAutomaton, findAnchors, type AnchorAutomaton } from './anchors.js';
+export { redact, redactIn } from './redact.js';
+export { fingerprint } from './fingerprint.js';
+export { shannonEntropy } from './entropy.js';
+export { placeholderReason, longestSequentialRun } from './placeholder.js';
+export { isSecretName, nameWords, genericValueRejection } from './generic.js';
+export { wordiness, isWordLike } from './english.js';
+export { isAllowedInline } from './allow.js';

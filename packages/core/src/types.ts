@@ -34,11 +34,40 @@ export interface RuleSpec {
   verify?: string;
   /** Rule kind: `format` (a provider key shape) or `generic` (entropy of a value assigned to a secret-like name). */
   kind?: 'format' | 'generic';
+  /**
+   * Lengths seen in real keys of this family. A match of another length is still reported (lengths have
+   * changed twice) but with `medium` confidence.
+   */
+  canonicalLengths?: number[];
   /** Characters of the secret shown before the redaction ellipsis (the family prefix, e.g. `sk-proj-`). */
   redactPrefix?: number;
   /** Remediation hint shown in reports. */
   remediation?: string;
   references?: string[];
+  /** For `kind: generic`: which names count as secret-like and what a value must look like. */
+  generic?: GenericSpec;
+}
+
+/**
+ * The generic rule: a high-entropy value assigned to a secret-like name (`OPENAI_API_KEY=…`, `api_key: …`,
+ * `Authorization: Bearer …`). Names are split into words (camelCase, snake_case, kebab-case); the last word
+ * decides.
+ */
+export interface GenericSpec {
+  /** Last words that make a name secret-like on their own (`token`, `secret`, `password`, `apikey`, …). */
+  secretWords: string[];
+  /** `key` counts only after one of these words (`api_key`, `private_key`, `OPENAI_KEY`…), never alone. */
+  keyQualifiers: string[];
+  /** Names containing any of these words are never secret-like (`public_key`, `csrf_token`, `next_page_token`). */
+  excludeWords: string[];
+  /** Words that introduce a credential in a header value (`Bearer`, `Basic`, `Token`). */
+  authSchemes: string[];
+  minLength: number;
+  maxLength: number;
+  /** Entropy (bits/char) a hex-only value must exceed. */
+  minEntropyHex: number;
+  /** Entropy a value of any other alphabet must exceed. */
+  minEntropy: number;
 }
 
 /** One secret found in one piece of content. Positions are 1-based; columns count UTF-16 code units. */
@@ -81,6 +110,8 @@ export type VerificationReason =
   | 'rate_limited'
   | 'server_error'
   | 'timeout'
+  /** The connection failed (refused, reset, DNS): nothing was learnt about the key. */
+  | 'network_error'
   | 'unrecognized'
   | 'unsupported';
 

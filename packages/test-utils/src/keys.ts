@@ -1,3 +1,5 @@
+import { type AlphabetName, randomString, rng } from '@keyward/rules';
+
 /**
  * Fake keys for tests, built at test time from a seeded generator so that no key-shaped literal is ever
  * committed (other scanners and push protection must not see live-looking keys in this repository).
@@ -8,35 +10,7 @@ export const OPENAI_MARKER = ['T3Bl', 'bkFJ'].join('');
 /** Base64 of "XgroqX": Groq keys carry it at offset 24 of the body. */
 export const GROQ_MARKER = ['WGdy', 'b3FY'].join('');
 
-export const ALPHABETS = {
-  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
-  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
-  hex: '0123456789abcdef',
-  lower: 'abcdefghijklmnopqrstuvwxyz',
-  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
-  upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
-} as const;
-export type AlphabetName = keyof typeof ALPHABETS;
-
-/** mulberry32: a tiny deterministic PRNG; the same seed gives the same keys on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A random string of `length` characters drawn from `alphabet`. */
-export function randomString(next: () => number, alphabet: AlphabetName | string, length: number): string {
-  const chars: string = alphabet in ALPHABETS ? ALPHABETS[alphabet as AlphabetName] : alphabet;
-  let out = '';
-  for (let i = 0; i < length; i++) out += chars[Math.floor(next() * chars.length)];
-  return out;
-}
+export { ALPHABETS, rng, randomString, type AlphabetName } from '@keyward/rules';
 
 export type FakeKeyKind =
   | 'openai-project'

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { RULES } from '@keyward/rules';
+import { randomString, rng } from '@keyward/rules';
+import { genericValueRejection, isSecretName, nameWords } from './generic.js';
+import { wordiness } from './english.js';
+import type { GenericSpec } from './types.js';
+
+const spec = RULES.find((r) => r.id === 'generic-secret')!.generic as GenericSpec;
+
+describe('nameWords', () => {
+  it.each([
+    ['openaiApiKey', ['openai', 'api', 'key']],
+    ['OPENAI_API_KEY', ['openai', 'api', 'key']],
+    ['X-API-KEY', ['x', 'api', 'key']],
+    ['config.clientSecret', ['client', 'secret']],
+    ['HTTPToken', ['http', 'token']],
+  ])('%s', (name, words) => expect(nameWords(name)).toEqual(words));
+});
+
+describe('isSecretName', () => {
+  it.each([
+    'API_KEY',
+    'apiKey',
+    'OPENAI_KEY',
+    'client_secret',
+    'password',
+    'auth_token',
+    'Authorization',
+    'PRIVATE_KEY',
+  ])('%s is secret-like', (name) => expect(isSecretName(name, spec)).toBe(true));
+  it.each([
+    'key',
+    'keyboard',
+    'tokenizer',
+    'publicKey',
+    'csrf_token',
+    'nextPageToken',
+    'cacheKey',
+    'tokenType',
+    'secretary',
+    'sortKey',
+  ])('%s is not', (name) => expect(isSecretName(name, spec)).toBe(false));
+});
+
+describe('genericValueRejection', () => {
+  // Random tokens lack a digit now and then ((52/62)^n), which the rule rejects for precision: at 20
+  // characters that is 3%, at 32 under 0.5%.
+  it.each([
+    ['alnum', 20, 0.05],
+    ['alnum', 32, 0.01],
+    ['alnum', 40, 0.01],
+    ['base64url', 24, 0.03],
+    ['base64url', 43, 0.01],
+    ['hex', 32, 0.01],
+    ['hex', 40, 0.01],
+    ['upperAlnum', 32, 0.01],
+  ] as const)('keeps random %s tokens of length %i (at most %f rejected)', (alphabet, length, most) => {
+    const next = rng(length);
+    let rejected = 0;
+    for (let i = 0; i < 1000; i++)
+      if (genericValueRejection(randomString(next, alphabet, length), spec)) rejected++;
+    expect(rejected / 1000).toBeLessThanOrEqual(most);
+  });
+
+  it.each([
+    ['babel7CompatTokens', 'words'],
+    ['SomeKindOfPassword123', 'words'],
+    ['123e4567-e89b-12d3-a456-426614174000', 'uuid'],
+    ['abcdefghijklmnop1234567890', 'sequence'],
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'repeated'],
+    ['process.env.OPENAI_API_KEY', 'reference'],
+    ['./config/secrets/prod2.yml', 'path'],
+    ['1.2.3-beta.4.5.6.7.8.9', 'version'],
+    ['aaaaaaaabbbbbbbb11111111', 'entropy'],
+    ['MY_SECRET_PASSWORD_1', 'words'],
+  ])('rejects %s (%s)', (value, reason) => expect(genericValueRejection(value, spec)).toBe(reason));
+
+  it('measures wordiness as the share of word-like runs', () => {
+    expect(wordiness('SomeKindOfPassword')).toBeGreaterThan(0.5);
+    expect(wordiness('q8Zr2Xk0pLm4Vb7N')).toBeLessThan(0.3);
+  });
+});

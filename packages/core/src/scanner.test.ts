@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { RULES } from '@keyward/rules';
+import { fakeKey } from '@keyward/test-utils';
+import { createScanner } from './scanner.js';
+import { fingerprint } from './fingerprint.js';
+
+const scanner = createScanner(RULES);
+const project = fakeKey('openai-project', 11);
+
+describe('createScanner', () => {
+  it('reports 1-based lines and UTF-16 columns, end column exclusive', () => {
+    const text = `first line\nconst emoji = "😀"; const k = "${project}";\n`;
+    const [f] = scanner.scanText(text, 'a.ts');
+    const column = 'const emoji = "😀"; const k = "'.length + 1;
+    expect(f).toMatchObject({
+      ruleId: 'openai-project-key',
+      line: 2,
+      column,
+      endLine: 2,
+      endColumn: column + project.length,
+    });
+    expect(f!.secret).toBe(project);
+  });
+
+  it('redacts to the family prefix and the last 4 characters, and fingerprints by content', () => {
+    const [f] = scanner.scanText(`k=${project}`, 'a');
+    expect(f!.redacted).toBe(`sk-proj-…${project.slice(-4)}`);
+    expect(f!.fingerprint).toBe(fingerprint('openai-project-key', project));
+    const [moved] = scanner.scanText(`\n\n  other = "${project}"`, 'b');
+    expect(moved!.fingerprint).toBe(f!.fingerprint);
+  });
+
+  it('marks findings allowed inline and honours the other tools’ markers', () => {
+    for (const line of [
+      `k = "${project}" // keyward:allow`,
+      `k = "${project}" # gitleaks:allow`,
+      `k = "${project}"  # pragma: allowlist secret`,
+      `// keyward:allow-next-line\nk = "${project}"`,
+      `# pragma: allowlist nextline secret\nk = "${project}"`,
+    ]) {
+      expect(scanner.scanText(line, 'a').map((f) => f.suppressed)).toEqual(['inline']);
+    }
+    expect(
+      scanner.scanText(`k = "${project}" // keyward:allow-next-line`, 'a')[0]!.suppressed,
+    ).toBeUndefined();
+    expect(scanner.scanText(`// keyward:allow\n\nk = "${project}"`, 'a')[0]!.suppressed).toBeUndefined();
+  });
+
+  it('ignores inline allow comments when told to (CI review mode)', () => {
+    const strict = createScanner(RULES, { inlineAllow: false });
+    expect(strict.scanText(`k = "${project}" // keyward:allow`, 'a')[0]!.suppressed).toBeUndefined();
+  });
+
+  it('reports a key assigned to a secret-like name once, under its format rule', () => {
+    const findings = scanner.scanText(`OPENAI_API_KEY="${project}"`, '.env');
+    expect(findings.map((f) => f.ruleId)).toEqual(['openai-project-key']);
+  });
+
+  it('finds every key on a long minified line, each once', () => {
+    const keys = [fakeKey('openai-project', 1), fakeKey('openai-admin', 2), fakeKey('openai-legacy', 3)];
+    const line = keys.map((k, i) => `${'var a=1;'.repeat(5000)}x${i}="${k}"`).join(';');
+    expect(scanner.scanText(line, 'min.js').map((f) => f.secret)).toEqual(keys);
+  });
+
+  it('finds keys in bytes that are not valid UTF-8', () => {
+    const bytes = new Uint8Array([0xff, 0xfe, 0x20, ...new TextEncoder().encode(`k=${project}\n`), 0xc3]);
+    expect(scanner.scan(bytes, 'bin').map((f) => f.secret)).toEqual([project]);
+  });
+
+  it('stays linear on adversarial input (no catastrophic backtracking)', () => {
+    const marker = ['T3Bl', 'bkFJ'].join('');
+    const base64 = 'A'.repeat(50) + 'b9_-';
+    const time = (mb: number) => {
+      const unit = `sk-${'sk-'.repeat(20)}${marker.repeat(10)}${base64.repeat(5)}sk-proj-${marker} api_key=`;
+      const text = unit.repeat(Math.ceil((mb * 1e6) / unit.length));
+      const t = performance.now();
+      scanner.scanText(text, 'adversarial');
+      return performance.now() - t;
+    };
+    time(0.2); // warm up
+    const small = time(1);
+    const large = time(4);
+    // A guard against super-linear patterns, not a speed target: 4x the input may not cost 12x the time.
+    expect(large / Math.max(small, 1)).toBeLessThan(12);
+  });
+});

@@ -1,0 +1,189 @@
+import type { Finding, RuleSpec } from './types.js';
+import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
+import { findAnchors } from './anchors.js';
+import { matchAssignment, isSecretName, genericValueRejection } from './generic.js';
+import { placeholderReason } from './placeholder.js';
+import { shannonEntropy } from './entropy.js';
+import { isAllowedInline } from './allow.js';
+import { LineIndex, lineEnd } from './position.js';
+import { redact } from './redact.js';
+import { fingerprint } from './fingerprint.js';
+
+export interface ScannerOptions {
+  /** Honour inline allow comments (default true; CI can turn them off so reviewers see every key). */
+  inlineAllow?: boolean;
+}
+
+export interface Scanner {
+  /** Findings in one piece of content (suppressed ones included, marked `suppressed`). */
+  scan(bytes: Uint8Array, path: string): Finding[];
+  scanText(text: string, path: string): Finding[];
+  readonly ruleSet: CompiledRuleSet;
+}
+
+/** A match before filtering: rule index and the secret's byte span. */
+interface Match {
+  rule: number;
+  start: number;
+  end: number;
+  secret: string;
+}
+
+const TOKEN = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')
+  TOKEN[c.charCodeAt(0)] = 1;
+/** Bytes of context either side of a window, so look-behinds and look-aheads see what is really there. */
+const CONTEXT = 8;
+
+export function createScanner(
+  rules: readonly RuleSpec[] | CompiledRuleSet,
+  options: ScannerOptions = {},
+): Scanner {
+  const ruleSet = Array.isArray(rules) ? compileRules(rules as RuleSpec[]) : (rules as CompiledRuleSet);
+  const inlineAllow = options.inlineAllow ?? true;
+  const encoder = new TextEncoder();
+
+  const scan = (bytes: Uint8Array, path: string): Finding[] => {
+    const matches = findMatches(ruleSet, bytes);
+    if (matches.length === 0) return [];
+    return toFindings(ruleSet, bytes, path, resolveOverlaps(matches), inlineAllow);
+  };
+  return { scan, scanText: (text, path) => scan(encoder.encode(text), path), ruleSet };
+}
+
+function findMatches(set: CompiledRuleSet, bytes: Uint8Array): Match[] {
+  const matches: Match[] = [];
+  const windowEnd = new Int32Array(set.rules.length).fill(-1);
+  let lastNameStart = -1;
+  findAnchors(set.automaton, bytes, 0, bytes.length, (anchor, end) => {
+    const start = end - set.anchorLength[anchor]!;
+    for (const index of set.rulesByAnchor[anchor]!) {
+      const rule = set.rules[index]!;
+      if (rule.regex === undefined) {
+        const assignment = matchAssignment(bytes, start, end, rule.spec.generic!);
+        // One name can hold several keywords (`secret_key_token`): judge it once.
+        if (!assignment || assignment.nameStart === lastNameStart) continue;
+        lastNameStart = assignment.nameStart;
+        const name = latin1(bytes, assignment.nameStart, assignment.nameEnd);
+        if (!isSecretName(name, rule.spec.generic!)) continue;
+        const secret = latin1(bytes, assignment.valueStart, assignment.valueEnd);
+        if (genericValueRejection(secret, rule.spec.generic!)) continue;
+        matches.push({ rule: index, start: assignment.valueStart, end: assignment.valueEnd, secret });
+      } else if (end > windowEnd[index]!) {
+        windowEnd[index] = matchInWindow(rule, index, bytes, start, end, matches);
+      }
+    }
+  });
+  return matches;
+}
+
+/**
+ * Runs a format rule's pattern on the line around one anchor, at most `window` bytes either side, widened
+ * to whole tokens so a key is never cut. Returns the window's end: later anchors inside it are covered.
+ */
+function matchInWindow(
+  rule: CompiledRule,
+  index: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Match[],
+): number {
+  const w = rule.window;
+  let ws = start;
+  while (ws > 0 && start - ws < w && bytes[ws - 1] !== 0x0a) ws--;
+  while (ws > 0 && start - ws < 4 * w && TOKEN[bytes[ws - 1]!]) ws--;
+  let we = end;
+  while (we < bytes.length && we - end < w && bytes[we] !== 0x0a) we++;
+  while (we < bytes.length && we - end < 4 * w && TOKEN[bytes[we]!]) we++;
+  const from = Math.max(0, ws - CONTEXT);
+  const to = Math.min(bytes.length, we + CONTEXT);
+  const text = latin1(bytes, from, to);
+  const regex = rule.regex!;
+  regex.lastIndex = ws - from;
+  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+    if (m[0].length === 0) regex.lastIndex++;
+    const span = m.indices?.[rule.secretGroup];
+    if (!span) continue;
+    const s = from + span[0];
+    const e = from + span[1];
+    if (s < ws || e > we) continue;
+    out.push({ rule: index, start: s, end: e, secret: m[rule.secretGroup]! });
+  }
+  return we;
+}
+
+/** Where matches overlap, the rule listed first wins (specific shapes before generic ones). */
+function resolveOverlaps(matches: Match[]): Match[] {
+  matches.sort((a, b) => a.start - b.start || a.rule - b.rule || b.end - a.end);
+  const kept: Match[] = [];
+  for (const m of matches) {
+    let keep = true;
+    for (let k = kept.length - 1; k >= 0 && keep; k--) {
+      const other = kept[k]!;
+      if (other.end <= m.start) {
+        if (other.start < m.start - 4096) break;
+        continue;
+      }
+      if (other.rule === m.rule && other.start === m.start && other.end === m.end) keep = false;
+      else if (other.rule <= m.rule) keep = false;
+      else kept.splice(k, 1);
+    }
+    if (keep) kept.push(m);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function toFindings(
+  set: CompiledRuleSet,
+  bytes: Uint8Array,
+  path: string,
+  matches: Match[],
+  inlineAllow: boolean,
+): Finding[] {
+  const lines = new LineIndex(bytes);
+  const findings: Finding[] = [];
+  for (const m of matches) {
+    const rule = set.rules[m.rule]!;
+    const spec = rule.spec;
+    if (spec.kind !== 'generic' && rejectFormatSecret(rule, m.secret)) continue;
+    if (rule.allowlist.some((re) => re.test(m.secret))) continue;
+    const { line, column, lineStart } = lines.locate(m.start);
+    const length = m.secret.length;
+    const finding: Finding = {
+      ruleId: spec.id,
+      severity: spec.severity,
+      confidence:
+        spec.canonicalLengths && !spec.canonicalLengths.includes(length) ? 'medium' : spec.confidence,
+      path,
+      line,
+      column,
+      endLine: line,
+      endColumn: column + length,
+      secret: m.secret,
+      redacted: redact(m.secret, spec.redactPrefix ?? 0),
+      fingerprint: fingerprint(spec.id, m.secret),
+    };
+    if (inlineAllow && isAllowedInline(bytes, lineStart, lineEnd(bytes, m.start)))
+      finding.suppressed = 'inline';
+    findings.push(finding);
+  }
+  return findings;
+}
+
+/** Placeholder and entropy checks on the random part of a format key: prefix and anchors removed. */
+function rejectFormatSecret(rule: CompiledRule, secret: string): boolean {
+  const spec = rule.spec;
+  let body = secret.slice(spec.redactPrefix ?? 0);
+  for (const keyword of spec.keywords) body = body.split(keyword).join('');
+  if ((spec.placeholderFilter ?? true) && placeholderReason(body)) return true;
+  return spec.minEntropy !== undefined && shannonEntropy(body) <= spec.minEntropy;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i += 4096) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+  }
+  return s;
+}
