@@ -1,0 +1,123 @@
+import {
+  deactivated,
+  fallback,
+  ipNotAllowed,
+  live,
+  mentionsIpRestriction,
+  missingScopes,
+  noQuota,
+  readBody,
+  rejected,
+  restricted,
+  restrictedByScopes,
+  type Body,
+} from '../interpret.js';
+import type { HttpResponse, ProviderId, Verdict } from '../types.js';
+import { bearer, type Check } from './check.js';
+
+/**
+ * Providers that take `Authorization: Bearer <key>` and answer 401 (with a JSON error) for a key they do
+ * not accept, as trufflehog's detectors for them read it. `onOk` reads a 200 body for more than "live"
+ * (a used-up balance, a disabled flag); `onError` handles a provider's own non-401 rejections.
+ */
+function bearerCheck(options: {
+  provider: ProviderId;
+  name: string;
+  path: string;
+  onOk?: (json: unknown) => Verdict | undefined;
+  onError?: (status: number, body: Body) => Verdict | undefined;
+}): Check {
+  const interpret = (response: HttpResponse): Verdict => {
+    const body = readBody(response);
+    const status = response.status;
+    if (status === 200 && body.looksJson) return options.onOk?.(body.json) ?? live('the key authenticated');
+    if (body.looksJson) {
+      const own = options.onError?.(status, body);
+      if (own) return own;
+      if (status === 401 || status === 403) {
+        const scopes = missingScopes(body.error.message);
+        if (scopes) return restrictedByScopes(scopes);
+        if (mentionsIpRestriction(body.error)) return ipNotAllowed();
+        if (/permission/i.test(body.error.message)) {
+          return restricted('the key authenticated but has no permission for this endpoint');
+        }
+      }
+      if (status === 401) return rejected(`${options.name} rejected the key`);
+    }
+    return fallback(response, body);
+  };
+  return { provider: options.provider, path: options.path, headers: bearer, interpret };
+}
+
+function field(json: unknown, ...path: string[]): unknown {
+  let value: unknown = json;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+export const groqCheck = bearerCheck({ provider: 'groq', name: 'Groq', path: '/models' });
+
+export const openRouterCheck = bearerCheck({
+  provider: 'openrouter',
+  name: 'OpenRouter',
+  path: '/key',
+  onOk: (json) => {
+    const remaining = field(json, 'data', 'limit_remaining');
+    return typeof remaining === 'number' && remaining <= 0
+      ? noQuota('the key authenticated but its credit limit is used up')
+      : undefined;
+  },
+});
+
+export const huggingFaceCheck = bearerCheck({
+  provider: 'huggingface',
+  name: 'Hugging Face',
+  path: '/api/whoami-v2',
+  onOk: (json) => {
+    const role = field(json, 'auth', 'accessToken', 'role');
+    return typeof role === 'string' && /^[A-Za-z]{1,20}$/.test(role)
+      ? live(`the token authenticated (role: ${role})`)
+      : undefined;
+  },
+});
+
+export const xaiCheck = bearerCheck({
+  provider: 'xai',
+  name: 'xAI',
+  path: '/api-key',
+  onOk: (json) => {
+    if (field(json, 'api_key_disabled') === true || field(json, 'api_key_blocked') === true) {
+      return deactivated('xAI reports the key disabled or blocked');
+    }
+    if (field(json, 'team_blocked') === true) return deactivated("xAI reports the key's team blocked");
+    return undefined;
+  },
+  // xAI answers 400 "Incorrect API key provided" for a key it does not know (trufflehog: 400 and 401 dead).
+  onError: (status, body) =>
+    status === 400 && /incorrect api key|invalid api key/i.test(body.error.message)
+      ? rejected('xAI rejected the key')
+      : undefined,
+});
+
+export const replicateCheck = bearerCheck({ provider: 'replicate', name: 'Replicate', path: '/account' });
+
+export const deepSeekCheck = bearerCheck({
+  provider: 'deepseek',
+  name: 'DeepSeek',
+  path: '/user/balance',
+  onOk: (json) =>
+    field(json, 'is_available') === false
+      ? noQuota("the key authenticated but the account's balance is used up")
+      : undefined,
+});
+
+export const mistralCheck = bearerCheck({ provider: 'mistral', name: 'Mistral', path: '/models' });
+
+export const cohereCheck = bearerCheck({
+  provider: 'cohere',
+  name: 'Cohere',
+  path: '/v1/models?page_size=1',
+});

@@ -1,0 +1,58 @@
+import { anthropicAdminCheck, anthropicCheck } from './anthropic.js';
+import {
+  cohereCheck,
+  deepSeekCheck,
+  groqCheck,
+  huggingFaceCheck,
+  mistralCheck,
+  openRouterCheck,
+  replicateCheck,
+  xaiCheck,
+} from './bearer.js';
+import type { Check } from './check.js';
+import { googleCheck } from './google.js';
+import { openAiAdminCheck, openAiCheck } from './openai.js';
+
+export type { Check, ReachPlan, ReachProbe } from './check.js';
+
+/** Which check verifies a finding, by the rule id that found it. */
+const CHECKS: Readonly<Record<string, Check>> = {
+  'openai-project-key': openAiCheck,
+  'openai-service-account-key': openAiCheck,
+  'openai-legacy-key': openAiCheck,
+  'openai-user-key': openAiCheck,
+  'openai-admin-key': openAiAdminCheck,
+  'anthropic-api-key': anthropicCheck,
+  'anthropic-admin-key': anthropicAdminCheck,
+  'groq-api-key': groqCheck,
+  'openrouter-api-key': openRouterCheck,
+  'huggingface-token': huggingFaceCheck,
+  'google-ai-api-key': googleCheck,
+  'xai-api-key': xaiCheck,
+  'replicate-api-token': replicateCheck,
+  'deepseek-api-key': deepSeekCheck,
+  'mistral-api-key': mistralCheck,
+  'cohere-api-key': cohereCheck,
+};
+
+/** Rules keyward finds but cannot check with a free, side-effect-free GET, and why. */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  'perplexity-api-key': 'Perplexity offers no free read-only endpoint to check a key',
+  'azure-openai-key':
+    'an Azure OpenAI key works only against its own resource host, which the key does not name',
+  'generic-secret': 'a generic secret names no provider to ask',
+};
+
+export function checkFor(ruleId: string): Check | undefined {
+  return Object.hasOwn(CHECKS, ruleId) ? CHECKS[ruleId] : undefined;
+}
+
+/** Why a rule's keys are not checked (for the `unsupported` verdict). */
+export function unsupportedReason(ruleId: string): string {
+  return Object.hasOwn(UNSUPPORTED, ruleId)
+    ? UNSUPPORTED[ruleId]!
+    : `keyward has no live check for ${ruleId} keys`;
+}
+
+/** Rule ids that have a live check. */
+export const VERIFIABLE_RULE_IDS: readonly string[] = Object.keys(CHECKS);
