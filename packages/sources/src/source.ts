@@ -1,0 +1,54 @@
+import type { ContentItem, Finding, ScanStats } from '@keyward/core';
+
+/** Counts of what a scan passed over, each said in the summary (never silently dropped). */
+export interface SkipCounts {
+  /** Paths excluded by .gitignore, keyward's ignore file, config path ignores or default vendor folders. */
+  ignored: number;
+  /** Files or blobs with a NUL byte in their first 8 KiB. */
+  binary: number;
+  /** Files or blobs over the size cap. */
+  tooLarge: number;
+  /** Unreadable files, broken symlinks named on the command line, special files. */
+  unreadable: number;
+  /** Symlinks and submodules (never followed). */
+  links: number;
+}
+
+export interface SourceStats {
+  commits: number;
+  skipped: SkipCounts;
+  /** One line each: problems that did not stop the scan. Never hold a secret. */
+  warnings: string[];
+  /** One line each: errors that make the scan fail (exit 2) but let the rest of it go on (a missing path). */
+  errors: string[];
+  /** True when something that should have been scanned was not (an unreadable file): a broken scan never looks clean. */
+  incomplete: boolean;
+}
+
+/**
+ * What the scan pipeline needs from a source (working tree, staged index, range, pre-push, history, stdin).
+ * The pipeline scans every item it yields with the core before asking for the next one, so a source may
+ * reuse one buffer for `bytes`. It keeps findings on `addedLines` only, and hands the findings to `resolve`
+ * (history uses it to trace blobs back to the commits that introduced them).
+ */
+export interface ScanSource {
+  mode: ScanStats['mode'];
+  /** Range or ref description for the summary, e.g. `a1b2c3..d4e5f6 (3 commits)`. */
+  describe?: string;
+  items(): AsyncIterable<ContentItem> | Iterable<ContentItem>;
+  /** Called once after every item was scanned, with the findings; returns them with provenance attached. */
+  resolve?(findings: Finding[]): Promise<Finding[]>;
+  /** Counters the source keeps; read after items() is exhausted. */
+  stats(): SourceStats;
+}
+
+export function emptySkips(): SkipCounts {
+  return { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 };
+}
+
+/** Binary content: a NUL byte in the first 8 KiB (git's own heuristic). */
+export function isBinary(bytes: Uint8Array, length = bytes.length): boolean {
+  const end = Math.min(length, 8192);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}

@@ -1,0 +1,160 @@
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ContentItem } from '@keyward/core';
+import { IgnoreStack, VENDOR_DIRS } from './ignore-rules.js';
+import { FileReader } from './read-file.js';
+import { emptySkips, isBinary, type ScanSource, type SourceStats } from './source.js';
+
+export interface WorktreeOptions {
+  /** Folder that relative paths, and reported paths, are relative to. */
+  cwd: string;
+  /** Files and folders to scan (default `.`). Named paths are always scanned, even when ignored. */
+  paths?: string[];
+  /** Honour .gitignore, .keywardignore, config ignores and the default vendor folders (`--no-ignore`: false). */
+  useIgnore?: boolean;
+  /** Config `ignorePaths`, gitignore syntax, relative to `baseDir`. */
+  ignorePaths?: { baseDir: string; patterns: string[] };
+  /** Files larger than this are skipped and counted. */
+  maxFileSize: number;
+}
+
+interface Frame {
+  dir: string;
+  entries: Dirent[];
+  next: number;
+  layers: number;
+}
+
+/**
+ * The working tree, walked like ripgrep: ignore files apply beneath their folder, ignored folders are
+ * never entered, symlinks are never followed (unless named), binary and oversized files are skipped and
+ * counted. Items share one read buffer: each is valid until the next is requested.
+ */
+export function worktreeSource(options: WorktreeOptions): ScanSource {
+  const cwd = resolve(options.cwd);
+  const useIgnore = options.useIgnore ?? true;
+  const stats: SourceStats = {
+    commits: 0,
+    skipped: emptySkips(),
+    warnings: [],
+    errors: [],
+    incomplete: false,
+  };
+  const reader = new FileReader();
+  const display = (abs: string) => relative(cwd, abs).split(sep).join('/') || '.';
+
+  function* readOne(abs: string): Generator<ContentItem> {
+    const result = reader.read(abs, options.maxFileSize);
+    if ('skip' in result) {
+      if (result.skip === 'tooLarge') stats.skipped.tooLarge++;
+      else if (result.skip === 'unreadable') {
+        stats.skipped.unreadable++;
+        stats.incomplete = true;
+        stats.warnings.push(`${display(abs)}: cannot read (${result.reason})`);
+      } else stats.skipped.unreadable++;
+      return;
+    }
+    if (isBinary(result.bytes)) {
+      stats.skipped.binary++;
+      return;
+    }
+    yield { path: display(abs), bytes: result.bytes };
+  }
+
+  function* walk(root: string): Generator<ContentItem> {
+    const ignores = new IgnoreStack();
+    if (useIgnore && options.ignorePaths)
+      ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
+    const stack: Frame[] = [];
+    const open = (dir: string): Frame | undefined => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        );
+      } catch (error) {
+        stats.skipped.unreadable++;
+        stats.incomplete = true;
+        stats.warnings.push(
+          `${display(dir)}: cannot list folder (${(error as NodeJS.ErrnoException).code ?? error})`,
+        );
+        return undefined;
+      }
+      const names = new Set(entries.map((e) => e.name));
+      let layers = useIgnore ? ignores.enter(dir, names) : 0;
+      // The repository's own excludes apply too, as in git and ripgrep.
+      if (useIgnore && names.has('.git'))
+        layers += ignores.addFile(dir, join(dir, '.git', 'info', 'exclude'));
+      return { dir, entries, next: 0, layers };
+    };
+    const first = open(root);
+    if (first) stack.push(first);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next >= frame.entries.length) {
+        ignores.leave(frame.layers);
+        stack.pop();
+        continue;
+      }
+      const entry = frame.entries[frame.next++]!;
+      if (entry.name === '.git') continue; // git's object store is not content; --history scans it
+      const abs = join(frame.dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        stats.skipped.links++;
+        continue;
+      }
+      const isDir = entry.isDirectory();
+      if (useIgnore && ((isDir && VENDOR_DIRS.includes(entry.name)) || ignores.ignores(abs, isDir))) {
+        stats.skipped.ignored++;
+        continue;
+      }
+      if (isDir) {
+        const child = open(abs);
+        if (child) stack.push(child);
+      } else if (entry.isFile()) {
+        yield* readOne(abs);
+      } else {
+        stats.skipped.unreadable++; // sockets, FIFOs, devices: never read (a FIFO would block)
+      }
+    }
+  }
+
+  function* items(): Generator<ContentItem> {
+    for (const path of options.paths?.length ? options.paths : ['.']) {
+      const abs = resolve(cwd, path);
+      let isDir: boolean;
+      try {
+        // A named symlink is followed: the user asked for it by name.
+        const stat = lstatSync(abs).isSymbolicLink() ? statSync(abs) : lstatSync(abs);
+        isDir = stat.isDirectory();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' && lstatExists(abs)) {
+          stats.skipped.unreadable++;
+          stats.incomplete = true;
+          stats.warnings.push(`${path}: broken symbolic link`);
+        } else if (code === 'ELOOP') {
+          stats.skipped.unreadable++;
+          stats.incomplete = true;
+          stats.warnings.push(`${path}: symbolic link loop`);
+        } else {
+          stats.errors.push(`${path}: no such file or directory`);
+        }
+        continue;
+      }
+      if (isDir) yield* walk(abs);
+      else yield* readOne(abs);
+    }
+  }
+
+  return { mode: 'worktree', items, stats: () => stats };
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
