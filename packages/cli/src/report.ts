@@ -1,4 +1,4 @@
-import type { Finding, ScanStats } from '@keyward/core';
+import type { Finding, RuleSpec, ScanStats } from '@keyward/core';
 
 /** Counts of what a scan passed over, each said in the summary (never silently dropped). */
 export interface SkipCounts {
@@ -24,7 +24,8 @@ export interface SuppressedCounts {
 export interface Report {
   version: 1;
   tool: { name: 'keyward'; version: string };
-  scan: ScanStats & { range?: string };
+  /** `startedAt`: ISO time the scan began (GitLab's report needs start and end times). */
+  scan: ScanStats & { range?: string; startedAt?: string };
   /** Findings to report (suppressed ones are only counted). */
   findings: Finding[];
   suppressed: SuppressedCounts;
@@ -40,7 +41,13 @@ export interface ReporterOptions {
   color: boolean;
   /** Environment, for reporters that read it (GITHUB_STEP_SUMMARY). */
   env: Record<string, string | undefined>;
+  /** The rules the scan ran: SARIF describes each rule it reports (title, severity, help). */
+  rules?: readonly RuleMeta[];
 }
+
+/** What reporters show about a rule. */
+export type RuleMeta = Pick<RuleSpec, 'id' | 'title' | 'provider' | 'severity' | 'confidence'> &
+  Partial<Pick<RuleSpec, 'remediation' | 'references'>>;
 
 /** Turns a report into the text of one output format. Pure, apart from documented side files. */
 export type Reporter = (report: Report, options: ReporterOptions) => string | Promise<string>;

@@ -1,30 +1,4 @@
-import type { Reporter } from '../report.js';
-import { KeywardError } from '../errors.js';
-
 export { summaryLine } from './summary.js';
-
-/** The output formats keyward renders (`--format`). */
-export const REPORT_FORMATS = ['text', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/**
- * Each format's module is imported only when that format is asked for, so the pre-commit hook (text)
- * never loads the others.
- */
-const LOADERS: Record<ReportFormat, () => Promise<Reporter>> = {
-  text: async () => (await import('./text.js')).textReporter,
-  json: async () => (await import('./json.js')).jsonReporter,
-};
-
-export function isReportFormat(format: string): format is ReportFormat {
-  return Object.hasOwn(LOADERS, format);
-}
-
-export async function loadReporter(format: string): Promise<Reporter> {
-  if (!isReportFormat(format)) {
-    throw new KeywardError('E_USAGE', {
-      message: `--format ${format}: no such format (${REPORT_FORMATS.join(', ')})`,
-    });
-  }
-  return LOADERS[format]();
-}
+export { emitReport, type EmitOptions } from './emit.js';
+export { exitCodeFor, type ExitPolicy } from './exit.js';
+export { REPORT_FORMATS, isReportFormat, loadReporter, type ReportFormat } from './load.js';

@@ -101,7 +101,15 @@ export function worktreeReport(): Report {
   return {
     version: 1,
     tool: { name: 'keyward', version: '0.0.0-test' },
-    scan: { mode: 'worktree', files: 128, blobs: 0, commits: 0, bytes: 1_234_567, durationMs: 84 },
+    scan: {
+      mode: 'worktree',
+      files: 128,
+      blobs: 0,
+      commits: 0,
+      bytes: 1_234_567,
+      durationMs: 84,
+      startedAt: '2026-01-02T03:04:05.678Z',
+    },
     findings: worktreeFindings(),
     suppressed: { inline: 2, baseline: 1, config: 0 },
     skipped: { ignored: 31, binary: 4, tooLarge: 1, unreadable: 0, links: 0 },
@@ -124,6 +132,7 @@ export function rangeReport(): Report {
       bytes: 4_321,
       durationMs: 1_530,
       range: 'main..feature',
+      startedAt: '2026-01-02T03:04:05.000Z',
     },
     findings: [
       finding({
@@ -167,6 +176,33 @@ export function cleanReport(): Report {
 }
 
 export const OPTIONS: ReporterOptions = { reveal: false, color: false, env: {} };
+
+/** Rule metadata as the pipeline passes it (the built-in rules' titles, severities, remediation). */
+export const RULE_META: ReporterOptions['rules'] = [
+  {
+    id: 'openai-admin-key',
+    title: 'OpenAI admin API key',
+    provider: 'openai',
+    severity: 'critical',
+    confidence: 'high',
+    remediation: 'Revoke the key in the OpenAI organization settings, then review audit logs.',
+    references: ['https://platform.openai.com/docs/api-reference/administration'],
+  },
+  {
+    id: 'openai-project-key',
+    title: 'OpenAI project API key',
+    provider: 'openai',
+    severity: 'high',
+    confidence: 'high',
+  },
+  {
+    id: 'anthropic-api-key',
+    title: 'Anthropic API key',
+    provider: 'anthropic',
+    severity: 'high',
+    confidence: 'high',
+  },
+];
 
 const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 

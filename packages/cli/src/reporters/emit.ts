@@ -1,0 +1,63 @@
+import { appendFileSync, closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KeywardError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { Report, ReporterOptions } from '../report.js';
+import { loadReporter } from './load.js';
+
+export interface EmitOptions extends ReporterOptions {
+  format: string;
+  /** `--output <file>`: write there instead of stdout. */
+  output?: string;
+}
+
+/**
+ * Renders the report in its format and delivers it: to stdout, or to `--output` (mode 0600 when it holds
+ * full secrets). The `github` format also appends its Markdown summary to `$GITHUB_STEP_SUMMARY`.
+ * The summary line is not written here: the pipeline writes `summaryLine()` to stderr.
+ */
+export async function emitReport(
+  report: Report,
+  options: EmitOptions,
+  io: Pick<Io, 'stdout' | 'cwd'>,
+): Promise<void> {
+  const reporter = await loadReporter(options.format);
+  // A file never gets colour codes, whatever the terminal is.
+  const text = await reporter(report, { ...options, color: options.output ? false : options.color });
+  if (options.output) writeOutputFile(resolve(io.cwd, options.output), text, options.reveal);
+  else if (text.length > 0) io.stdout.write(text);
+  if (options.format === 'github' && options.env.GITHUB_STEP_SUMMARY) {
+    const { githubStepSummary } = await import('./github.js');
+    appendStepSummary(options.env.GITHUB_STEP_SUMMARY, githubStepSummary(report));
+  }
+}
+
+/**
+ * Writes (replacing) a report file. With `secret` (a --reveal report) it is created 0600 and an existing
+ * file is narrowed to 0600 before anything is written into it.
+ */
+export function writeOutputFile(file: string, text: string, secret: boolean): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w', secret ? 0o600 : 0o644);
+    if (secret) fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } catch (error) {
+    throw new KeywardError('E_OUTPUT_WRITE', { file, reason: reasonOf(error) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function appendStepSummary(file: string, markdown: string): void {
+  try {
+    appendFileSync(file, markdown);
+  } catch (error) {
+    throw new KeywardError('E_OUTPUT_WRITE', { file, reason: reasonOf(error) });
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}

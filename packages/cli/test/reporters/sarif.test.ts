@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { sarifReporter, sarifUri } from '../../src/reporters/sarif.js';
+import {
+  OPTIONS,
+  RULE_META,
+  cleanReport,
+  expectGolden,
+  rangeReport,
+  secretsOf,
+  worktreeReport,
+} from './fixture.js';
+
+const SCHEMA_FILE = new URL('./schemas/sarif-2.1.0.json', import.meta.url);
+const SCHEMA_SHA256 = '1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c';
+
+/** The SARIF 2.1.0 schema with its string formats checked too (ajv ships none by default). */
+function sarifValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addFormat('uri', (s: string) => URL.canParse(s));
+  ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/') && !/[\s\\]/.test(s));
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  ajv.addFormat('date-time', (s: string) =>
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s),
+  );
+  return ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
+}
+const validate = sarifValidator();
+
+function expectValidSarif(text: string) {
+  const log = JSON.parse(text);
+  const valid = validate(log);
+  expect(validate.errors ?? []).toEqual([]);
+  expect(valid).toBe(true);
+  return log;
+}
+
+describe('sarif reporter', () => {
+  it('uses the vendored schema unchanged', () => {
+    expect(createHash('sha256').update(readFileSync(SCHEMA_FILE)).digest('hex')).toBe(SCHEMA_SHA256);
+  });
+
+  it.each([
+    ['worktree', worktreeReport],
+    ['range', rangeReport],
+    ['clean', cleanReport],
+  ])('writes a valid SARIF 2.1.0 log for a %s scan (golden)', (name, make) => {
+    const report = make();
+    const out = sarifReporter(report, { ...OPTIONS, rules: RULE_META });
+    expectValidSarif(out);
+    expectGolden(`sarif/${name}.sarif`, out, secretsOf(report));
+  });
+
+  it('describes each reported rule once, with security-severity, and indexes results into them', () => {
+    const log = expectValidSarif(sarifReporter(worktreeReport(), { ...OPTIONS, rules: RULE_META }));
+    const run = log.runs[0];
+    const rules = run.tool.driver.rules;
+    expect(rules.map((r: { id: string }) => r.id)).toEqual([
+      'anthropic-api-key',
+      'groq-api-key',
+      'huggingface-token',
+      'openai-admin-key',
+      'openai-project-key',
+    ]);
+    const admin = rules.find((r: { id: string }) => r.id === 'openai-admin-key');
+    expect(admin.properties['security-severity']).toBe('9.5');
+    expect(admin.shortDescription.text).toBe('OpenAI admin API key');
+    expect(admin.helpUri).toBe('https://platform.openai.com/docs/api-reference/administration');
+    // Rules the pipeline did not describe fall back to what the finding says.
+    expect(rules.find((r: { id: string }) => r.id === 'groq-api-key').properties['security-severity']).toBe(
+      '5.5',
+    );
+    for (const result of run.results) expect(rules[result.ruleIndex].id).toBe(result.ruleId);
+  });
+
+  it('carries content fingerprints, repo-relative URIs and 1-based regions', () => {
+    const report = worktreeReport();
+    const log = expectValidSarif(sarifReporter(report, OPTIONS));
+    const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
+    for (const result of log.runs[0].results) {
+      const finding = byFingerprint.get(result.partialFingerprints['keyward/v1'])!;
+      expect(finding).toBeDefined();
+      const location = result.locations[0].physicalLocation;
+      expect(location.artifactLocation.uri).toBe(sarifUri(finding.path));
+      expect(location.artifactLocation.uriBaseId).toBe('%SRCROOT%');
+      expect(location.region).toEqual({
+        startLine: finding.line,
+        startColumn: finding.column,
+        endLine: finding.endLine,
+        endColumn: finding.endColumn,
+      });
+      expect(result.locations[0].physicalLocation.region).not.toHaveProperty('snippet');
+    }
+  });
+
+  it('never reveals a secret, even with --reveal', () => {
+    const report = worktreeReport();
+    const out = sarifReporter(report, { ...OPTIONS, reveal: true });
+    for (const secret of secretsOf(report)) expect(out).not.toContain(secret);
+  });
+
+  it('encodes paths as URI references', () => {
+    expect(sarifUri('src/a b/c#d.ts')).toBe('src/a%20b/c%23d.ts');
+    expect(sarifUri('./win\\path\\x.env')).toBe('win/path/x.env');
+  });
+});
