@@ -1,2 +1,3 @@
 export * from './keys.js';
 export * from './git.js';
+export * from './cli.js';
