@@ -95,7 +95,11 @@ export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
   let next = 0;
   for (let s = 0; s < n; s++) if (outputs[s]!.length === 0) rank[s] = next++;
   const firstAccept = next;
-  for (let s = 0; s < n; s++) if (outputs[s]!.length > 0) (rank[s] = next++), accepting.push(s);
+  for (let s = 0; s < n; s++) {
+    if (outputs[s]!.length === 0) continue;
+    rank[s] = next++;
+    accepting.push(s);
+  }
   const table = new Int32Array(n * classCount);
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < classCount; c++) table[rank[s]! * classCount + c] = rank[dense[s * classCount + c]!]! * classCount;
