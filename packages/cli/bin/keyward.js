@@ -3,7 +3,9 @@
 import('../dist/main.js').then(
   (cli) => cli.main(),
   (error) => {
-    process.stderr.write(`keyward: cannot load the CLI (${error && error.code ? error.code : error}); reinstall keyward\n`);
+    process.stderr.write(
+      `keyward: cannot load the CLI (${error && error.code ? error.code : error}); reinstall keyward\n`,
+    );
     process.exitCode = 2;
   },
 );

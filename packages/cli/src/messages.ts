@@ -7,7 +7,10 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 export const MESSAGES = {
   E_USAGE: { exit: EXIT.error, text: '{message}' },
   E_NOT_A_REPO: { exit: EXIT.error, text: '{path} is not inside a git repository' },
-  E_GIT_MISSING: { exit: EXIT.error, text: 'git was not found on PATH; install git or scan without git options' },
+  E_GIT_MISSING: {
+    exit: EXIT.error,
+    text: 'git was not found on PATH; install git or scan without git options',
+  },
   E_GIT_FAILED: { exit: EXIT.error, text: 'git {command} failed: {reason}' },
   E_PATH_MISSING: { exit: EXIT.error, text: '{path}: no such file or directory' },
   E_CONFIG_READ: { exit: EXIT.error, text: '{file}: cannot read the config file ({reason})' },
@@ -26,7 +29,10 @@ export const MESSAGES = {
     exit: EXIT.incomplete,
     text: 'the repository history is incomplete ({reason}); {hint}',
   },
-  E_VERIFY_UNAVAILABLE: { exit: EXIT.incomplete, text: 'verification was required but could not run: {reason}' },
+  E_VERIFY_UNAVAILABLE: {
+    exit: EXIT.incomplete,
+    text: 'verification was required but could not run: {reason}',
+  },
   E_INTERNAL: {
     exit: EXIT.error,
     text: 'internal error: {reason} (please report this at https://github.com/keyward/keyward/issues)',

@@ -8,7 +8,10 @@ import type { Args } from './handlers.js';
  * The full parser: help, and one-line explanations of bad argv. Returns undefined when help or the
  * version was printed, throws E_USAGE on a mistake.
  */
-export async function parseYargs(argv: string[], io: Io): Promise<{ command: CommandName; args: Args } | undefined> {
+export async function parseYargs(
+  argv: string[],
+  io: Io,
+): Promise<{ command: CommandName; args: Args } | undefined> {
   let selected: { command: CommandName; args: Args } | undefined;
   let usageError: string | undefined;
   let parser: Argv = yargs(argv)

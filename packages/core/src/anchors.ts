@@ -102,7 +102,8 @@ export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
   }
   const table = new Int32Array(n * classCount);
   for (let s = 0; s < n; s++) {
-    for (let c = 0; c < classCount; c++) table[rank[s]! * classCount + c] = rank[dense[s * classCount + c]!]! * classCount;
+    for (let c = 0; c < classCount; c++)
+      table[rank[s]! * classCount + c] = rank[dense[s * classCount + c]!]! * classCount;
   }
   const outStart = new Int32Array(accepting.length + 1);
   const ids: number[] = [];

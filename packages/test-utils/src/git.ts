@@ -38,7 +38,12 @@ export function createRepo(options: { bare?: boolean; branch?: string; dir?: str
   const dir = options.dir ?? tempDir();
   const env = { ...process.env, ...GIT_ENV };
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
+    execFileSync('git', args, {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trimEnd();
   git('init', '-q', `--initial-branch=${options.branch ?? 'main'}`, ...(options.bare ? ['--bare'] : []));
   git('config', 'commit.gpgSign', 'false');
   git('config', 'gc.auto', '0');
