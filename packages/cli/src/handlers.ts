@@ -8,4 +8,5 @@ export type Handler = (args: Args, io: Io) => Promise<number>;
 /** Each command's code is imported only when that command runs. */
 export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   scan: async () => (await import('./commands/scan.js')).runScan,
+  baseline: async () => (await import('./commands/baseline.js')).runBaseline,
 };

@@ -67,6 +67,31 @@ export const COMMANDS = {
       'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
     },
   },
+  baseline: {
+    usage: 'baseline [paths..]',
+    describe:
+      'write a baseline of what a scan (any mode) finds now, so that scan --baseline reports only new findings',
+    options: {
+      staged: { type: 'boolean', describe: 'baseline what is staged in the git index' },
+      range: { type: 'string', describe: 'baseline the commits in a range A..B' },
+      since: { type: 'string', describe: 'shorthand for --range <rev>..HEAD' },
+      history: { type: 'boolean', describe: 'baseline every blob in the repository' },
+      stdin: { type: 'boolean', describe: 'baseline standard input' },
+      'stdin-name': { type: 'string', describe: 'path to record for --stdin content' },
+      'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
+      config: {
+        type: 'string',
+        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
+      },
+      ignore: { type: 'boolean', default: true, describe: 'honour ignore files (--no-ignore)' },
+      output: {
+        type: 'string',
+        alias: 'o',
+        describe: 'baseline file to write (default .keyward-baseline.json)',
+      },
+      prune: { type: 'boolean', describe: 'only drop the entries this scan no longer finds; add nothing' },
+    },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

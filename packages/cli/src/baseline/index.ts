@@ -1,0 +1,10 @@
+export {
+  DEFAULT_BASELINE_FILE,
+  baselineOf,
+  parseBaseline,
+  readBaseline,
+  serializeBaseline,
+  type Baseline,
+  type BaselineEntry,
+} from './format.js';
+export { applyBaseline, pruneBaseline, type BaselineResult } from './apply.js';

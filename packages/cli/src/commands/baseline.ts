@@ -1,0 +1,105 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Finding } from '@keyward/core';
+import type { Args } from '../handlers.js';
+import type { Io } from '../io.js';
+import { EXIT } from '../exit-codes.js';
+import { KeywardError } from '../errors.js';
+import { isAllowedByConfig, loadConfig, parseSize } from '../config/index.js';
+import { DEFAULT_MAX_SIZE, scanMode, selectSource } from '../scan/select-source.js';
+import { runPipeline } from '../scan/pipeline.js';
+import { buildScanner } from '../scan/rules.js';
+import {
+  DEFAULT_BASELINE_FILE,
+  applyBaseline,
+  baselineOf,
+  pruneBaseline,
+  readBaseline,
+  serializeBaseline,
+} from '../baseline/index.js';
+
+/**
+ * `keyward baseline`: scans like `keyward scan` (any mode) and writes what it would report to a baseline
+ * file (fingerprints, rule ids, paths and redacted forms; never a secret), so that `scan --baseline`
+ * reports only what is new. `--prune` instead drops the entries of an existing baseline that this scan no
+ * longer finds, and adds nothing. Exit 0, or 2 on any error (nothing is written then).
+ */
+export async function runBaseline(args: Args, io: Io): Promise<number> {
+  const file = resolve(io.cwd, typeof args.output === 'string' ? args.output : DEFAULT_BASELINE_FILE);
+  const shown = relative(io.cwd, file) || file;
+  const mode = scanMode(args);
+  if (args.prune === true && (mode === 'staged' || mode === 'pre-push' || mode === 'stdin')) {
+    // These modes see only part of the repository: everything else would look stale.
+    throw new KeywardError('E_USAGE', { message: `--prune needs a full scan, not --${mode}` });
+  }
+  const existing = args.prune === true ? readBaseline(file) : undefined;
+
+  const { findings, errors } = await collectFindings(args, io);
+  for (const line of errors) io.stderr.write(`keyward: ${line}\n`);
+  if (errors.length > 0) {
+    io.stderr.write(`keyward: baseline ${shown} not written: the scan had errors\n`);
+    return EXIT.error;
+  }
+
+  if (existing) {
+    const { stale } = applyBaseline(findings, existing);
+    const pruned = pruneBaseline(existing, stale);
+    write(file, serializeBaseline(pruned));
+    for (const entry of stale) {
+      io.stderr.write(
+        `keyward: stale: ${entry.path} ${entry.ruleId} ${entry.redacted ?? entry.fingerprint.slice(0, 12)}\n`,
+      );
+    }
+    io.stderr.write(
+      `keyward: baseline ${shown}: pruned ${stale.length} stale, kept ${pruned.entries.length}\n`,
+    );
+    return EXIT.clean;
+  }
+
+  const baseline = baselineOf(findings);
+  const replaced = existsSync(file);
+  write(file, serializeBaseline(baseline));
+  const files = new Set(baseline.entries.map((e) => e.path)).size;
+  io.stderr.write(
+    `keyward: baseline ${shown} ${replaced ? 'rewritten' : 'written'}: ${baseline.entries.length} ` +
+      `${baseline.entries.length === 1 ? 'entry' : 'entries'} in ${files} ${files === 1 ? 'file' : 'files'}; ` +
+      `review and commit it, then scan with --baseline ${shown}\n`,
+  );
+  return EXIT.clean;
+}
+
+/** The findings a scan would report (inline- and config-suppressed ones left out), and the scan's errors. */
+async function collectFindings(args: Args, io: Io): Promise<{ findings: Finding[]; errors: string[] }> {
+  const config = await loadConfig({
+    cwd: io.cwd,
+    ...(args.paths?.[0] !== undefined ? { scanRoot: args.paths[0] } : {}),
+    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
+    env: io.env,
+  });
+  let maxSize = config.maxFileSize ?? DEFAULT_MAX_SIZE;
+  if (args['max-blob-size'] !== undefined) {
+    const size = parseSize(args['max-blob-size']);
+    if (size === undefined) {
+      throw new KeywardError('E_USAGE', {
+        message: `--max-blob-size ${String(args['max-blob-size'])}: not a size (e.g. 10MB)`,
+      });
+    }
+    maxSize = size;
+  }
+  const scanner = buildScanner(config);
+  const source = await selectSource({ args, io, config, maxSize });
+  const result = await runPipeline(source, scanner);
+  const findings = result.findings.filter((f) => !f.suppressed && !isAllowedByConfig(f, config));
+  const errors = [...result.source.errors];
+  if (result.source.incomplete) errors.push('the scan was incomplete');
+  return { findings, errors };
+}
+
+function write(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KeywardError('E_OUTPUT_WRITE', { file, reason: code ?? String(error) });
+  }
+}
