@@ -9,4 +9,5 @@ export type Handler = (args: Args, io: Io) => Promise<number>;
 export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   scan: async () => (await import('./commands/scan.js')).runScan,
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
+  verify: async () => (await import('./commands/verify.js')).runVerify,
 };

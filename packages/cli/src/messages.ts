@@ -33,6 +33,19 @@ export const MESSAGES = {
     exit: EXIT.incomplete,
     text: 'verification was required but could not run: {reason}',
   },
+  E_VERIFY_ARGV: {
+    exit: EXIT.error,
+    text: 'keys are never taken from the command line (shell history and `ps` keep them); pipe them on stdin, one a line, or use --from <report>',
+  },
+  E_VERIFY_NO_INPUT: {
+    exit: EXIT.error,
+    text: 'no keys to check: pipe them on stdin, one a line, or use --from <report>',
+  },
+  E_VERIFY_NO_SECRETS: {
+    exit: EXIT.error,
+    text: '{file}: the report holds no secrets to check; write it with --reveal, or pipe the keys on stdin',
+  },
+  E_VERIFY_BASE_URL: { exit: EXIT.error, text: '{source}: {reason}' },
   E_INTERNAL: {
     exit: EXIT.error,
     text: 'internal error: {reason} (please report this at https://github.com/keyward/keyward/issues)',

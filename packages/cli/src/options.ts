@@ -31,6 +31,25 @@ const output = {
   quiet: { type: 'boolean', alias: 'q', describe: 'no summary line' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** How `--verify` and `keyward verify` check keys and narrow the report. */
+const verification = {
+  'blast-radius': {
+    type: 'boolean',
+    describe: 'with --verify: map what each live OpenAI key can reach (read-only GET probes)',
+  },
+  'only-live': { type: 'boolean', describe: 'with --verify: report live keys only' },
+  results: {
+    type: 'string',
+    describe: 'with --verify: report only these verdicts (comma-separated: live, unknown, invalid)',
+  },
+  'base-url': {
+    type: 'string',
+    array: true,
+    describe:
+      "send a provider's keys to this URL instead of its official host (provider=URL; a bare URL means openai)",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 export const COMMANDS = {
   scan: {
     usage: 'scan [paths..]',
@@ -57,6 +76,7 @@ export const COMMANDS = {
       },
       baseline: { type: 'string', describe: 'suppress the findings listed in this baseline file' },
       verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
+      ...verification,
       ignore: { type: 'boolean', default: true, describe: 'honour ignore files (--no-ignore)' },
       jobs: { type: 'number', alias: 'j', describe: 'worker threads (default: CPU cores)' },
       'fail-on': {
@@ -65,6 +85,21 @@ export const COMMANDS = {
         describe: 'lowest severity that fails the scan',
       },
       'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+    },
+  },
+  verify: {
+    // [keys..] exists only to refuse keys given on the command line without echoing them.
+    usage: 'verify [keys..]',
+    describe: 'check whether keys are live: one a line on stdin, or the findings of a JSON report (--from)',
+    options: {
+      from: { type: 'string', describe: 'a keyward JSON report written with --reveal' },
+      format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'output format' },
+      output: output.output,
+      reveal: output.reveal,
+      color: output.color,
+      quiet: output.quiet,
+      ...verification,
+      timeout: { type: 'number', describe: 'seconds allowed for one request (default 10)' },
     },
   },
   baseline: {
