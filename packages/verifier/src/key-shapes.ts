@@ -18,8 +18,10 @@ const OPENAI_MARKER = ['T3Bl', 'bkFJ'].join('');
 
 const SHAPES: readonly KeyShape[] = [
   { prefix: 'sk-ant-admin01-', ruleId: 'anthropic-admin-key' },
-  // `sk-ant-api0N-` only: OAuth tokens (`sk-ant-oat01-`) do not authenticate with x-api-key.
   { prefix: 'sk-ant-api', ruleId: 'anthropic-api-key' },
+  // Claude OAuth tokens (access `oat`, refresh `ort`) do not authenticate with x-api-key.
+  { prefix: 'sk-ant-oat', ruleId: 'anthropic-oauth-token' },
+  { prefix: 'sk-ant-ort', ruleId: 'anthropic-oauth-token' },
   { prefix: 'sk-or-v1-', ruleId: 'openrouter-api-key' },
   { prefix: 'sk-admin-', ruleId: 'openai-admin-key' },
   { prefix: 'sk-proj-', ruleId: 'openai-project-key' },
@@ -59,6 +61,7 @@ const FAMILY_PREFIXES: Record<string, readonly string[]> = {
   'openai-legacy-key': ['sk-'],
   'anthropic-api-key': ['sk-ant-api03-', 'sk-ant-'],
   'anthropic-admin-key': ['sk-ant-admin01-'],
+  'anthropic-oauth-token': ['sk-ant-oat01-', 'sk-ant-ort01-', 'sk-ant-'],
   'groq-api-key': ['gsk_'],
   'openrouter-api-key': ['sk-or-v1-'],
   'huggingface-token': ['hf_', 'api_org_'],

@@ -32,7 +32,7 @@ describe('classifyKey', () => {
   it('never takes another family for OpenAI', () => {
     const next = rng(9);
     expect(classifyKey(`sk-${randomString(next, 'hex', 32)}`)).toBe('deepseek-api-key');
-    expect(classifyKey(`sk-ant-oat01-${randomString(next, 'base64url', 80)}`)).toBeUndefined();
+    expect(classifyKey(`sk-ant-oat01-${randomString(next, 'base64url', 80)}`)).toBe('anthropic-oauth-token');
     expect(classifyKey(`sk_live_${randomString(next, 'alnum', 24)}`)).toBeUndefined();
     // An `sk-` string without the marker is not a known OpenAI shape.
     expect(classifyKey(`sk-${randomString(next, 'alnum', 48)}`)).toBeUndefined();
@@ -65,6 +65,7 @@ const PREFIXED_RULES = new Set([
   'openai-user-key',
   'anthropic-api-key',
   'anthropic-admin-key',
+  'anthropic-oauth-token',
   'groq-api-key',
   'openrouter-api-key',
   'huggingface-token',

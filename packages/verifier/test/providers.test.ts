@@ -272,12 +272,15 @@ describe('bearer-token providers', () => {
 });
 
 describe('keys with no free read-only check', () => {
-  it.each(['perplexity-api-key', 'azure-openai-key', 'generic-secret', 'some-future-rule'])(
-    '%s: unknown, unsupported, and nothing is sent',
-    async (ruleId) => {
-      const { verification, requests } = await check(ruleId, 'perplexity', (res) => json(res, 200, {}));
-      expect(verification).toMatchObject({ status: 'unknown', reason: 'unsupported' });
-      expect(requests).toHaveLength(0);
-    },
-  );
+  it.each([
+    'perplexity-api-key',
+    'azure-openai-key',
+    'anthropic-oauth-token',
+    'generic-secret',
+    'some-future-rule',
+  ])('%s: unknown, unsupported, and nothing is sent', async (ruleId) => {
+    const { verification, requests } = await check(ruleId, 'perplexity', (res) => json(res, 200, {}));
+    expect(verification).toMatchObject({ status: 'unknown', reason: 'unsupported' });
+    expect(requests).toHaveLength(0);
+  });
 });

@@ -38,6 +38,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 /** Rules keyward finds but cannot check with a free, side-effect-free GET, and why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   'perplexity-api-key': 'Perplexity offers no free read-only endpoint to check a key',
+  'anthropic-oauth-token': 'a Claude OAuth token is not an API key; keyward has no read-only check for it',
   'azure-openai-key':
     'an Azure OpenAI key works only against its own resource host, which the key does not name',
   'generic-secret': 'a generic secret names no provider to ask',
