@@ -1,5 +1,5 @@
 import type { Finding } from '@keyward/core';
-import type { Baseline, BaselineEntry } from './format.js';
+import { readBaseline, type Baseline, type BaselineEntry } from './format.js';
 
 export interface BaselineResult {
   /** Findings the baseline does not list: what is new. */
@@ -38,4 +38,9 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline):
 export function pruneBaseline(baseline: Baseline, stale: readonly BaselineEntry[]): Baseline {
   const gone = new Set(stale);
   return { version: 1, entries: baseline.entries.filter((e) => !gone.has(e)) };
+}
+
+/** `scan --baseline <file>`: reads the file (E_BASELINE_READ on any problem) and applies it to the findings. */
+export function applyBaselineFile(findings: readonly Finding[], file: string): BaselineResult {
+  return applyBaseline(findings, readBaseline(file));
 }

@@ -7,4 +7,4 @@ export {
   type Baseline,
   type BaselineEntry,
 } from './format.js';
-export { applyBaseline, pruneBaseline, type BaselineResult } from './apply.js';
+export { applyBaseline, applyBaselineFile, pruneBaseline, type BaselineResult } from './apply.js';
