@@ -23,7 +23,7 @@ const MAX_SAME_ORIGIN_REDIRECTS = 2;
 type Outcome =
   | { kind: 'response'; response: HttpResponse }
   | { kind: 'failed'; error: TransportError }
-  | { kind: 'redirect'; host: string };
+  | { kind: 'redirect'; host: string; sameOrigin: boolean };
 
 /**
  * Sends one GET to `url` (whose origin is the provider's resolved base, checked by the caller) and turns the
@@ -112,8 +112,9 @@ async function send(ctx: ExchangeContext, start: URL, headers: Record<string, st
       return { kind: 'response', response };
     }
     // The key rides in a header: following a redirect to any other origin would hand it to that host.
-    if (next.origin !== start.origin || hop >= MAX_SAME_ORIGIN_REDIRECTS)
-      return { kind: 'redirect', host: next.host };
+    const sameOrigin = next.origin === start.origin;
+    if (!sameOrigin || hop >= MAX_SAME_ORIGIN_REDIRECTS)
+      return { kind: 'redirect', host: next.host, sameOrigin };
     url = next;
   }
 }
@@ -130,7 +131,9 @@ function toVerdict(
       return {
         status: 'unknown',
         reason: 'unrecognized',
-        detail: `redirected to ${outcome.host}; keyward sends keys only to the provider's host, so it did not follow`,
+        detail: outcome.sameOrigin
+          ? `redirected more than ${MAX_SAME_ORIGIN_REDIRECTS} times`
+          : `redirected to ${outcome.host}; keyward sends keys only to the provider's host, so it did not follow`,
       };
     case 'failed':
       return outcome.error.kind === 'timeout'

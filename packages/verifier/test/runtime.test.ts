@@ -228,6 +228,20 @@ describe('redirects', () => {
   });
 });
 
+describe('redirect loops', () => {
+  it('stops after a few same-host redirects', async () => {
+    const server = await provider((req, res) => {
+      res.writeHead(302, { location: `${req.url}x` });
+      res.end();
+    });
+    const [item] = projectKeys(1);
+    const verification = (await verifyAll([item!], { baseUrls: { openai: server.url } })).get(item!.secret)!;
+    expect(verification).toMatchObject({ status: 'unknown', reason: 'unrecognized' });
+    expect(verification.detail).toBe('redirected more than 2 times');
+    expect(server.requests).toHaveLength(3);
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer();
