@@ -50,9 +50,8 @@ export function matchAssignment(
   while (nameEnd < n && nameEnd - kwEnd < MAX_NAME && CLASS[bytes[nameEnd]!]! & NAME) nameEnd++;
 
   let i = nameEnd;
-  // `Bearer <token>`, `Authorization: Bearer <token>` is reached through the `bearer` keyword itself.
-  if (isAuthScheme(bytes, nameStart, nameEnd, spec)) {
-    if (i >= n || !(CLASS[bytes[i]!]! & BLANK)) return undefined;
+  // `Bearer <token>`: a scheme word followed by blanks (checked first: decoding the name costs more).
+  if (i < n && CLASS[bytes[i]!]! & BLANK && isAuthScheme(bytes, nameStart, nameEnd, spec)) {
     while (i < n && CLASS[bytes[i]!]! & BLANK) i++;
     return valueAt(bytes, i, 0, nameStart, nameEnd, spec);
   }
@@ -132,13 +131,15 @@ function isValueTerminator(b: number): boolean {
   );
 }
 
+/** Whether bytes[start, end) spell one of the auth schemes, ASCII case-insensitively (no string built). */
 function isAuthScheme(bytes: Uint8Array, start: number, end: number, spec: GenericSpec): boolean {
-  const word = latin1(bytes, start, end).toLowerCase();
-  return spec.authSchemes.includes(word);
-}
-
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...bytes.subarray(start, end));
+  outer: for (const scheme of spec.authSchemes) {
+    if (scheme.length !== end - start) continue;
+    for (let j = 0; j < scheme.length; j++)
+      if ((bytes[start + j]! | 0x20) !== scheme.charCodeAt(j)) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Splits a name into lower-case words: `openaiApiKey` → openai, api, key; `X-API-KEY` → x, api, key. */

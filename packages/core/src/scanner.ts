@@ -34,6 +34,7 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
   TOKEN[c.charCodeAt(0)] = 1;
 /** Bytes of context either side of a window, so look-behinds and look-aheads see what is really there. */
 const CONTEXT = 8;
+const EMPTY = new Uint8Array(0);
 
 export function createScanner(
   rules: readonly RuleSpec[] | CompiledRuleSet,
@@ -42,39 +43,63 @@ export function createScanner(
   const ruleSet = Array.isArray(rules) ? compileRules(rules as RuleSpec[]) : (rules as CompiledRuleSet);
   const inlineAllow = options.inlineAllow ?? true;
   const encoder = new TextEncoder();
+  const matcher = new Matcher(ruleSet);
 
   const scan = (bytes: Uint8Array, path: string): Finding[] => {
-    const matches = findMatches(ruleSet, bytes);
+    const matches = matcher.run(bytes);
     if (matches.length === 0) return [];
     return toFindings(ruleSet, bytes, path, resolveOverlaps(matches), inlineAllow);
   };
   return { scan, scanText: (text, path) => scan(encoder.encode(text), path), ruleSet };
 }
 
-function findMatches(set: CompiledRuleSet, bytes: Uint8Array): Match[] {
-  const matches: Match[] = [];
-  const windowEnd = new Int32Array(set.rules.length).fill(-1);
-  let lastNameStart = -1;
-  findAnchors(set.automaton, bytes, 0, bytes.length, (anchor, end) => {
+/**
+ * Turns anchor hits into matches. One instance per scanner, reused for every file: the hot path allocates
+ * nothing per file but the matches it finds (most files have none).
+ */
+class Matcher {
+  private bytes: Uint8Array = EMPTY;
+  private matches: Match[] = [];
+  /** Per rule: end of the last window its pattern ran on; anchors inside it are already covered. */
+  private readonly windowEnd: Int32Array;
+  /** Start of the last name the generic rule judged: one name can hold several keywords. */
+  private lastNameStart = -1;
+  private readonly onHit = (anchor: number, end: number): void => this.hit(anchor, end);
+
+  constructor(private readonly set: CompiledRuleSet) {
+    this.windowEnd = new Int32Array(set.rules.length);
+  }
+
+  run(bytes: Uint8Array): Match[] {
+    this.bytes = bytes;
+    this.matches = [];
+    this.windowEnd.fill(-1);
+    this.lastNameStart = -1;
+    findAnchors(this.set.automaton, bytes, 0, bytes.length, this.onHit);
+    this.bytes = EMPTY;
+    return this.matches;
+  }
+
+  private hit(anchor: number, end: number): void {
+    const set = this.set;
+    const bytes = this.bytes;
     const start = end - set.anchorLength[anchor]!;
     for (const index of set.rulesByAnchor[anchor]!) {
       const rule = set.rules[index]!;
       if (rule.regex === undefined) {
-        const assignment = matchAssignment(bytes, start, end, rule.spec.generic!);
-        // One name can hold several keywords (`secret_key_token`): judge it once.
-        if (!assignment || assignment.nameStart === lastNameStart) continue;
-        lastNameStart = assignment.nameStart;
-        const name = latin1(bytes, assignment.nameStart, assignment.nameEnd);
-        if (!isSecretName(name, rule.spec.generic!)) continue;
+        const generic = rule.spec.generic!;
+        const assignment = matchAssignment(bytes, start, end, generic);
+        if (!assignment || assignment.nameStart === this.lastNameStart) continue;
+        this.lastNameStart = assignment.nameStart;
+        if (!isSecretName(latin1(bytes, assignment.nameStart, assignment.nameEnd), generic)) continue;
         const secret = latin1(bytes, assignment.valueStart, assignment.valueEnd);
-        if (genericValueRejection(secret, rule.spec.generic!)) continue;
-        matches.push({ rule: index, start: assignment.valueStart, end: assignment.valueEnd, secret });
-      } else if (end > windowEnd[index]!) {
-        windowEnd[index] = matchInWindow(rule, index, bytes, start, end, matches);
+        if (genericValueRejection(secret, generic)) continue;
+        this.matches.push({ rule: index, start: assignment.valueStart, end: assignment.valueEnd, secret });
+      } else if (end > this.windowEnd[index]!) {
+        this.windowEnd[index] = matchInWindow(rule, index, bytes, start, end, this.matches);
       }
     }
-  });
-  return matches;
+  }
 }
 
 /**

@@ -20,6 +20,8 @@ export interface WorktreeOptions {
 
 interface Frame {
   dir: string;
+  /** The folder's path as reported (relative to cwd, `/`-separated), built as we descend: no path.relative per file. */
+  shown: string;
   entries: Dirent[];
   next: number;
   layers: number;
@@ -43,14 +45,14 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
   const reader = new FileReader();
   const display = (abs: string) => relative(cwd, abs).split(sep).join('/') || '.';
 
-  function* readOne(abs: string): Generator<ContentItem> {
+  function* readOne(abs: string, shown: string): Generator<ContentItem> {
     const result = reader.read(abs, options.maxFileSize);
     if ('skip' in result) {
       if (result.skip === 'tooLarge') stats.skipped.tooLarge++;
       else if (result.skip === 'unreadable') {
         stats.skipped.unreadable++;
         stats.incomplete = true;
-        stats.warnings.push(`${display(abs)}: cannot read (${result.reason})`);
+        stats.warnings.push(`${shown}: cannot read (${result.reason})`);
       } else stats.skipped.unreadable++;
       return;
     }
@@ -58,7 +60,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
       stats.skipped.binary++;
       return;
     }
-    yield { path: display(abs), bytes: result.bytes };
+    yield { path: shown, bytes: result.bytes };
   }
 
   function* walk(root: string): Generator<ContentItem> {
@@ -66,7 +68,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
     if (useIgnore && options.ignorePaths)
       ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
     const stack: Frame[] = [];
-    const open = (dir: string): Frame | undefined => {
+    const open = (dir: string, shown: string): Frame | undefined => {
       let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -85,9 +87,9 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
       // The repository's own excludes apply too, as in git and ripgrep.
       if (useIgnore && names.has('.git'))
         layers += ignores.addFile(dir, join(dir, '.git', 'info', 'exclude'));
-      return { dir, entries, next: 0, layers };
+      return { dir, shown, entries, next: 0, layers };
     };
-    const first = open(root);
+    const first = open(root, display(root));
     if (first) stack.push(first);
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
@@ -99,6 +101,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
       const entry = frame.entries[frame.next++]!;
       if (entry.name === '.git') continue; // git's object store is not content; --history scans it
       const abs = join(frame.dir, entry.name);
+      const shown = frame.shown === '.' ? entry.name : `${frame.shown}/${entry.name}`;
       if (entry.isSymbolicLink()) {
         stats.skipped.links++;
         continue;
@@ -109,10 +112,10 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
         continue;
       }
       if (isDir) {
-        const child = open(abs);
+        const child = open(abs, shown);
         if (child) stack.push(child);
       } else if (entry.isFile()) {
-        yield* readOne(abs);
+        yield* readOne(abs, shown);
       } else {
         stats.skipped.unreadable++; // sockets, FIFOs, devices: never read (a FIFO would block)
       }
@@ -143,7 +146,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
         continue;
       }
       if (isDir) yield* walk(abs);
-      else yield* readOne(abs);
+      else yield* readOne(abs, display(abs));
     }
   }
 
