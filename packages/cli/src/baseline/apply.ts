@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Finding } from '@keyward/core';
 import { readBaseline, type Baseline, type BaselineEntry } from './format.js';
 
@@ -40,7 +41,10 @@ export function pruneBaseline(baseline: Baseline, stale: readonly BaselineEntry[
   return { version: 1, entries: baseline.entries.filter((e) => !gone.has(e)) };
 }
 
-/** `scan --baseline <file>`: reads the file (E_BASELINE_READ on any problem) and applies it to the findings. */
-export function applyBaselineFile(findings: readonly Finding[], file: string): BaselineResult {
-  return applyBaseline(findings, readBaseline(file));
+/**
+ * `scan --baseline <file>`: reads the file (E_BASELINE_READ on any problem) and applies it to the findings.
+ * A relative `file` is resolved against `cwd` (pass the CLI's `io.cwd`; default: the process's).
+ */
+export function applyBaselineFile(findings: readonly Finding[], file: string, cwd?: string): BaselineResult {
+  return applyBaseline(findings, readBaseline(resolve(cwd ?? process.cwd(), file)));
 }
