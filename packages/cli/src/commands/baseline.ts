@@ -5,10 +5,8 @@ import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
-import { isAllowedByConfig, loadConfig, parseSize } from '../config/index.js';
-import { DEFAULT_MAX_SIZE, scanMode, selectSource } from '../scan/select-source.js';
-import { runPipeline } from '../scan/pipeline.js';
-import { buildScanner } from '../scan/rules.js';
+import { scanMode } from '../scan/select-source.js';
+import { collectScan, reportable } from '../scan/collect.js';
 import {
   DEFAULT_BASELINE_FILE,
   applyBaseline,
@@ -70,29 +68,10 @@ export async function runBaseline(args: Args, io: Io): Promise<number> {
 
 /** The findings a scan would report (inline- and config-suppressed ones left out), and the scan's errors. */
 async function collectFindings(args: Args, io: Io): Promise<{ findings: Finding[]; errors: string[] }> {
-  const config = await loadConfig({
-    cwd: io.cwd,
-    ...(args.paths?.[0] !== undefined ? { scanRoot: args.paths[0] } : {}),
-    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
-    env: io.env,
-  });
-  let maxSize = config.maxFileSize ?? DEFAULT_MAX_SIZE;
-  if (args['max-blob-size'] !== undefined) {
-    const size = parseSize(args['max-blob-size']);
-    if (size === undefined) {
-      throw new KeywardError('E_USAGE', {
-        message: `--max-blob-size ${String(args['max-blob-size'])}: not a size (e.g. 10MB)`,
-      });
-    }
-    maxSize = size;
-  }
-  const scanner = buildScanner(config);
-  const source = await selectSource({ args, io, config, maxSize });
-  const result = await runPipeline(source, scanner);
-  const findings = result.findings.filter((f) => !f.suppressed && !isAllowedByConfig(f, config));
+  const result = await collectScan(args, io);
   const errors = [...result.source.errors];
   if (result.source.incomplete) errors.push('the scan was incomplete');
-  return { findings, errors };
+  return { findings: reportable(result.findings), errors };
 }
 
 function write(file: string, text: string): void {

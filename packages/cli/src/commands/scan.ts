@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Finding, Severity } from '@keyward/core';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -5,43 +6,36 @@ import type { Report } from '../report.js';
 import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { loadConfig, parseSize, isAllowedByConfig, type ResolvedConfig } from '../config/index.js';
-import { DEFAULT_MAX_SIZE, selectSource } from '../scan/select-source.js';
-import { runPipeline } from '../scan/pipeline.js';
-import { buildScanner } from '../scan/rules.js';
+import { collectScan } from '../scan/collect.js';
 import { useColor } from '../scan/color.js';
 
 /**
- * `keyward scan`: choose the source, scan it with the configured rules, apply suppressions, render the
- * report (stdout or --output), write the summary line (stderr), and return the exit code (DESIGN §2).
+ * `keyward scan`: scan the chosen source, apply suppressions (inline, config, baseline), verify when asked,
+ * render the report (stdout or --output), write the summary line (stderr) and return the exit code
+ * (DESIGN §2). A broken scan never looks clean.
  */
 export async function runScan(args: Args, io: Io): Promise<number> {
-  const config = await loadConfig({
-    cwd: io.cwd,
-    ...(args.paths?.[0] !== undefined && !args['pre-push'] ? { scanRoot: args.paths[0] } : {}),
-    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
-    env: io.env,
-  });
-  const maxSize = maxSizeOf(args, config);
-  const scanner = buildScanner(config);
-  const source = await selectSource({ args, io, config, maxSize });
-  const result = await runPipeline(source, scanner);
-
-  const suppressed = { inline: 0, baseline: 0, config: 0 };
-  const reported: Finding[] = [];
-  for (const finding of result.findings) {
-    if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
-    if (finding.suppressed) suppressed[finding.suppressed]++;
-    else reported.push(finding);
+  const collected = await collectScan(args, io);
+  let findings = collected.findings;
+  if (typeof args.baseline === 'string') {
+    const { applyBaselineFile } = await import('../baseline/index.js');
+    applyBaselineFile(findings, resolve(io.cwd, args.baseline));
   }
+  const suppressed = { inline: 0, baseline: 0, config: 0 };
+  for (const finding of findings) if (finding.suppressed) suppressed[finding.suppressed]++;
+  let reported: Finding[] = findings.filter((f) => !f.suppressed);
+  if (args.verify === true && reported.length > 0)
+    reported = await verify(reported, args, io, collected.config.verify);
+  findings = reported;
+
   const report: Report = {
     version: 1,
     tool: { name: 'keyward', version: VERSION },
-    scan: { ...result.stats, ...(source.describe ? { range: source.describe } : {}) },
-    findings: reported,
+    scan: { ...collected.stats, ...(collected.describe ? { range: collected.describe } : {}) },
+    findings,
     suppressed,
-    skipped: result.source.skipped,
-    warnings: [...result.source.errors, ...result.source.warnings],
+    skipped: collected.source.skipped,
+    warnings: [...collected.source.errors, ...collected.source.warnings],
   };
 
   const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
@@ -55,29 +49,49 @@ export async function runScan(args: Args, io: Io): Promise<number> {
       reveal: args.reveal === true,
       color: color.stdout,
       env: io.env,
-      rules: scanner.ruleSet.rules.map((r) => r.spec),
+      rules: collected.rules.map((r) => r.spec),
     },
     io,
   );
   if (args.quiet !== true) io.stderr.write(`${summaryLine(report, { color: color.stderr })}\n`);
 
-  // A broken scan never looks clean: errors (a missing path) exit 2, an incomplete scan 3.
-  if (result.source.errors.length > 0) return EXIT.error;
+  if (collected.source.errors.length > 0) return EXIT.error;
   const exit = exitCodeFor(report, {
     ...(typeof args['fail-on'] === 'string' ? { failOn: args['fail-on'] as Severity } : {}),
     exitZero: args['exit-zero'] === true,
   });
-  if (result.source.incomplete && exit === EXIT.clean) return EXIT.incomplete;
+  if (collected.source.incomplete && exit === EXIT.clean) return EXIT.incomplete;
   return exit;
 }
 
-function maxSizeOf(args: Args, config: ResolvedConfig): number {
-  if (args['max-blob-size'] === undefined) return config.maxFileSize ?? DEFAULT_MAX_SIZE;
-  const size = parseSize(args['max-blob-size']);
-  if (size === undefined) {
-    throw new KeywardError('E_USAGE', {
-      message: `--max-blob-size ${String(args['max-blob-size'])}: not a size (e.g. 10MB)`,
+/**
+ * `--verify`: the verifier is loaded only here, never on the hook's default path. With `verify.required`
+ * in the config, keys whose check could not run make the scan incomplete (exit 3).
+ */
+async function verify(
+  findings: Finding[],
+  args: Args,
+  io: Io,
+  settings: { required?: boolean; timeoutMs?: number; concurrency?: number },
+): Promise<Finding[]> {
+  const [{ applyVerification }, { verificationOptionsFromArgs }] = await Promise.all([
+    import('@keyward/verifier'),
+    import('./verify-args.js'),
+  ]);
+  const options = verificationOptionsFromArgs(args, io);
+  if (settings.timeoutMs !== undefined && options.timeoutMs === undefined)
+    options.timeoutMs = settings.timeoutMs;
+  if (settings.concurrency !== undefined) options.concurrency = settings.concurrency;
+  const verified = await applyVerification(findings, options);
+  const unreachable = verified.filter(
+    (f) =>
+      f.verification?.status === 'unknown' &&
+      ['timeout', 'network_error', 'server_error'].includes(f.verification.reason),
+  );
+  if (settings.required && unreachable.length > 0) {
+    throw new KeywardError('E_VERIFY_UNAVAILABLE', {
+      reason: `${unreachable.length} of ${verified.length} keys could not be checked (${unreachable[0]!.verification!.detail})`,
     });
   }
-  return size;
+  return verified;
 }

@@ -1,0 +1,57 @@
+import type { Finding } from '@keyward/core';
+import type { Args } from '../handlers.js';
+import type { Io } from '../io.js';
+import { KeywardError } from '../errors.js';
+import { isAllowedByConfig, loadConfig, parseSize, type ResolvedConfig } from '../config/index.js';
+import { DEFAULT_MAX_SIZE, selectSource } from './select-source.js';
+import { runPipeline, type PipelineResult } from './pipeline.js';
+import { buildScanner } from './rules.js';
+
+export interface Collected extends PipelineResult {
+  config: ResolvedConfig;
+  /** The rules the scan ran, for reporters that describe them. */
+  rules: ReturnType<typeof buildScanner>['ruleSet']['rules'];
+  /** Summary description of what was scanned (a range), if the source gives one. */
+  describe?: string;
+}
+
+/**
+ * The steps every scanning command shares (`scan`, `baseline`): find and read the config, build the
+ * scanner, pick the source for the flags, scan, and mark findings the config allowlists (`config`).
+ */
+export async function collectScan(args: Args, io: Io): Promise<Collected> {
+  const config = await loadConfig({
+    cwd: io.cwd,
+    ...(args.paths?.[0] !== undefined && !args['pre-push'] ? { scanRoot: args.paths[0] } : {}),
+    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
+    env: io.env,
+  });
+  const scanner = buildScanner(config);
+  const source = await selectSource({ args, io, config, maxSize: maxSizeOf(args, config) });
+  const result = await runPipeline(source, scanner);
+  for (const finding of result.findings) {
+    if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
+  }
+  return {
+    ...result,
+    config,
+    rules: scanner.ruleSet.rules,
+    ...(source.describe ? { describe: source.describe } : {}),
+  };
+}
+
+/** The unsuppressed findings of a scan. */
+export function reportable(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppressed);
+}
+
+function maxSizeOf(args: Args, config: ResolvedConfig): number {
+  if (args['max-blob-size'] === undefined) return config.maxFileSize ?? DEFAULT_MAX_SIZE;
+  const size = parseSize(args['max-blob-size']);
+  if (size === undefined) {
+    throw new KeywardError('E_USAGE', {
+      message: `--max-blob-size ${String(args['max-blob-size'])}: not a size (e.g. 10MB)`,
+    });
+  }
+  return size;
+}
