@@ -19,7 +19,7 @@ export interface JsonFinding {
   author?: string;
   date?: string;
   reachable?: boolean;
-  verification?: { status: string; reason: string; detail: string };
+  verification?: { status: string; reason: string; detail: string; reach?: Record<string, string> };
 }
 
 /** The DESIGN §3 report, exactly; `secret` only with `--reveal`. */
@@ -70,6 +70,7 @@ function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
             status: f.verification.status,
             reason: f.verification.reason,
             detail: f.verification.detail,
+            ...(f.verification.reach ? { reach: f.verification.reach } : {}),
           },
         }
       : {}),
