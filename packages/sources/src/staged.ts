@@ -1,0 +1,109 @@
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import type { ContentItem } from '@keyward/core';
+import { emptySkips, type ScanSource, type SourceStats } from './source.js';
+import { CatFileBatch } from './git/cat-file.js';
+import { planChange, requestChange, takeChange, type ChangePlan } from './git/changes.js';
+import { gitFailure, gitText, runGit, type GitContext } from './git/exec.js';
+import { SourceError } from './errors.js';
+import { parseRawOutput } from './git/raw.js';
+
+export interface StagedOptions extends GitContext {
+  /** Files or folders that limit the scan (lint-staged passes absolute paths); none: the whole index. */
+  paths?: string[];
+  /** Blobs larger than this are skipped and counted. */
+  maxBlobSize?: number;
+}
+
+/**
+ * What the next commit will contain: the index, read as blobs (never the working-tree file, so partially
+ * staged files are scanned as staged), compared with HEAD. Only added lines count. Renames are detected
+ * (`-M`, as `git diff --cached` shows them by default), so a moved file's old keys are not new; copies are
+ * not (`-C` would pair a copy with its source only when the source changed too): a copy is an added file.
+ * Deletions, symlinks, submodules, binary blobs and pure mode changes have nothing to scan. No HEAD yet
+ * (the first commit) compares with the empty tree. Two git processes in all: `diff --cached --raw` and
+ * one `cat-file --batch`.
+ */
+export function stagedSource(options: StagedOptions): ScanSource {
+  const stats: SourceStats = {
+    commits: 0,
+    skipped: emptySkips(),
+    warnings: [],
+    errors: [],
+    incomplete: false,
+  };
+  const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
+
+  async function* items(): AsyncGenerator<ContentItem> {
+    const diff = runGit(
+      ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff'],
+      options,
+      {
+        allowFail: true,
+      },
+    );
+    const limit = options.paths && options.paths.length > 0 ? pathFilter(options, options.paths) : undefined;
+    const result = await diff;
+    if (result.code !== 0) throw diffFailure(result.stderr, result.code, options);
+    const entries = parseRawOutput(result.stdout.toString('utf8'));
+    const accept = limit ? await limit : () => true;
+    const plans: ChangePlan[] = [];
+    for (const entry of entries) {
+      if (!accept(entry.path)) continue;
+      const plan = planChange(entry, stats);
+      if (plan) plans.push(plan);
+    }
+    if (plans.length === 0) return;
+
+    const batch = new CatFileBatch(options, { buffer: true });
+    let finished = false;
+    try {
+      for (const plan of plans) requestChange(plan, batch, maxBlobSize);
+      batch.end();
+      for (const plan of plans) {
+        const item = await takeChange(plan, batch, stats, {});
+        if (item) yield item;
+      }
+      await batch.close();
+      finished = true;
+    } finally {
+      if (!finished) batch.kill();
+    }
+  }
+
+  return { mode: 'staged', items, stats: () => stats };
+}
+
+/**
+ * A test for repository-relative paths under the given paths. Paths are relative to `cwd` or absolute;
+ * an absolute path is matched against the top level git reports (real path) first, then against `cwd`
+ * (which may be reached through a symlink).
+ */
+async function pathFilter(context: GitContext, paths: string[]): Promise<(path: string) => boolean> {
+  const [top = '', prefix = ''] = (
+    await gitText(['rev-parse', '--show-toplevel', '--show-prefix'], context)
+  ).split('\n');
+  const cwd = resolve(context.cwd);
+  const wanted: string[] = [];
+  for (const given of paths) {
+    const abs = resolve(cwd, given);
+    const fromTop = isAbsolute(given) && top !== '' ? toPosix(relative(top, abs)) : undefined;
+    const rel =
+      fromTop !== undefined && !fromTop.startsWith('..')
+        ? fromTop
+        : posix.normalize(prefix + toPosix(relative(cwd, abs)));
+    if (rel === '..' || rel.startsWith('../')) continue; // outside the repository: nothing staged there
+    wanted.push(rel === '.' ? '' : rel.replace(/\/$/, ''));
+  }
+  return (path) => wanted.some((w) => w === '' || path === w || path.startsWith(`${w}/`));
+}
+
+/** Outside a repository `git diff` turns into `diff --no-index` and rejects --cached: say what happened. */
+function diffFailure(stderr: string, code: number, context: GitContext): Error {
+  if (/unknown option .cached|--no-index/.test(stderr))
+    return new SourceError('E_NOT_A_REPO', { path: context.cwd });
+  return gitFailure(['diff'], context, stderr, code);
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { parsePrePushInput, prePushSource } from '../src/pre-push.js';
+import { collect, ENV } from './helpers.js';
+
+const KEY_A = fakeKey('openai-project', 301);
+const KEY_B = fakeKey('anthropic', 302);
+const ZERO = '0'.repeat(40);
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+function track(r: TempRepo): TempRepo {
+  cleanups.push(r.cleanup);
+  return r;
+}
+
+/** A local repository with a bare `origin` that has `main` (3 commits, one with a key long ago). */
+function pushedRepo(): { local: TempRepo; remote: TempRepo; pushed: string } {
+  const remote = track(createRepo({ bare: true }));
+  const local = track(createRepo());
+  local.commit('one', { 'a.txt': 'a\n' });
+  local.commit('old key', { 'old.env': `K=${KEY_B}\n` });
+  const pushed = local.commit('three', { 'a.txt': 'a\nb\n' });
+  local.git('remote', 'add', 'origin', remote.dir);
+  local.git('push', '-q', 'origin', 'main');
+  return { local, remote, pushed };
+}
+const prePush = (r: TempRepo, lines: string[], remote: string | undefined = 'origin') =>
+  prePushSource({ cwd: r.dir, env: ENV, stdinLines: lines, ...(remote ? { remote } : {}) });
+
+describe('parsePrePushInput', () => {
+  it('parses update lines, SHA-1 and SHA-256, and skips blank lines', () => {
+    const sha1 = 'a'.repeat(40);
+    const sha256 = 'B'.repeat(64);
+    expect(parsePrePushInput(`refs/heads/main ${sha1} refs/heads/main ${ZERO}\n\n`)).toEqual([
+      { localRef: 'refs/heads/main', localOid: sha1, remoteRef: 'refs/heads/main', remoteOid: ZERO },
+    ]);
+    expect(parsePrePushInput([`(delete) ${'0'.repeat(64)} refs/heads/x ${sha256}`])).toEqual([
+      {
+        localRef: '(delete)',
+        localOid: '0'.repeat(64),
+        remoteRef: 'refs/heads/x',
+        remoteOid: 'b'.repeat(64),
+      },
+    ]);
+    expect(parsePrePushInput('')).toEqual([]);
+  });
+
+  it('rejects a malformed line by number, without echoing it', () => {
+    expect(() => parsePrePushInput(['', `refs/heads/main ${KEY_A}`])).toThrow(
+      expect.objectContaining({ code: 'E_PRE_PUSH_INPUT', data: { number: 2 } }),
+    );
+    expect(() => parsePrePushInput('refs/heads/main abc refs/heads/main def')).toThrow(
+      expect.objectContaining({ code: 'E_PRE_PUSH_INPUT' }),
+    );
+  });
+});
+
+describe('prePushSource', () => {
+  it('scans exactly the commits the remote does not have', async () => {
+    const { local, pushed } = pushedRepo();
+    const c4 = local.commit('four', { 'config.ts': `const k = "${KEY_A}";\n` });
+    const c5 = local.commit('five', { 'a.txt': 'a\nb\nc\n' });
+    const source = prePush(local, [`refs/heads/main ${c5} refs/heads/main ${pushed}`]);
+    const items = await collect(source);
+    expect(items.map((i) => [i.commit, i.path])).toEqual([
+      [c5, 'a.txt'],
+      [c4, 'config.ts'],
+    ]);
+    expect(items[1]).toMatchObject({ author: 'Ada Tester', addedLines: [[1, 1]] });
+    expect(source.stats().commits).toBe(2);
+    expect(source.describe).toBe(`main ${pushed.slice(0, 12)}..${c5.slice(0, 12)} (2 commits)`);
+  });
+
+  it('scans a new branch from where it leaves the remote, never from the root', async () => {
+    const { local } = pushedRepo();
+    local.git('checkout', '-q', '-b', 'feature');
+    const f1 = local.commit('f1', { 'f.txt': `${KEY_A}\n` });
+    const source = prePush(local, [`refs/heads/feature ${f1} refs/heads/feature ${ZERO}`]);
+    const items = await collect(source);
+    expect(items.map((i) => i.commit)).toEqual([f1]);
+    expect(source.stats().commits).toBe(1); // not the 3 commits of main, nor the old key
+  });
+
+  it('uses every remote-tracking ref when the named remote has none (a push to a URL)', async () => {
+    const { local, remote } = pushedRepo();
+    local.git('checkout', '-q', '-b', 'topic');
+    const t1 = local.commit('t1', { 't.txt': `${KEY_A}\n` });
+    const source = prePush(local, [`refs/heads/topic ${t1} refs/heads/topic ${ZERO}`], remote.dir);
+    expect((await collect(source)).map((i) => i.commit)).toEqual([t1]);
+  });
+
+  it('falls back to the remote-tracking refs when the remote sha is unknown here (a forced push)', async () => {
+    const { local } = pushedRepo();
+    const c4 = local.commit('four', { 'k.txt': `${KEY_A}\n` });
+    const unknown = 'f'.repeat(40);
+    const items = await collect(prePush(local, [`refs/heads/main ${c4} refs/heads/main ${unknown}`]));
+    expect(items.map((i) => i.commit)).toEqual([c4]);
+  });
+
+  it('skips deletions, and scans nothing for empty input', async () => {
+    const { local, pushed } = pushedRepo();
+    const deletion = prePush(local, [`(delete) ${ZERO} refs/heads/old ${pushed}`]);
+    expect(await collect(deletion)).toEqual([]);
+    expect(deletion.stats().commits).toBe(0);
+    const empty = prePush(local, []);
+    expect(await collect(empty)).toEqual([]);
+    expect(empty.describe).toBe('nothing to push');
+  });
+
+  it('scans each commit once when several refs share commits', async () => {
+    const { local, pushed } = pushedRepo();
+    const c4 = local.commit('four', { 'k.txt': `${KEY_A}\n` });
+    local.git('tag', 'v1');
+    const source = prePush(local, [
+      `refs/heads/main ${c4} refs/heads/main ${pushed}`,
+      `refs/tags/v1 ${c4} refs/tags/v1 ${ZERO}`,
+    ]);
+    expect((await collect(source)).map((i) => i.commit)).toEqual([c4]);
+    expect(source.stats().commits).toBe(1);
+  });
+
+  it('handles SHA-256 repositories (64-character ids, 64 zeros for a new branch)', async () => {
+    const dir = tempDir();
+    execFileSync('git', ['init', '-q', '--object-format=sha256', dir], {
+      env: { ...process.env, ...GIT_ENV },
+    });
+    const local = track(createRepo({ dir }));
+    local.commit('base', { 'a.txt': 'a\n' });
+    const head = local.commit('key', { 'k.txt': `${KEY_A}\n` });
+    expect(head).toHaveLength(64);
+    const source = prePush(local, [`refs/heads/main ${head} refs/heads/main ${'0'.repeat(64)}`], undefined);
+    const items = await collect(source);
+    expect(items.map((i) => [i.commit, i.path])).toEqual([
+      [head, 'k.txt'],
+      [expect.any(String), 'a.txt'],
+    ]);
+    expect(source.stats().commits).toBe(2); // no remote at all: everything is new to it
+  });
+});
