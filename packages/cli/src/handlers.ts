@@ -9,5 +9,6 @@ export type Handler = (args: Args, io: Io) => Promise<number>;
 export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   scan: async () => (await import('./commands/scan.js')).runScan,
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
+  rules: async () => (await import('./commands/rules.js')).runRules,
   verify: async () => (await import('./commands/verify.js')).runVerify,
 };

@@ -127,6 +127,22 @@ export const COMMANDS = {
       prune: { type: 'boolean', describe: 'only drop the entries this scan no longer finds; add nothing' },
     },
   },
+  rules: {
+    usage: 'rules [action] [file]',
+    describe: "list the rules in effect (rules list), or run custom rules' examples (rules check [file])",
+    options: {
+      config: {
+        type: 'string',
+        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
+      },
+      format: {
+        type: 'string',
+        choices: ['text', 'json'],
+        default: 'text',
+        describe: 'output format of rules list',
+      },
+    },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

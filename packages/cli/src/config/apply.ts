@@ -27,7 +27,13 @@ export function applyConfigToRules(
   const custom: RuleSpec[] = config.customRules.map(
     ({ examples: _e, negativeExamples: _n, ...rule }) => rule,
   );
-  const all = [...builtIn, ...custom];
+  // Where matches overlap, the earlier rule wins: a custom rule (a key format) goes after the built-in
+  // format rules and before the generic entropy rules, which would otherwise claim `NAME=value` lines.
+  const all = [
+    ...builtIn.filter((rule) => rule.kind !== 'generic'),
+    ...custom,
+    ...builtIn.filter((rule) => rule.kind === 'generic'),
+  ];
   const ids = new Set(all.map((rule) => rule.id));
   for (const id of config.rules.keys()) {
     if (!ids.has(id)) {

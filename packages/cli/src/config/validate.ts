@@ -197,6 +197,7 @@ const CUSTOM_RULE_KEYS = [
   'minEntropy',
   'placeholderFilter',
   'allowlist',
+  'canonicalLengths',
   'redactPrefix',
   'remediation',
   'references',
@@ -267,6 +268,13 @@ function customRule(value: unknown, key: string, fail: Fail): CustomRule {
   if (spec.allowlist !== undefined) {
     rule.allowlist = strings(spec.allowlist, `${key}.allowlist`, fail);
     rule.allowlist.forEach((source, i) => regex(source, `${key}.allowlist[${i}]`, fail));
+  }
+  if (spec.canonicalLengths !== undefined) {
+    const lengths = spec.canonicalLengths;
+    if (!Array.isArray(lengths) || lengths.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+      fail(`${key}.canonicalLengths`, 'must be a list of lengths (whole numbers from 1 to 4096)');
+    }
+    rule.canonicalLengths = lengths as number[];
   }
   if (spec.redactPrefix !== undefined)
     rule.redactPrefix = integer(spec.redactPrefix, `${key}.redactPrefix`, 0, 32, fail);

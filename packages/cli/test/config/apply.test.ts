@@ -86,3 +86,19 @@ describe('isAllowedByConfig', () => {
     expect(isAllowedByConfig({ fingerprint: 'aa', secret: 'other' }, config)).toBe(false);
   });
 });
+
+describe('rule order (the earlier rule wins an overlap)', () => {
+  it('puts custom rules after the built-in format rules and before the generic ones', () => {
+    const generic: RuleSpec = { ...builtIn('generic-secret-assignment', 'medium'), kind: 'generic' };
+    const rules = applyConfigToRules([generic, ...RULES.slice(0, 2)], {
+      ...validateConfig({ customRules: [custom] }, FILE),
+      file: FILE,
+    });
+    expect(rules.map((r) => r.id)).toEqual([
+      'openai-project-key',
+      'openai-admin-key',
+      'acme-token',
+      'generic-secret-assignment',
+    ]);
+  });
+});

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { RuleCompileError, type RuleSpec } from '@keyward/core';
+import { RULES } from '@keyward/rules';
+import type { Args } from '../handlers.js';
+import type { Io } from '../io.js';
+import { EXIT } from '../exit-codes.js';
+import { KeywardError } from '../errors.js';
+import {
+  applyConfigToRules,
+  loadConfig,
+  parseConfigFile,
+  validateConfig,
+  type ResolvedConfig,
+} from '../config/index.js';
+import { checkCustomRules } from '../config/check-rules.js';
+
+/**
+ * `keyward rules list`: the rules a scan here would run (defaults, config switches and overrides, custom
+ * rules). `keyward rules check [file]`: runs the custom rules' examples through the whole engine; the file
+ * is a config file, or a rule file holding one rule or a list of them (default: the config found upward).
+ * Exit 0, 1 when an example fails, 2 on an invalid file.
+ */
+export async function runRules(args: Args, io: Io): Promise<number> {
+  const positionals =
+    args.paths ?? [args.action, args.file].filter((v): v is string => typeof v === 'string');
+  const [action = 'list', file, ...rest] = positionals;
+  if (rest.length > 0) throw new KeywardError('E_USAGE', { message: `rules: unexpected ${rest.join(' ')}` });
+  if (action === 'list') {
+    if (file !== undefined)
+      throw new KeywardError('E_USAGE', { message: 'rules list takes no file; use --config' });
+    return list(await configFor(args, io), args, io);
+  }
+  if (action === 'check')
+    return check(file ? await ruleFile(resolve(io.cwd, file)) : await configFor(args, io), io);
+  throw new KeywardError('E_USAGE', { message: `rules ${action}: use rules list or rules check [file]` });
+}
+
+async function configFor(args: Args, io: Io): Promise<ResolvedConfig> {
+  return loadConfig({
+    cwd: io.cwd,
+    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
+    env: io.env,
+  });
+}
+
+/** A config file as is; anything else is a rule file: one rule, or a list of rules, with examples. */
+async function ruleFile(file: string): Promise<ResolvedConfig> {
+  const raw = await parseConfigFile(file);
+  const isRules = Array.isArray(raw) || (typeof raw === 'object' && raw !== null && 'pattern' in raw);
+  const validated = validateConfig(isRules ? { customRules: Array.isArray(raw) ? raw : [raw] } : raw, file);
+  return { ...validated, file, baseDir: resolve(file, '..'), inlineAllow: validated.inlineAllow !== false };
+}
+
+function rulesOf(config: ResolvedConfig): RuleSpec[] {
+  return applyConfigToRules(RULES, config);
+}
+
+function list(config: ResolvedConfig, args: Args, io: Io): number {
+  const custom = new Set(config.customRules.map((r) => r.id));
+  const on = rulesOf(config).map((r) => ({ ...r, custom: custom.has(r.id), enabled: true }));
+  const off = [...config.rules]
+    .filter(([, o]) => o.enabled === false)
+    .map(([id]) => {
+      const rule = [...RULES, ...config.customRules].find((r) => r.id === id)!;
+      return { ...rule, custom: custom.has(id), enabled: false };
+    });
+  const all = [...on, ...off];
+  if (args.format === 'json') {
+    const rows = all.map((r) => ({
+      id: r.id,
+      title: r.title,
+      provider: r.provider,
+      severity: r.severity,
+      confidence: r.confidence,
+      custom: r.custom,
+      enabled: r.enabled,
+    }));
+    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT.clean;
+  }
+  const idWidth = Math.max(...all.map((r) => r.id.length));
+  for (const r of all) {
+    const notes = [r.custom ? 'custom' : '', r.enabled ? '' : 'off'].filter(Boolean).join(', ');
+    const severity = r.enabled ? r.severity : 'off';
+    io.stdout.write(
+      `${r.id.padEnd(idWidth)}  ${severity.padEnd(8)}  ${r.title}${notes ? ` (${notes})` : ''}\n`,
+    );
+  }
+  io.stderr.write(
+    `keyward: ${on.length} rules on, ${off.length} off${config.file ? ` (${config.file})` : ''}\n`,
+  );
+  return EXIT.clean;
+}
+
+function check(config: ResolvedConfig, io: Io): number {
+  const where = config.file ?? '(no config file)';
+  if (config.customRules.length === 0) {
+    io.stderr.write(`keyward: ${where}: no custom rules to check\n`);
+    return EXIT.clean;
+  }
+  let results;
+  try {
+    results = checkCustomRules(rulesOf(config), config.customRules);
+  } catch (error) {
+    if (error instanceof RuleCompileError) {
+      throw new KeywardError('E_RULE_INVALID', { file: where, ruleId: error.ruleId, reason: error.reason });
+    }
+    throw error;
+  }
+  let failed = 0;
+  for (const result of results) {
+    const counts = `${result.examples} examples, ${result.negativeExamples} negative`;
+    if (result.problems.length === 0) io.stdout.write(`ok    ${result.ruleId} (${counts})\n`);
+    else {
+      failed++;
+      for (const p of result.problems) io.stdout.write(`FAIL  ${p.ruleId} ${p.example}: ${p.problem}\n`);
+    }
+  }
+  io.stderr.write(
+    `keyward: ${where}: ${results.length - failed} of ${results.length} custom rules pass their examples\n`,
+  );
+  return failed > 0 ? EXIT.findings : EXIT.clean;
+}
