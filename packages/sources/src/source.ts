@@ -38,9 +38,21 @@ export interface ScanSource {
   items(): AsyncIterable<ContentItem> | Iterable<ContentItem>;
   /** Called once after every item was scanned, with the findings; returns them with provenance attached. */
   resolve?(findings: Finding[]): Promise<Finding[]>;
-  /** Counters the source keeps; read after items() is exhausted. */
+  /**
+   * Work that can be split over worker threads: units each worker materialises and scans on its own (see
+   * units.ts). Called instead of items() when the pipeline runs in parallel.
+   */
+  parallel?(): ParallelWork;
+  /** Counters the source keeps; read after items() is exhausted (or the parallel run ended). */
   stats(): SourceStats;
 }
+
+/** Units of work a worker can read by itself, and how. Plain data: it crosses to worker threads. */
+export type ParallelWork = {
+  kind: 'worktree';
+  units: Array<{ abs: string; shown: string }>;
+  maxSize: number;
+};
 
 export function emptySkips(): SkipCounts {
   return { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 };

@@ -18,55 +18,40 @@ export interface WorktreeOptions {
   maxFileSize: number;
 }
 
+/** A file to scan: where it is, and the path reported for it (relative to cwd, `/`-separated). */
+export interface WorktreeFile {
+  abs: string;
+  shown: string;
+}
+
 interface Frame {
   dir: string;
-  /** The folder's path as reported (relative to cwd, `/`-separated), built as we descend: no path.relative per file. */
   shown: string;
   entries: Dirent[];
   next: number;
   layers: number;
 }
 
+export function newSourceStats(): SourceStats {
+  return { commits: 0, skipped: emptySkips(), warnings: [], errors: [], incomplete: false };
+}
+
 /**
  * The working tree, walked like ripgrep: ignore files apply beneath their folder, ignored folders are
- * never entered, symlinks are never followed (unless named), binary and oversized files are skipped and
- * counted. Items share one read buffer: each is valid until the next is requested.
+ * never entered, symlinks are never followed (unless named), special files are never opened. Lists what
+ * to read; reading is separate so that workers can share the list.
  */
-export function worktreeSource(options: WorktreeOptions): ScanSource {
+export function listWorktree(options: WorktreeOptions, stats: SourceStats): WorktreeFile[] {
   const cwd = resolve(options.cwd);
   const useIgnore = options.useIgnore ?? true;
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
-  const reader = new FileReader();
   const display = (abs: string) => relative(cwd, abs).split(sep).join('/') || '.';
+  const files: WorktreeFile[] = [];
 
-  function* readOne(abs: string, shown: string): Generator<ContentItem> {
-    const result = reader.read(abs, options.maxFileSize);
-    if ('skip' in result) {
-      if (result.skip === 'tooLarge') stats.skipped.tooLarge++;
-      else if (result.skip === 'unreadable') {
-        stats.skipped.unreadable++;
-        stats.incomplete = true;
-        stats.warnings.push(`${shown}: cannot read (${result.reason})`);
-      } else stats.skipped.unreadable++;
-      return;
-    }
-    if (isBinary(result.bytes)) {
-      stats.skipped.binary++;
-      return;
-    }
-    yield { path: shown, bytes: result.bytes };
-  }
-
-  function* walk(root: string): Generator<ContentItem> {
+  const walk = (root: string): void => {
     const ignores = new IgnoreStack();
-    if (useIgnore && options.ignorePaths)
+    if (useIgnore && options.ignorePaths) {
       ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
+    }
     const stack: Frame[] = [];
     const open = (dir: string, shown: string): Frame | undefined => {
       let entries: Dirent[];
@@ -78,7 +63,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
         stats.skipped.unreadable++;
         stats.incomplete = true;
         stats.warnings.push(
-          `${display(dir)}: cannot list folder (${(error as NodeJS.ErrnoException).code ?? error})`,
+          `${shown}: cannot list folder (${(error as NodeJS.ErrnoException).code ?? error})`,
         );
         return undefined;
       }
@@ -115,45 +100,88 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
         const child = open(abs, shown);
         if (child) stack.push(child);
       } else if (entry.isFile()) {
-        yield* readOne(abs, shown);
+        files.push({ abs, shown });
       } else {
-        stats.skipped.unreadable++; // sockets, FIFOs, devices: never read (a FIFO would block)
+        stats.skipped.unreadable++; // sockets, FIFOs, devices: never opened (a FIFO would block)
       }
     }
-  }
+  };
 
-  function* items(): Generator<ContentItem> {
-    for (const path of options.paths?.length ? options.paths : ['.']) {
-      const abs = resolve(cwd, path);
-      let isDir: boolean;
-      try {
-        // A named symlink is followed: the user asked for it by name.
-        const stat = lstatSync(abs).isSymbolicLink() ? statSync(abs) : lstatSync(abs);
-        isDir = stat.isDirectory();
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && lstatExists(abs)) {
-          stats.skipped.unreadable++;
-          stats.incomplete = true;
-          stats.warnings.push(`${path}: broken symbolic link`);
-        } else if (code === 'ELOOP') {
-          stats.skipped.unreadable++;
-          stats.incomplete = true;
-          stats.warnings.push(`${path}: symbolic link loop`);
-        } else {
-          stats.errors.push(`${path}: no such file or directory`);
-        }
-        continue;
+  for (const path of options.paths?.length ? options.paths : ['.']) {
+    const abs = resolve(cwd, path);
+    let isDir: boolean;
+    try {
+      // A named symlink is followed: the user asked for it by name.
+      const link = lstatSync(abs);
+      isDir = (link.isSymbolicLink() ? statSync(abs) : link).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && exists(abs)) {
+        stats.skipped.unreadable++;
+        stats.incomplete = true;
+        stats.warnings.push(`${path}: broken symbolic link`);
+      } else if (code === 'ELOOP') {
+        stats.skipped.unreadable++;
+        stats.incomplete = true;
+        stats.warnings.push(`${path}: symbolic link loop`);
+      } else {
+        stats.errors.push(`${path}: no such file or directory`);
       }
-      if (isDir) yield* walk(abs);
-      else yield* readOne(abs, display(abs));
+      continue;
     }
+    if (isDir) walk(abs);
+    else files.push({ abs, shown: display(abs) });
   }
-
-  return { mode: 'worktree', items, stats: () => stats };
+  return files;
 }
 
-function lstatExists(path: string): boolean {
+/** Reads one listed file, counting what it skips: binary, oversized, unreadable. */
+export function readWorktreeFile(
+  reader: FileReader,
+  file: WorktreeFile,
+  maxFileSize: number,
+  stats: SourceStats,
+): ContentItem | undefined {
+  const result = reader.read(file.abs, maxFileSize);
+  if ('skip' in result) {
+    if (result.skip === 'tooLarge') stats.skipped.tooLarge++;
+    else if (result.skip === 'unreadable') {
+      stats.skipped.unreadable++;
+      stats.incomplete = true;
+      stats.warnings.push(`${file.shown}: cannot read (${result.reason})`);
+    } else stats.skipped.unreadable++;
+    return undefined;
+  }
+  if (isBinary(result.bytes)) {
+    stats.skipped.binary++;
+    return undefined;
+  }
+  return { path: file.shown, bytes: result.bytes };
+}
+
+/**
+ * The working-tree source. Items share one read buffer: each is valid until the next is requested. The
+ * listed files can also be handed to workers (`parallel`), each reading and scanning its share.
+ */
+export function worktreeSource(options: WorktreeOptions): ScanSource {
+  const stats = newSourceStats();
+  let files: WorktreeFile[] | undefined;
+  const list = () => (files ??= listWorktree(options, stats));
+  return {
+    mode: 'worktree',
+    *items() {
+      const reader = new FileReader();
+      for (const file of list()) {
+        const item = readWorktreeFile(reader, file, options.maxFileSize, stats);
+        if (item) yield item;
+      }
+    },
+    parallel: () => ({ kind: 'worktree', units: list(), maxSize: options.maxFileSize }),
+    stats: () => stats,
+  };
+}
+
+function exists(path: string): boolean {
   try {
     lstatSync(path);
     return true;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Finding } from '@keyward/core';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -28,7 +29,11 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
   });
   const scanner = buildScanner(config);
   const source = await selectSource({ args, io, config, maxSize: maxSizeOf(args, config) });
-  const result = await runPipeline(source, scanner);
+  const result = await runPipeline(source, scanner, {
+    jobs: jobsOf(args),
+    rules: scanner.ruleSet.rules.map((r) => r.spec),
+    inlineAllow: config.inlineAllow,
+  });
   for (const finding of result.findings) {
     if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
   }
@@ -43,6 +48,17 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
 /** The unsuppressed findings of a scan. */
 export function reportable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !f.suppressed);
+}
+
+function jobsOf(args: Args): number {
+  if (args.jobs === undefined) return availableParallelism();
+  const jobs = Number(args.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw new KeywardError('E_USAGE', {
+      message: `--jobs ${String(args.jobs)}: give a whole number from 1 to 256`,
+    });
+  }
+  return jobs;
 }
 
 function maxSizeOf(args: Args, config: ResolvedConfig): number {

@@ -1,6 +1,7 @@
-import type { ContentItem, Finding, ScanStats } from '@keyward/core';
-import type { Scanner } from '@keyward/core';
+import type { ContentItem, Finding, RuleSpec, ScanStats, Scanner } from '@keyward/core';
 import type { ScanSource, SourceStats } from '@keyward/sources';
+import { itemFindings } from './item-findings.js';
+import { PARALLEL_MIN_UNITS, canRunWorkers, runParallel } from './parallel.js';
 
 export interface PipelineResult {
   /** Every finding, suppressed ones included (marked), with provenance attached. */
@@ -9,16 +10,26 @@ export interface PipelineResult {
   source: SourceStats;
 }
 
+export interface PipelineOptions {
+  /** Worker threads to use when the source's work can be split (1: scan in this thread). */
+  jobs: number;
+  /** The rules and allow setting of `scanner`, for workers, which build their own. */
+  rules: readonly RuleSpec[];
+  inlineAllow: boolean;
+  now?: () => number;
+}
+
 /**
- * Scans everything a source yields, in order, with one scanner: bytes in, findings out. Keeps findings on
- * the lines a change adds (staged, range and pre-push items carry `addedLines`), attaches provenance, and
- * lets the source resolve the rest (history traces blobs back to their commits).
+ * Scans everything a source yields with one scanner (bytes in, findings out), or splits the source's work
+ * over worker threads when it is large enough, then lets the source resolve the findings (history traces
+ * blobs back to the commits that introduced them).
  */
 export async function runPipeline(
   source: ScanSource,
   scanner: Scanner,
-  now: () => number = Date.now,
+  options: PipelineOptions,
 ): Promise<PipelineResult> {
+  const now = options.now ?? Date.now;
   const started = now();
   const findings: Finding[] = [];
   let items = 0;
@@ -26,18 +37,19 @@ export async function runPipeline(
   const take = (item: ContentItem) => {
     items++;
     bytes += item.bytes.length;
-    for (const finding of scanner.scan(item.bytes, item.path)) {
-      if (item.addedLines && !onAddedLine(finding.line, item.addedLines)) continue;
-      if (item.commit !== undefined) finding.commit = item.commit;
-      if (item.author !== undefined) finding.author = item.author;
-      if (item.date !== undefined) finding.date = item.date;
-      if (item.reachable !== undefined) finding.reachable = item.reachable;
-      findings.push(finding);
-    }
+    findings.push(...itemFindings(scanner, item));
   };
-  const iterable = source.items();
-  if (Symbol.iterator in iterable) for (const item of iterable) take(item);
-  else for await (const item of iterable) take(item);
+  const work = options.jobs > 1 && canRunWorkers() ? source.parallel?.() : undefined;
+  if (work && work.units.length >= PARALLEL_MIN_UNITS) {
+    const done = await runParallel(work, options.rules, options.inlineAllow, options.jobs, source.stats());
+    findings.push(...done.findings);
+    items = done.items;
+    bytes = done.bytes;
+  } else {
+    const iterable = source.items();
+    if (Symbol.iterator in iterable) for (const item of iterable) take(item);
+    else for await (const item of iterable) take(item);
+  }
   const resolved = source.resolve ? await source.resolve(findings) : findings;
   const sourceStats = source.stats();
   const fromGit = source.mode !== 'worktree' && source.mode !== 'stdin';
@@ -53,9 +65,4 @@ export async function runPipeline(
     },
     source: sourceStats,
   };
-}
-
-function onAddedLine(line: number, ranges: Array<[number, number]>): boolean {
-  for (const [start, end] of ranges) if (line >= start && line <= end) return true;
-  return false;
 }

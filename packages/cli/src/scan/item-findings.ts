@@ -1,0 +1,23 @@
+import type { ContentItem, Finding, Scanner } from '@keyward/core';
+
+/**
+ * The findings of one item: only those on the lines a change adds (staged, range and pre-push items carry
+ * `addedLines`), each with the item's provenance.
+ */
+export function itemFindings(scanner: Scanner, item: ContentItem): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of scanner.scan(item.bytes, item.path)) {
+    if (item.addedLines && !onAddedLine(finding.line, item.addedLines)) continue;
+    if (item.commit !== undefined) finding.commit = item.commit;
+    if (item.author !== undefined) finding.author = item.author;
+    if (item.date !== undefined) finding.date = item.date;
+    if (item.reachable !== undefined) finding.reachable = item.reachable;
+    out.push(finding);
+  }
+  return out;
+}
+
+function onAddedLine(line: number, ranges: Array<[number, number]>): boolean {
+  for (const [start, end] of ranges) if (line >= start && line <= end) return true;
+  return false;
+}
