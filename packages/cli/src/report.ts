@@ -1,18 +1,7 @@
 import type { Finding, RuleSpec, ScanStats } from '@keyward/core';
+import type { SkipCounts } from '@keyward/sources';
 
-/** Counts of what a scan passed over, each said in the summary (never silently dropped). */
-export interface SkipCounts {
-  /** Paths excluded by .gitignore, keyward's ignore file, config path ignores or default vendor folders. */
-  ignored: number;
-  /** Files or blobs with NUL bytes in their first 8 KiB. */
-  binary: number;
-  /** Files or blobs over --max-blob-size. */
-  tooLarge: number;
-  /** Unreadable files, broken symlinks, symlink loops, special files. */
-  unreadable: number;
-  /** Symlinks and submodules (never followed). */
-  links: number;
-}
+export type { SkipCounts };
 
 export interface SuppressedCounts {
   inline: number;
