@@ -3,9 +3,6 @@ import type { Finding, RuleSpec } from '@keyward/core';
 import type { ParallelWork, SourceStats } from '@keyward/sources';
 import type { WorkerInput, WorkerOutput } from './worker.js';
 
-/** Below this many units, starting workers (~40 ms each) costs more than it saves. */
-export const PARALLEL_MIN_UNITS = 256;
-
 /** Whether this build can start scan workers (not when running from TypeScript sources, as in unit tests). */
 export function canRunWorkers(): boolean {
   return import.meta.url.endsWith('.js');

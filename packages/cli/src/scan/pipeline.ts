@@ -1,7 +1,9 @@
 import type { ContentItem, Finding, RuleSpec, ScanStats, Scanner } from '@keyward/core';
 import type { ScanSource, SourceStats } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
-import { PARALLEL_MIN_UNITS, canRunWorkers, runParallel } from './parallel.js';
+
+/** Below this many units, starting workers (~40 ms each) costs more than it saves. */
+export const PARALLEL_MIN_UNITS = 256;
 
 export interface PipelineResult {
   /** Every finding, suppressed ones included (marked), with provenance attached. */
@@ -39,9 +41,18 @@ export async function runPipeline(
     bytes += item.bytes.length;
     findings.push(...itemFindings(scanner, item));
   };
-  const work = options.jobs > 1 && canRunWorkers() ? source.parallel?.() : undefined;
-  if (work && work.units.length >= PARALLEL_MIN_UNITS) {
-    const done = await runParallel(work, options.rules, options.inlineAllow, options.jobs, source.stats());
+  const work = options.jobs > 1 ? source.parallel?.() : undefined;
+  // Worker code is loaded only for work large enough to split (never on the pre-commit path).
+  const parallel =
+    work && work.units.length >= PARALLEL_MIN_UNITS ? await import('./parallel.js') : undefined;
+  if (work && parallel?.canRunWorkers()) {
+    const done = await parallel.runParallel(
+      work,
+      options.rules,
+      options.inlineAllow,
+      options.jobs,
+      source.stats(),
+    );
     findings.push(...done.findings);
     items = done.items;
     bytes = done.bytes;
