@@ -109,7 +109,8 @@ export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
   const ids: number[] = [];
   accepting.forEach((s, i) => {
     outStart[i] = ids.length;
-    ids.push(...outputs[s]!);
+    // Anchors ending at the same byte are reported in id order (the WASM finder reports them the same way).
+    ids.push(...outputs[s]!.sort((a, b) => a - b));
   });
   outStart[accepting.length] = ids.length;
   // The root must stay state 0: it has no outputs, so it ranks first among the non-accepting states.
@@ -126,8 +127,9 @@ export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
 }
 
 /**
- * Calls `onHit(anchorId, endOffset)` for every anchor occurrence in bytes[from, to), where endOffset is the
- * offset just past the anchor's last byte. Returns nothing; the hot loop allocates nothing.
+ * Calls `onHit(anchorId, endOffset)` for every anchor occurrence in bytes[from, to), overlapping ones too,
+ * where endOffset is the offset just past the anchor's last byte: by increasing endOffset, and for one
+ * endOffset by increasing anchor id. Returns nothing; the hot loop allocates nothing.
  */
 export function findAnchors(
   automaton: AnchorAutomaton,

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { WASM_MIN_INPUT, WASM_WARMUP_BYTES, createAnchorFinder } from './anchor-finder.js';
+import { bruteForceHits, collect, plantedText, seededRandom } from './wasm/__tests__/reference.js';
+
+const LITERALS = ['sk-ant-', 'gsk_', 'hf_', 'key', 'token', 'secret', 'passw', 'bearer', 'cred'];
+
+describe('createAnchorFinder', () => {
+  const random = seededRandom(21);
+  const small = plantedText(random, LITERALS, 100);
+  const large = plantedText(random, LITERALS, WASM_WARMUP_BYTES + 1000);
+
+  it("engine 'auto' scans small inputs in JS, and large ones in WASM once it has seen enough bytes", () => {
+    const finder = createAnchorFinder(LITERALS);
+    expect(collect((onHit) => finder.find(small, 0, small.length, onHit))).toEqual(
+      bruteForceHits(LITERALS, small),
+    );
+    expect(finder.lastEngine).toBe('js');
+    // The first large input is still JS (it counts towards the warm-up), the next one WASM.
+    expect(collect((onHit) => finder.find(large, 0, large.length, onHit))).toEqual(
+      bruteForceHits(LITERALS, large),
+    );
+    expect(finder.lastEngine).toBe('js');
+    expect(collect((onHit) => finder.find(large, 0, large.length, onHit))).toEqual(
+      bruteForceHits(LITERALS, large),
+    );
+    expect(finder.lastEngine).toBe('wasm');
+    const tiny = small.subarray(0, WASM_MIN_INPUT - 1);
+    expect(collect((onHit) => finder.find(tiny, 0, tiny.length, onHit))).toEqual(
+      bruteForceHits(LITERALS, tiny),
+    );
+    expect(finder.lastEngine).toBe('js');
+  });
+
+  it("engine 'auto' hands out WASM memory as inputView once warm (for inputs WASM would take), scanned in place", () => {
+    const finder = createAnchorFinder(LITERALS);
+    const cold = finder.inputView(large.length);
+    cold.set(large);
+    finder.find(cold, 0, cold.length, () => {});
+    expect(finder.lastEngine).toBe('js');
+    const medium = large.subarray(0, 5000);
+    const warm = finder.inputView(medium.length);
+    warm.set(medium);
+    expect(collect((onHit) => finder.find(warm, 0, warm.length, onHit))).toEqual(
+      bruteForceHits(LITERALS, medium),
+    );
+    expect(finder.lastEngine).toBe('wasm');
+    const tiny = finder.inputView(WASM_MIN_INPUT - 1);
+    tiny.set(small.subarray(0, tiny.length));
+    finder.find(tiny, 0, tiny.length, () => {});
+    expect(finder.lastEngine).toBe('js');
+  });
+
+  it("engine 'js' never uses WASM; engine 'wasm' always does", () => {
+    const js = createAnchorFinder(LITERALS, { engine: 'js' });
+    const wasm = createAnchorFinder(LITERALS, { engine: 'wasm' });
+    for (let i = 0; i < 2; i++) {
+      expect(collect((onHit) => js.find(large, 0, large.length, onHit))).toEqual(
+        bruteForceHits(LITERALS, large),
+      );
+      expect(js.lastEngine).toBe('js');
+    }
+    expect(collect((onHit) => wasm.find(small, 3, 50, onHit))).toEqual(
+      bruteForceHits(LITERALS, small, 3, 50),
+    );
+    expect(wasm.lastEngine).toBe('wasm');
+    const view = js.inputView(10);
+    expect(view.length).toBe(10);
+  });
+
+  it('falls back to JS for anchors the WASM finder cannot take; forcing WASM then throws', () => {
+    const literals = ['ab', 'key'];
+    const finder = createAnchorFinder(literals);
+    for (let i = 0; i < 2; i++) {
+      expect(collect((onHit) => finder.find(large, 0, large.length, onHit))).toEqual(
+        bruteForceHits(literals, large),
+      );
+      expect(finder.lastEngine).toBe('js');
+    }
+    expect(() => createAnchorFinder(literals, { engine: 'wasm' })).toThrow(/"ab" is shorter than 3 bytes/);
+  });
+
+  it('lower-cases its anchors and rejects a range outside the array', () => {
+    const finder = createAnchorFinder(['KEY', 'Token']);
+    expect(finder.anchors).toEqual(['key', 'token']);
+    expect(() => finder.find(small, 0, small.length + 1, () => {})).toThrow(RangeError);
+    finder.find(small, 5, 5, () => expect.unreachable());
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * One entry point for anchor search, choosing the engine: the WebAssembly SIMD finder (Teddy prefilter,
+ * wasm/teddy-finder.ts) for large inputs, the JS automaton (anchors.ts) for small ones and as the fallback.
+ * Both report the same hits in the same order (by end offset, ties by anchor id).
+ */
+import { buildAutomaton, findAnchors, type AnchorAutomaton } from './anchors.js';
+import { teddyUnsupportedReason } from './wasm/teddy.js';
+import { WasmAnchorFinder, compiledAnchorsModule, type WasmFinderOptions } from './wasm/teddy-finder.js';
+
+export type AnchorEngine = 'auto' | 'wasm' | 'js';
+
+export interface AnchorFinderOptions extends WasmFinderOptions {
+  /** 'auto' (default): WASM for inputs large enough to pay for it once enough bytes were seen; 'wasm' throws
+   *  when WebAssembly SIMD or the literals do not allow it. */
+  engine?: AnchorEngine;
+}
+
+export interface AnchorFinder {
+  /** Lower-cased anchor literals, indexed by anchor id. */
+  readonly anchors: readonly string[];
+  /**
+   * Calls onHit(anchorId, endOffset) for every anchor occurrence in bytes[from, to), overlapping ones too:
+   * by increasing end offset, ties by increasing anchor id. Case-insensitive for ASCII letters only.
+   * Not reentrant: onHit must not call this finder.
+   */
+  find(bytes: Uint8Array, from: number, to: number, onHit: (anchorId: number, end: number) => void): void;
+  /**
+   * A buffer of `size` bytes to read a file into; find(view, 0, n) then scans it with no copy when it lies in
+   * WASM memory. Valid until the next inputView() or find() call of this finder.
+   */
+  inputView(size: number): Uint8Array;
+  /** The engine that served the last non-empty find(), for benchmarks and tests. */
+  readonly lastEngine: 'wasm' | 'js' | undefined;
+}
+
+/**
+ * Inputs below this many bytes go to the JS automaton even when WASM is ready (the per-call cost of a WASM scan
+ * outweighs its speed there); measured crossover ~ 100 to 200 bytes with bench/anchors.mjs.
+ */
+export const WASM_MIN_INPUT = 256;
+/**
+ * The WASM module is compiled and instantiated (~1 ms measured) only after this many bytes were scanned in JS,
+ * so a pre-commit hook over a few small files never pays for it.
+ */
+export const WASM_WARMUP_BYTES = 256 * 1024;
+
+export function createAnchorFinder(
+  literals: readonly string[],
+  options: AnchorFinderOptions = {},
+): AnchorFinder {
+  return new SwitchingAnchorFinder(literals, options);
+}
+
+class SwitchingAnchorFinder implements AnchorFinder {
+  readonly anchors: readonly string[];
+  lastEngine: 'wasm' | 'js' | undefined;
+  private automaton: AnchorAutomaton | undefined;
+  /** undefined: not created yet; null: not available (or engine 'js'). */
+  private wasm: WasmAnchorFinder | null | undefined;
+  private readonly minInput: number;
+  private readonly warmup: number;
+  private jsBuffer = new Uint8Array(0);
+  private seen = 0;
+
+  constructor(
+    private readonly literals: readonly string[],
+    private readonly options: AnchorFinderOptions,
+  ) {
+    this.anchors = literals.map((l) => l.toLowerCase());
+    const engine = options.engine ?? 'auto';
+    if (engine === 'js' || teddyUnsupportedReason(literals) !== undefined) this.wasm = null;
+    if (engine === 'wasm') {
+      this.wasm = new WasmAnchorFinder(literals, options);
+      this.minInput = 0;
+      this.warmup = 0;
+    } else {
+      this.minInput = WASM_MIN_INPUT;
+      this.warmup = WASM_WARMUP_BYTES;
+    }
+  }
+
+  find(bytes: Uint8Array, from: number, to: number, onHit: (anchorId: number, end: number) => void): void {
+    if (!(from >= 0 && from <= to && to <= bytes.length)) {
+      throw new RangeError(`anchor search range [${from}, ${to}) outside 0..${bytes.length}`);
+    }
+    if (to === from) return;
+    const wasm = this.wasm?.owns(bytes) ? this.wasm : this.wasmFor(to - from);
+    if (wasm) {
+      this.lastEngine = 'wasm';
+      wasm.find(bytes, from, to, onHit);
+      return;
+    }
+    this.lastEngine = 'js';
+    this.seen += to - from;
+    this.automaton ??= buildAutomaton(this.literals);
+    findAnchors(this.automaton, bytes, from, to, onHit);
+  }
+
+  inputView(size: number): Uint8Array {
+    const wasm = this.wasmFor(size);
+    if (wasm) return wasm.inputView(size);
+    if (this.jsBuffer.length < size) this.jsBuffer = new Uint8Array(Math.max(size, 2 * this.jsBuffer.length));
+    return this.jsBuffer.subarray(0, size);
+  }
+
+  private wasmFor(size: number): WasmAnchorFinder | null {
+    if (size < this.minInput || this.wasm === null) return null;
+    if (this.wasm === undefined) {
+      if (this.seen < this.warmup) return null;
+      this.wasm = compiledAnchorsModule() === null ? null : new WasmAnchorFinder(this.literals, this.options);
+    }
+    return this.wasm;
+  }
+}

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { buildAutomaton, findAnchors, type AnchorAutomaton } from '../anchors.js';
+import { WasmAnchorFinder, type WasmFinderOptions } from './teddy-finder.js';
+import {
+  bruteForceHits,
+  collect,
+  plant,
+  plantedText,
+  randomBytes,
+  seededRandom,
+} from './__tests__/reference.js';
+
+const MARKER = ['t3bl', 'bkfj'].join('');
+/** The anchor set of the scanner (issue 2), lower-case as the rules give them. */
+const REAL = [
+  MARKER,
+  'sk-ant-',
+  'gsk_',
+  'sk-or-v1-',
+  'hf_',
+  'api_org_',
+  'aiza',
+  'xai-',
+  'pplx-',
+  'r8_',
+  'deepseek',
+  'azure',
+  'mistral',
+  'cohere',
+  'key',
+  'token',
+  'secret',
+  'passw',
+  'pwd',
+  'auth',
+  'bearer',
+  'cred',
+];
+/**
+ * Overlaps, suffixes, duplicates (`key`/`KEY` are two ids), a literal repeating itself, literals of 8, 16 and 21
+ * bytes (verification words), and bytes one 0x20 away from letters (`@`/`` ` ``, `[`/`{`, `_`/DEL) that must not
+ * be folded.
+ */
+const TRICKY = [
+  'sk-',
+  'gsk_',
+  'sk-ant-',
+  'ant',
+  'sk-ant-api',
+  'key',
+  'KEY',
+  'keykey',
+  'eyk',
+  'aaa',
+  'aaaa',
+  'x@y',
+  '[q]',
+  'a_b',
+  'abcdefgh',
+  'abcdefghijklmnop',
+  'abcdefghijklmnopqrstu',
+  'ant-api',
+];
+
+const cache = new Map<string, [WasmAnchorFinder, AnchorAutomaton]>();
+
+/** Checks the WASM finder against both the JS automaton and brute force. */
+function expectSameHits(
+  literals: readonly string[],
+  bytes: Uint8Array,
+  options: WasmFinderOptions = {},
+  from = 0,
+  to = bytes.length,
+): void {
+  const key = JSON.stringify([literals, options]);
+  let engines = cache.get(key);
+  if (!engines)
+    cache.set(key, (engines = [new WasmAnchorFinder(literals, options), buildAutomaton(literals)]));
+  const [finder, automaton] = engines;
+  const expected = bruteForceHits(literals, bytes, from, to);
+  expect(collect((onHit) => findAnchors(automaton, bytes, from, to, onHit))).toEqual(expected);
+  expect(collect((onHit) => finder.find(bytes, from, to, onHit))).toEqual(expected);
+}
+
+describe('WasmAnchorFinder', () => {
+  it('finds every anchor of a small text, in (end, id) order', () => {
+    const text = new TextEncoder().encode('const API_KEY = "x"; // SK-ANT-API key');
+    const finder = new WasmAnchorFinder(TRICKY);
+    const hits = collect((onHit) => finder.find(text, 0, text.length, onHit));
+    const names = [];
+    for (let k = 0; k < hits.length; k += 2) names.push(`${TRICKY[hits[k]!]}@${hits[k + 1]}`);
+    expect(names).toEqual([
+      'key@13',
+      'KEY@13',
+      'sk-@27',
+      'ant@30',
+      'sk-ant-@31',
+      'sk-ant-api@34',
+      'ant-api@34',
+      'key@38',
+      'KEY@38',
+    ]);
+  });
+
+  it('agrees with the automaton and brute force on every length 0..64, anchors at 0 and at the very end', () => {
+    const random = seededRandom(1);
+    for (let length = 0; length <= 64; length++) {
+      for (let round = 0; round < 4; round++) {
+        const bytes = plantedText(random, TRICKY, length);
+        if (length >= 3) plant(bytes, 'sk-ant-'.slice(0, Math.min(7, length)), 0, round % 2 === 1);
+        if (length >= 4) plant(bytes, 'gsk_', length - 4, round % 2 === 0);
+        expectSameHits(TRICKY, bytes);
+        expectSameHits(REAL, bytes);
+      }
+    }
+  });
+
+  it('agrees on lengths around multiples of 16 and of the chunk size', () => {
+    const random = seededRandom(2);
+    for (const base of [16, 32, 48, 256, 4096]) {
+      for (const length of [base - 2, base - 1, base, base + 1, base + 2, base + 15]) {
+        const bytes = plantedText(random, TRICKY, length);
+        plant(bytes, 'abcdefghijklmnopqrstu', Math.max(0, length - 21), true);
+        expectSameHits(TRICKY, bytes, { chunkBytes: base });
+      }
+    }
+  });
+
+  it('neither loses nor doubles hits across chunk borders (anchors straddling every border)', () => {
+    const random = seededRandom(3);
+    for (const [literals, chunkSizes] of [
+      [REAL, [16, 17, 31, 64]],
+      [TRICKY, [48, 64, 100]],
+    ] as const) {
+      for (const chunkBytes of chunkSizes) {
+        const bytes = plantedText(random, literals, 3000);
+        // Border k gets literal k (the longest among them) starting j = 1 + (k mod (length - 1)) bytes before it:
+        // from "only its first byte in this chunk" to "only its last byte in the next one".
+        const byLength = [...literals].sort((a, b) => b.length - a.length);
+        for (let k = 0, border = chunkBytes; border < bytes.length - 30; k++, border += chunkBytes) {
+          const literal = byLength[k % byLength.length]!;
+          plant(bytes, literal, border - 1 - (k % (literal.length - 1)), k % 2 === 0);
+        }
+        expectSameHits(literals, bytes, { chunkBytes });
+      }
+    }
+  });
+
+  it('agrees on random bytes (all 256 values) and on text with many planted mixed-case anchors', () => {
+    const random = seededRandom(4);
+    for (let round = 0; round < 6; round++) {
+      const length = 1000 + Math.floor(random() * 20000);
+      expectSameHits(REAL, randomBytes(random, length));
+      expectSameHits(TRICKY, plantedText(random, TRICKY, length), { chunkBytes: 1024 });
+      expectSameHits(REAL, plantedText(random, REAL, length), { chunkBytes: 777 });
+    }
+    const all = new Uint8Array(256 * 4);
+    for (let i = 0; i < all.length; i++) all[i] = (i * 7) & 0xff;
+    expectSameHits(TRICKY, all);
+  });
+
+  it('does not fold bytes that are not letters (@ vs `, [ vs {, _ vs DEL) and folds only ASCII letters', () => {
+    const bytes = new TextEncoder().encode('x`y x@y X@Y {q} [q] [Q] a\x7fb a_b A_B');
+    expectSameHits(TRICKY, bytes);
+    const finder = new WasmAnchorFinder(['x@y', '[q]', 'a_b']);
+    expect(collect((onHit) => finder.find(bytes, 0, bytes.length, onHit))).toEqual([
+      0, 7, 0, 11, 1, 19, 1, 23, 2, 31, 2, 35,
+    ]);
+    const latin1 = Uint8Array.from([0xcb, 0xc5, 0xd9, 0x6b, 0x65, 0x79]); // "KEY" with bit 7 set, then "key"
+    expect(collect((onHit) => finder.find(latin1, 0, latin1.length, onHit))).toEqual([]);
+    expectSameHits(['key'], latin1);
+  });
+
+  it('handles long runs of one byte, with hits on every position, through a small hit buffer', () => {
+    for (const byte of ['a', 'k', 'A', '\0', '\xff']) {
+      const bytes = new Uint8Array(5000).fill(byte.charCodeAt(0));
+      expectSameHits(TRICKY, bytes, { hitCapacity: 1, chunkBytes: 1500 });
+      expectSameHits(['aaa', 'aaaa', 'AAAAA', 'aaa'], bytes, { hitCapacity: 1 });
+    }
+    const keys = new TextEncoder().encode('keY'.repeat(3000));
+    expectSameHits(TRICKY, keys, { hitCapacity: 1, chunkBytes: 1000 });
+  });
+
+  it('scans a sub-range [from, to) only, reporting offsets in the whole array', () => {
+    const random = seededRandom(5);
+    const bytes = plantedText(random, TRICKY, 3000);
+    for (const [from, to] of [
+      [0, 0],
+      [5, 5],
+      [1, 2999],
+      [17, 1800],
+      [1234, 3000],
+    ] as const) {
+      expectSameHits(TRICKY, bytes, { chunkBytes: 256 }, from, to);
+    }
+  });
+
+  it('scans an inputView in place, at any offset, and agrees with a copy', () => {
+    const random = seededRandom(6);
+    const finder = new WasmAnchorFinder(REAL, { chunkBytes: 64 });
+    const source = plantedText(random, REAL, 10_000);
+    const view = finder.inputView(source.length);
+    expect(finder.owns(view)).toBe(true);
+    view.set(source);
+    const expected = bruteForceHits(REAL, source);
+    expect(collect((onHit) => finder.find(view, 0, view.length, onHit))).toEqual(expected);
+    expect(collect((onHit) => finder.find(view.subarray(100), 0, 9_900, onHit))).toEqual(
+      bruteForceHits(REAL, source.subarray(100)),
+    );
+    expect(collect((onHit) => finder.find(view, 333, 7777, onHit))).toEqual(
+      bruteForceHits(REAL, source, 333, 7777),
+    );
+  });
+
+  it('grows its memory for a large inputView; older views are detached', () => {
+    const finder = new WasmAnchorFinder(REAL);
+    const small = finder.inputView(16);
+    const big = finder.inputView(8 << 20);
+    expect(big.length).toBe(8 << 20);
+    expect(small.length).toBe(0);
+    plant(big, 'bearer', (8 << 20) - 6, true);
+    expect(collect((onHit) => finder.find(big, 0, big.length, onHit))).toEqual([
+      REAL.indexOf('bearer'),
+      8 << 20,
+    ]);
+  });
+
+  it('copies inputs larger than its default 1 MiB chunk in pieces', () => {
+    const random = seededRandom(7);
+    const bytes = plantedText(random, REAL, (1 << 20) + 100_000);
+    expectSameHits(REAL, bytes);
+  });
+
+  it('rejects a range outside the array', () => {
+    const finder = new WasmAnchorFinder(REAL);
+    const bytes = new Uint8Array(10);
+    expect(() => finder.find(bytes, 0, 11, () => {})).toThrow(RangeError);
+    expect(() => finder.find(bytes, 5, 4, () => {})).toThrow(RangeError);
+    expect(() => finder.find(bytes, -1, 4, () => {})).toThrow(RangeError);
+  });
+
+  it('takes up to 64 literals in 8 buckets, and agrees with the automaton there too', () => {
+    const random = seededRandom(8);
+    const alphabet = 'etaoinshrdlu_-0';
+    const literals = Array.from({ length: 64 }, () => {
+      let s = '';
+      const length = 3 + Math.floor(random() * 10);
+      for (let i = 0; i < length; i++) s += alphabet[Math.floor(random() * alphabet.length)];
+      return s;
+    });
+    const bytes = plantedText(random, literals, 20_000);
+    expectSameHits(literals, bytes, { chunkBytes: 4096 });
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The WebAssembly anchor finder: owns one instance of anchors.wat and its memory, copies input in (or scans a
+ * view of its own memory in place) and hands hits to JS in the order the JS automaton reports them.
+ *
+ * Memory layout: [config (teddy.ts) | hit keys (i64: end << 32 | id) | input region + padding].
+ * Not reentrant: an onHit callback must not call find() or inputView() of the same finder.
+ */
+import { ANCHORS_WASM_BASE64 } from './anchors-wasm.generated.js';
+import { decodeBase64 } from './base64.js';
+import { encodeTeddyConfig, planTeddy, type TeddyPlan } from './teddy.js';
+
+/** The few WebAssembly JS-API members used here (the core compiles without DOM or Node type libraries). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmGlobal {
+  value: number;
+}
+interface WasmExports {
+  readonly memory: WasmMemory;
+  readonly resume: WasmGlobal;
+  scan(
+    inAt: number,
+    n: number,
+    from: number,
+    limit: number,
+    out: number,
+    count: number,
+    stopAt: number,
+  ): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+const PAGE = 65536;
+/** Readable bytes the scan may touch past the input's end (16-byte loads at +2, 8-byte verification words). */
+const PADDING = 64;
+const DEFAULT_CHUNK_BYTES = 1 << 20;
+const DEFAULT_HIT_CAPACITY = 1 << 14;
+
+let compiled: object | null | undefined;
+
+/**
+ * Compiles the module once per process, on first use (not at import): ~1 ms that small inputs never pay.
+ * Returns null when this runtime has no WebAssembly or no SIMD.
+ */
+export function compiledAnchorsModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return compiled;
+  const bytes = decodeBase64(ANCHORS_WASM_BASE64);
+  try {
+    if (api.validate(bytes)) compiled = new api.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+export interface WasmFinderOptions {
+  /** Input copied in per scan by find() (default 1 MiB); chunks overlap by (longest literal - 1) bytes. */
+  chunkBytes?: number;
+  /** Hits buffered before they are handed to JS (default 16384); a scan pauses when the buffer is full. */
+  hitCapacity?: number;
+}
+
+export class WasmAnchorFinder {
+  readonly plan: TeddyPlan;
+  private readonly exports: WasmExports;
+  private readonly outAt: number;
+  private readonly inAt: number;
+  private readonly stopAt: number;
+  private readonly chunkBytes: number;
+  private inCapacity = 0;
+  private buffer: ArrayBuffer | undefined;
+  private u8 = new Uint8Array(0);
+  private i32 = new Int32Array(0);
+
+  /** Throws when WebAssembly SIMD is unavailable or the literals do not suit Teddy (teddyUnsupportedReason). */
+  constructor(literals: readonly string[], options: WasmFinderOptions = {}) {
+    this.plan = planTeddy(literals);
+    const module = compiledAnchorsModule();
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (module === null || api === undefined) throw new Error('WebAssembly SIMD is not available');
+    this.exports = new api.Instance(module, {}).exports as WasmExports;
+
+    const config = encodeTeddyConfig(this.plan);
+    const literalCount = this.plan.literals.length;
+    // A paused scan keeps the hits it cannot hand out yet (those that may still tie with later ones, at most
+    // maxLength starts' worth) and must still have room for a whole 16-byte block's hits.
+    const carried = (this.plan.maxLength + 1) * literalCount;
+    const capacity = Math.max(options.hitCapacity ?? DEFAULT_HIT_CAPACITY, carried + 32 * literalCount + 1);
+    this.stopAt = capacity - 16 * literalCount - 1;
+    this.outAt = align(config.length, 64);
+    this.inAt = align(this.outAt + 8 * capacity, 64);
+    this.chunkBytes = Math.max(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, 16);
+    this.reserve(Math.min(this.chunkBytes + this.plan.maxLength, DEFAULT_CHUNK_BYTES + this.plan.maxLength));
+    this.u8.set(config, 0);
+  }
+
+  /**
+   * A view of `size` bytes of the finder's input region, for a reader to fill in place (e.g. fs.readSync);
+   * find(view, from, to) then scans it without a copy. The view is invalidated by the next inputView() that
+   * grows memory and overwritten by the next find() of another array.
+   */
+  inputView(size: number): Uint8Array {
+    this.reserve(size);
+    return new Uint8Array(this.exports.memory.buffer, this.inAt, size);
+  }
+
+  /** Whether `bytes` lies in this finder's memory (an inputView), which find() scans without a copy. */
+  owns(bytes: Uint8Array): boolean {
+    return bytes.buffer === this.exports.memory.buffer;
+  }
+
+  /** Same contract as findAnchors (JS automaton): every occurrence, by end offset, ties by anchor id. */
+  find(bytes: Uint8Array, from: number, to: number, onHit: (anchorId: number, end: number) => void): void {
+    if (!(from >= 0 && from <= to && to <= bytes.length)) {
+      throw new RangeError(`anchor search range [${from}, ${to}) outside 0..${bytes.length}`);
+    }
+    if (to === from) return;
+    this.refreshViews();
+    const at = bytes.byteOffset + from;
+    if (bytes.buffer === this.buffer && at >= this.inAt && at + (to - from) <= this.inAt + this.inCapacity) {
+      this.scanRegion(at, to - from, to - from, from, true, 0, onHit);
+      return;
+    }
+    let carry = 0;
+    for (let s = from; s < to;) {
+      const limit = Math.min(this.chunkBytes, to - s);
+      const n = Math.min(limit + this.plan.maxLength - 1, to - s);
+      this.reserve(n);
+      this.u8.set(bytes.subarray(s, s + n), this.inAt);
+      const last = s + limit >= to;
+      carry = this.scanRegion(this.inAt, n, limit, s, last, carry, onHit);
+      // Hits kept for the next chunk get that chunk's base.
+      for (let k = 0; k < carry; k++) this.i32[(this.outAt >> 2) + 2 * k + 1]! -= limit;
+      s += limit;
+    }
+  }
+
+  /**
+   * Scans candidate starts [0, limit) of the n bytes at inAt, handing hits to onHit with `base` added. Hits that
+   * may still be followed by a smaller (end, id) from the next region stay buffered unless `last`; returns how
+   * many stay (at the front of the hit buffer, their ends relative to inAt).
+   */
+  private scanRegion(
+    inAt: number,
+    n: number,
+    limit: number,
+    base: number,
+    last: boolean,
+    carry: number,
+    onHit: (anchorId: number, end: number) => void,
+  ): number {
+    const { exports, outAt, stopAt } = this;
+    const minLength = this.plan.minLength;
+    const out = outAt >> 2;
+    for (let pos = 0; ;) {
+      const count = exports.scan(inAt, n, pos, limit, outAt, carry, stopAt);
+      const resume = exports.resume.value;
+      const i32 = this.i32;
+      let ready = count;
+      if (!(last && resume >= limit)) {
+        // Later hits start at `resume` or after, so they end at resume + minLength or after.
+        const threshold = resume + minLength;
+        while (ready > 0 && i32[out + 2 * ready - 1]! >= threshold) ready--;
+      }
+      for (let k = 0; k < ready; k++) onHit(i32[out + 2 * k]!, i32[out + 2 * k + 1]! + base);
+      if (ready > 0 && ready < count) i32.copyWithin(out, out + 2 * ready, out + 2 * count);
+      carry = count - ready;
+      if (resume >= limit) return carry;
+      pos = resume;
+    }
+  }
+
+  /** Ensures the input region holds `size` bytes plus padding. */
+  private reserve(size: number): void {
+    if (size <= this.inCapacity) return;
+    const memory = this.exports.memory;
+    const needed = this.inAt + size + PADDING;
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    this.inCapacity = memory.buffer.byteLength - this.inAt - PADDING;
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    const buffer = this.exports.memory.buffer;
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.i32 = new Int32Array(buffer);
+  }
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import {
+  TEDDY_BUCKETS,
+  byteVariants,
+  candidateBuckets,
+  encodeTeddyConfig,
+  planTeddy,
+  teddyUnsupportedReason,
+} from './teddy.js';
+
+const MARKER = ['t3bl', 'bkfj'].join('');
+const REAL = [
+  MARKER,
+  'sk-ant-',
+  'gsk_',
+  'sk-or-v1-',
+  'hf_',
+  'api_org_',
+  'aiza',
+  'xai-',
+  'pplx-',
+  'r8_',
+  'deepseek',
+  'azure',
+  'mistral',
+  'cohere',
+  'key',
+  'token',
+  'secret',
+  'passw',
+  'pwd',
+  'auth',
+  'bearer',
+  'cred',
+];
+
+const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+describe('byteVariants', () => {
+  it('gives both cases for ASCII letters and the byte alone otherwise', () => {
+    expect(byteVariants(0x61)).toEqual([0x61, 0x41]);
+    expect(byteVariants(0x5a)).toEqual([0x7a, 0x5a]);
+    for (const c of '@[`{_-0 \x7f') expect(byteVariants(c.charCodeAt(0))).toEqual([c.charCodeAt(0)]);
+  });
+});
+
+describe('teddyUnsupportedReason', () => {
+  it('accepts 1..64 ASCII literals of 3 bytes or more', () => {
+    expect(teddyUnsupportedReason(REAL)).toBeUndefined();
+    expect(teddyUnsupportedReason(['abc'])).toBeUndefined();
+  });
+  it('names what it cannot take', () => {
+    expect(teddyUnsupportedReason([])).toBe('no anchor literals');
+    expect(teddyUnsupportedReason(['key', 'ab'])).toBe('anchor "ab" is shorter than 3 bytes');
+    expect(teddyUnsupportedReason(['clé'])).toBe('anchor "clé" is not ASCII');
+    expect(teddyUnsupportedReason(Array.from({ length: 65 }, (_, i) => `k${i}x`))).toBe(
+      'more than 64 anchor literals',
+    );
+    expect(() => planTeddy(['ab'])).toThrow(/shorter than 3 bytes/);
+  });
+});
+
+describe('planTeddy', () => {
+  const plan = planTeddy(REAL);
+
+  it('puts every literal in exactly one of the 8 buckets, ids ascending within a bucket', () => {
+    expect(plan.buckets).toHaveLength(TEDDY_BUCKETS);
+    expect(plan.buckets.flat().sort((a, b) => a - b)).toEqual(REAL.map((_, id) => id));
+    for (const bucket of plan.buckets) expect([...bucket]).toEqual([...bucket].sort((a, b) => a - b));
+    expect(plan.minLength).toBe(3);
+    expect(plan.maxLength).toBe(9);
+  });
+
+  it("sets each literal's bucket bit for both cases of its first 3 bytes, and no bit of an empty bucket", () => {
+    plan.buckets.forEach((members, b) => {
+      for (const id of members) {
+        const literal = REAL[id]!;
+        for (let k = 0; k < 3; k++) {
+          for (const v of byteVariants(literal.charCodeAt(k))) {
+            expect(plan.lo[k * 16 + (v & 15)]! & (1 << b)).not.toBe(0);
+            expect(plan.hi[k * 16 + (v >> 4)]! & (1 << b)).not.toBe(0);
+          }
+        }
+      }
+    });
+    const used = plan.buckets.reduce((bits, members, b) => (members.length > 0 ? bits | (1 << b) : bits), 0);
+    for (const entry of [...plan.lo, ...plan.hi]) expect(entry & ~used).toBe(0);
+  });
+
+  it('gives a candidate at the start of every literal in any case, with its bucket', () => {
+    plan.buckets.forEach((members, b) => {
+      for (const id of members) {
+        for (const text of [REAL[id]!, REAL[id]!.toUpperCase()]) {
+          expect(candidateBuckets(plan, bytesOf(text), 0) & (1 << b)).not.toBe(0);
+        }
+      }
+    });
+  });
+
+  it('sets exactly the nibbles of one literal when there is one', () => {
+    const single = planTeddy(['k_Z']);
+    const bucket = single.buckets.findIndex((m) => m.length === 1);
+    const bit = 1 << bucket;
+    const set = (table: Uint8Array, k: number): number[] =>
+      [...table.subarray(k * 16, k * 16 + 16)].flatMap((v, nibble) => (v & bit ? [nibble] : []));
+    expect([set(single.lo, 0), set(single.hi, 0)]).toEqual([[0xb], [0x4, 0x6]]); // k, K
+    expect([set(single.lo, 1), set(single.hi, 1)]).toEqual([[0xf], [0x5]]); // _ only
+    expect([set(single.lo, 2), set(single.hi, 2)]).toEqual([[0xa], [0x5, 0x7]]); // Z, z
+    expect(candidateBuckets(single, bytesOf('K_z'), 0)).toBe(bit);
+    expect(candidateBuckets(single, bytesOf('k\x7fz'), 0)).toBe(0);
+  });
+
+  it('keeps clean code mostly free of candidates (a coarse check of the grouping)', () => {
+    const code = bytesOf(
+      'function parse(input, options) { return input.split("\\n").map((line) => line.trim()); }\n',
+    );
+    let candidates = 0;
+    for (let p = 0; p + 3 <= code.length; p++) if (candidateBuckets(plan, code, p) !== 0) candidates++;
+    expect(candidates).toBeLessThan(code.length / 8);
+  });
+
+  it('is deterministic', () => {
+    expect(planTeddy(REAL)).toEqual(plan);
+  });
+});
+
+describe('encodeTeddyConfig', () => {
+  it('lays out tables, bucket lists and literal records as anchors.wat reads them', () => {
+    const plan = planTeddy(['Key', 'abcdefghij', 'x@y']);
+    const bytes = encodeTeddyConfig(plan);
+    const view = new DataView(bytes.buffer);
+    expect([...bytes.subarray(0, 16)]).toEqual([...plan.lo.subarray(0, 16)]);
+    expect([...bytes.subarray(16, 32)]).toEqual([...plan.hi.subarray(0, 16)]);
+    expect([...bytes.subarray(64, 80)]).toEqual([...plan.lo.subarray(32, 48)]);
+    expect([...bytes.subarray(80, 96)]).toEqual([...plan.hi.subarray(32, 48)]);
+
+    const starts = Array.from({ length: 9 }, (_, b) => view.getInt32(96 + 4 * b, true));
+    const listed: number[][] = plan.buckets.map((_, b) =>
+      Array.from({ length: starts[b + 1]! - starts[b]! }, (_, i) =>
+        view.getInt32(view.getInt32(136 + 4 * (starts[b]! + i), true) + 4, true),
+      ),
+    );
+    expect(listed).toEqual(plan.buckets);
+
+    const record = (id: number): number => {
+      for (let i = 0; i < 3; i++) {
+        const at = view.getInt32(136 + 4 * i, true);
+        if (view.getInt32(at + 4, true) === id) return at;
+      }
+      throw new Error(`no record for ${id}`);
+    };
+    const key = record(0);
+    expect(key % 8).toBe(0);
+    expect([view.getInt32(key, true), view.getInt32(key + 8, true)]).toEqual([3, 1]);
+    expect([...bytes.subarray(key + 16, key + 24)]).toEqual([0xdf, 0xdf, 0xdf, 0, 0, 0, 0, 0]);
+    expect([...bytes.subarray(key + 24, key + 32)]).toEqual([...bytesOf('KEY'), 0, 0, 0, 0, 0]);
+    const long = record(1);
+    expect([view.getInt32(long, true), view.getInt32(long + 8, true)]).toEqual([10, 2]);
+    expect([...bytes.subarray(long + 40, long + 48)]).toEqual([...bytesOf('IJ'), 0, 0, 0, 0, 0, 0]);
+    const at = record(2);
+    expect([...bytes.subarray(at + 16, at + 24)]).toEqual([0xdf, 0xff, 0xdf, 0, 0, 0, 0, 0]);
+    expect([...bytes.subarray(at + 24, at + 27)]).toEqual([...bytesOf('X@Y')]);
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * Plans the Teddy prefilter for a set of anchor literals and encodes it into the bytes the WebAssembly scan
+ * reads (layout documented in anchors.wat). Pure data, no WebAssembly here, so the tables are unit-testable.
+ *
+ * Teddy: each literal goes into one of 8 buckets. For each of the first 3 bytes of a literal, the bucket's bit
+ * is set in a "low nibble" and a "high nibble" table; a position may start a literal of bucket b only if, for
+ * k = 0..2, byte p+k's low and high nibbles both have bit b set at table k. Nibble tables over-approximate (a
+ * bucket accepts every low × high combination of its literals' bytes), so which literals share a bucket
+ * decides how many false candidates reach verification: the planner groups literals to keep that low.
+ */
+
+export const TEDDY_BUCKETS = 8;
+/** Bytes of each literal the SIMD tables look at; shorter literals are not supported by the WASM finder. */
+export const TEDDY_WINDOW = 3;
+/** More literals than this would crowd the buckets (every candidate verifies every literal of its bucket). */
+export const TEDDY_MAX_LITERALS = 64;
+
+/**
+ * Byte frequencies of source code (per 10,000 bytes, at least 1), measured on 78 MB of npm package files
+ * (.js/.ts/.json/.md). Only used to estimate how often a bucket fires while grouping literals.
+ */
+const BYTE_WEIGHTS = [
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 79, 205, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1536, 13,
+  94, 4, 8, 1, 23, 30, 122, 122, 63, 11, 120, 49, 136, 69, 45, 34, 36, 17, 15, 12, 14, 10, 13, 10, 68, 76, 6,
+  102, 14, 14, 8, 123, 38, 61, 43, 61, 29, 13, 11, 58, 10, 13, 24, 25, 32, 26, 30, 26, 28, 50, 46, 15, 9, 10,
+  3, 9, 3, 23, 22, 22, 2, 95, 32, 376, 65, 222, 185, 738, 124, 133, 126, 390, 17, 45, 233, 134, 416, 399, 180,
+  12, 425, 372, 540, 184, 58, 47, 49, 92, 10, 55, 21, 55, 1, 1, 4, 4, 4, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1,
+  1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 11, 5, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 7, 1, 4, 2, 2, 1, 1, 1, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1,
+];
+
+export interface TeddyPlan {
+  /** Lower-cased literals, indexed by anchor id. */
+  readonly literals: readonly string[];
+  /** Anchor ids of each bucket (TEDDY_BUCKETS lists, some maybe empty), each in increasing id order. */
+  readonly buckets: readonly (readonly number[])[];
+  /** lo[k * 16 + nibble] / hi[k * 16 + nibble]: bucket bits for window byte k (k < TEDDY_WINDOW). */
+  readonly lo: Uint8Array;
+  readonly hi: Uint8Array;
+  readonly minLength: number;
+  readonly maxLength: number;
+}
+
+/** Why the WASM finder cannot take these literals, or undefined when it can. */
+export function teddyUnsupportedReason(literals: readonly string[]): string | undefined {
+  if (literals.length === 0) return 'no anchor literals';
+  if (literals.length > TEDDY_MAX_LITERALS) return `more than ${TEDDY_MAX_LITERALS} anchor literals`;
+  for (const l of literals) {
+    if (l.length < TEDDY_WINDOW) return `anchor ${JSON.stringify(l)} is shorter than ${TEDDY_WINDOW} bytes`;
+    for (let i = 0; i < l.length; i++) {
+      if (l.charCodeAt(i) > 0x7f) return `anchor ${JSON.stringify(l)} is not ASCII`;
+    }
+  }
+  return undefined;
+}
+
+/** The byte values a literal byte matches: both cases for an ASCII letter. */
+export function byteVariants(code: number): number[] {
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x7a ? [lower, lower & ~0x20] : [code];
+}
+
+/** Words per nibble-set record: [lo0, hi0, lo1, hi1, lo2, hi2], bit n set when nibble n is accepted. */
+const SET_WORDS = 2 * TEDDY_WINDOW;
+
+/** Nibble sets of each literal, SET_WORDS masks per literal; a bucket's sets are the OR of its literals'. */
+function literalSets(literals: readonly string[]): Int32Array {
+  const sets = new Int32Array(literals.length * SET_WORDS);
+  literals.forEach((literal, id) => {
+    for (let k = 0; k < TEDDY_WINDOW; k++) {
+      for (const v of byteVariants(literal.charCodeAt(k))) {
+        sets[id * SET_WORDS + 2 * k]! |= 1 << (v & 15);
+        sets[id * SET_WORDS + 2 * k + 1]! |= 1 << (v >> 4);
+      }
+    }
+  });
+  return sets;
+}
+
+/**
+ * rowWeight[(h * 2 + half) * 256 + m]: summed weight of the bytes with high nibble h and a low nibble in the
+ * 8-bit mask m of low nibbles (half 0: nibbles 0-7, half 1: 8-15). Built once, lazily: it turns a bucket's
+ * cost into a few lookups, which keeps planning cheap while the planner still runs in V8's interpreter.
+ */
+let rowWeight: Float64Array | undefined;
+
+function rowWeights(): Float64Array {
+  if (rowWeight) return rowWeight;
+  const table = new Float64Array(16 * 2 * 256);
+  for (let row = 0; row < 32; row++) {
+    for (let m = 1; m < 256; m++) {
+      const low = 31 - Math.clz32(m & -m);
+      table[row * 256 + m] = table[row * 256 + (m & (m - 1))]! + BYTE_WEIGHTS[row * 8 + low]!;
+    }
+  }
+  return (rowWeight = table);
+}
+
+/**
+ * Cost of a bucket whose sets are `sets[at..]` OR `extra[extraAt..]`, holding `members` literals: how often it
+ * fires (product over window bytes of the accepted bytes' weight) times the work per firing (the lane, plus
+ * one check per literal).
+ */
+function bucketCost(
+  sets: Int32Array,
+  at: number,
+  extra: Int32Array,
+  extraAt: number,
+  members: number,
+): number {
+  if (members === 0) return 0;
+  const rows = rowWeights();
+  let rate = 1;
+  for (let k = 0; k < TEDDY_WINDOW; k++) {
+    const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
+    let w = 0;
+    for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
+      const row = 512 * (31 - Math.clz32(his & -his));
+      w += rows[row + (lo & 0xff)]! + rows[row + 256 + (lo >> 8)]!;
+    }
+    rate *= w;
+  }
+  return rate * (2 + members);
+}
+
+/**
+ * Groups literals into buckets: greedy (costliest literal first, each into the bucket it makes cheapest), then
+ * single-literal moves while they lower the total cost. Deterministic for a given literal list.
+ */
+function assignBuckets(literals: readonly string[]): number[][] {
+  const sets = literalSets(literals);
+  const none = new Int32Array(SET_WORDS);
+  const unions = new Int32Array(TEDDY_BUCKETS * SET_WORDS);
+  const buckets: number[][] = Array.from({ length: TEDDY_BUCKETS }, () => []);
+  const costs = new Float64Array(TEDDY_BUCKETS);
+  const recompute = (b: number): void => {
+    unions.fill(0, b * SET_WORDS, (b + 1) * SET_WORDS);
+    for (const id of buckets[b]!) {
+      for (let j = 0; j < SET_WORDS; j++) unions[b * SET_WORDS + j]! |= sets[id * SET_WORDS + j]!;
+    }
+    costs[b] = bucketCost(unions, b * SET_WORDS, none, 0, buckets[b]!.length);
+  };
+  /** Cheapest bucket other than `skip` to add literal `id` to, and what adding it costs. */
+  const cheapest = (id: number, skip: number): [number, number] => {
+    let best = -1;
+    let bestDelta = Infinity;
+    for (let b = 0; b < TEDDY_BUCKETS; b++) {
+      if (b === skip) continue;
+      const delta =
+        bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1) - costs[b]!;
+      if (delta < bestDelta) {
+        bestDelta = delta;
+        best = b;
+      }
+    }
+    return [best, bestDelta];
+  };
+
+  const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1));
+  const order = literals.map((_, id) => id).sort((a, b) => alone[b]! - alone[a]! || a - b);
+  for (const id of order) {
+    const [best] = cheapest(id, -1);
+    buckets[best]!.push(id);
+    recompute(best);
+  }
+  for (let pass = 0, improved = true; improved && pass < 8; pass++) {
+    improved = false;
+    for (let from = 0; from < TEDDY_BUCKETS; from++) {
+      for (const id of [...buckets[from]!]) {
+        const before = costs[from]!;
+        buckets[from] = buckets[from]!.filter((x) => x !== id);
+        recompute(from);
+        const [to, delta] = cheapest(id, from);
+        // Move only for a clear gain (the tolerance keeps float noise from cycling).
+        const target = before - costs[from]! > delta * (1 + 1e-9) ? to : from;
+        buckets[target]!.push(id);
+        recompute(target);
+        improved ||= target !== from;
+      }
+    }
+  }
+  return buckets.map((b) => b.sort((x, y) => x - y));
+}
+
+/** Plans buckets and nibble tables; throws when teddyUnsupportedReason() gives a reason. */
+export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
+  const reason = teddyUnsupportedReason(rawLiterals);
+  if (reason !== undefined) throw new Error(`the WASM anchor finder cannot take these anchors: ${reason}`);
+  const literals = rawLiterals.map((l) => l.toLowerCase());
+  const buckets = assignBuckets(literals);
+  const lo = new Uint8Array(TEDDY_WINDOW * 16);
+  const hi = new Uint8Array(TEDDY_WINDOW * 16);
+  buckets.forEach((members, b) => {
+    for (const id of members) {
+      for (let k = 0; k < TEDDY_WINDOW; k++) {
+        for (const v of byteVariants(literals[id]!.charCodeAt(k))) {
+          lo[k * 16 + (v & 15)]! |= 1 << b;
+          hi[k * 16 + (v >> 4)]! |= 1 << b;
+        }
+      }
+    }
+  });
+  const lengths = literals.map((l) => l.length);
+  return { literals, buckets, lo, hi, minLength: Math.min(...lengths), maxLength: Math.max(...lengths) };
+}
+
+/** Bucket bits the tables give to the 3 bytes at bytes[p..p+3) (what the SIMD scan computes per lane). */
+export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number): number {
+  let bits = 0xff;
+  for (let k = 0; k < TEDDY_WINDOW; k++) {
+    const x = bytes[p + k] ?? 0;
+    bits &= plan.lo[k * 16 + (x & 15)]! & plan.hi[k * 16 + (x >> 4)]!;
+  }
+  return bits;
+}
+
+const TABLES_AT = 0;
+const BUCKET_STARTS_AT = 96;
+const LITERAL_LIST_AT = 136;
+
+/**
+ * The configuration block the scan reads from address 0 (see anchors.wat): nibble tables, bucket lists and
+ * one verification record per literal: for each 8-byte word, a mask (0xdf for letters, so case is ignored;
+ * 0xff for other bytes; 0 past the end) and the expected value (the upper-cased literal).
+ */
+export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
+  const { literals, buckets } = plan;
+  const listEnd = LITERAL_LIST_AT + 4 * literals.length;
+  let recordsAt = (listEnd + 7) & ~7;
+  const recordAddress: number[] = [];
+  for (const l of literals) {
+    recordAddress.push(recordsAt);
+    recordsAt += 16 + 16 * Math.ceil(l.length / 8);
+  }
+  const bytes = new Uint8Array(recordsAt);
+  const view = new DataView(bytes.buffer);
+  for (let k = 0; k < TEDDY_WINDOW; k++) {
+    bytes.set(plan.lo.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k);
+    bytes.set(plan.hi.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k + 16);
+  }
+  let listed = 0;
+  for (let b = 0; b < TEDDY_BUCKETS; b++) {
+    view.setInt32(BUCKET_STARTS_AT + 4 * b, listed, true);
+    for (const id of buckets[b] ?? [])
+      view.setInt32(LITERAL_LIST_AT + 4 * listed++, recordAddress[id]!, true);
+  }
+  view.setInt32(BUCKET_STARTS_AT + 4 * TEDDY_BUCKETS, listed, true);
+  literals.forEach((l, id) => {
+    const at = recordAddress[id]!;
+    const words = Math.ceil(l.length / 8);
+    view.setInt32(at, l.length, true);
+    view.setInt32(at + 4, id, true);
+    view.setInt32(at + 8, words, true);
+    for (let i = 0; i < l.length; i++) {
+      const code = l.charCodeAt(i);
+      const letter = byteVariants(code).length === 2;
+      const word = at + 16 + 16 * (i >> 3);
+      bytes[word + (i & 7)] = letter ? 0xdf : 0xff;
+      bytes[word + 8 + (i & 7)] = letter ? code & 0xdf : code;
+    }
+  });
+  return bytes;
+}
