@@ -29,6 +29,16 @@ export const MESSAGES = {
     exit: EXIT.incomplete,
     text: 'the repository history is incomplete ({reason}); {hint}',
   },
+  E_RANGE_SHALLOW: {
+    exit: EXIT.incomplete,
+    text: "{range}: the shallow clone's history ends inside the range (at {commit}); fetch more history (actions/checkout `fetch-depth: 0`, or `git fetch --deepen=<n>`)",
+  },
+  E_REF_UNRESOLVED: { exit: EXIT.error, text: '{ref}: no such branch or revision' },
+  E_PRE_PUSH_INPUT: {
+    exit: EXIT.error,
+    text: 'pre-push input line {number} is not `<local ref> <local sha> <remote ref> <remote sha>`',
+  },
+  E_SHARD_SYNTAX: { exit: EXIT.error, text: '--shard {shard}: use i/n, with 1 <= i <= n' },
   E_VERIFY_UNAVAILABLE: {
     exit: EXIT.incomplete,
     text: 'verification was required but could not run: {reason}',

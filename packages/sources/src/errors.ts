@@ -13,7 +13,6 @@ export type SourceErrorCode =
   | 'E_REF_UNRESOLVED'
   | 'E_PRE_PUSH_INPUT'
   | 'E_SHARD_SYNTAX'
-  | 'E_OBJECT_MISSING'
   | 'E_HISTORY_INCOMPLETE';
 
 export class SourceError extends Error {

@@ -17,3 +17,25 @@ export {
 export { unitReader } from './units.js';
 export { IgnoreStack, VENDOR_DIRS, IGNORE_FILES } from './ignore-rules.js';
 export { FileReader } from './read-file.js';
+// Git and stdin sources. The CLI imports each from its own subpath (`@keyward/sources/staged`, …) so a
+// hook loads only the source it runs; they are re-exported here for library use.
+export { SourceError, isSourceError, type SourceErrorCode } from './errors.js';
+export { stagedSource, type StagedOptions } from './staged.js';
+export { rangeSource, parseRange, sinceRange, type RangeOptions, type ParsedRange } from './range.js';
+export { prePushSource, parsePrePushInput, type PrePushOptions, type PushUpdate } from './pre-push.js';
+export { historySource, parseShard, type HistoryOptions, type Shard } from './history.js';
+export { stdinSource, STDIN_NAME, type StdinOptions } from './stdin.js';
+export {
+  createProgress,
+  formatProgress,
+  wantsProgress,
+  type ProgressEvent,
+  type ProgressListener,
+} from './progress.js';
+// Lower-level pieces, e.g. for a worker-thread history scan: one cat-file per worker over a share of the
+// pack-ordered blob list.
+export { CatFileBatch, readObjects, type ObjectRequest, type ObjectResult } from './git/cat-file.js';
+export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
+export { walkReachable, type Reachability } from './history/reachable.js';
+export { traceBlobs, type BlobOrigin } from './history/trace.js';
+export { addedLines, allLines, lineCount, type LineRanges } from './text/added-lines.js';

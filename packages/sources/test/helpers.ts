@@ -1,4 +1,4 @@
-import type { ContentItem } from '@keyward/core';
+import type { ContentItem, Finding } from '@keyward/core';
 import { GIT_ENV } from '@keyward/test-utils';
 import type { ScanSource } from '../src/source.js';
 
@@ -26,4 +26,34 @@ export function addedText(item: SeenItem): string[] {
   for (const [start, end] of item.addedLines ?? [])
     for (let l = start; l <= end; l++) out.push(lines[l - 1] ?? '');
   return out;
+}
+
+/**
+ * A stand-in for the core scanner: one finding per occurrence of each given secret, with its 1-based line,
+ * as the pipeline would pass them to `resolve`. Sources tests stay independent of the rule set.
+ */
+export function findSecrets(items: SeenItem[], secrets: string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const item of items) {
+    item.text.split('\n').forEach((text, index) => {
+      for (const secret of secrets) {
+        const column = text.indexOf(secret);
+        if (column === -1) continue;
+        findings.push({
+          ruleId: 'test-key',
+          severity: 'high',
+          confidence: 'high',
+          path: item.path,
+          line: index + 1,
+          column: column + 1,
+          endLine: index + 1,
+          endColumn: column + 1 + secret.length,
+          secret,
+          redacted: `${secret.slice(0, 3)}…${secret.slice(-4)}`,
+          fingerprint: `fp:${secret}`,
+        });
+      }
+    });
+  }
+  return findings;
 }

@@ -19,6 +19,8 @@ export interface JsonFinding {
   author?: string;
   date?: string;
   reachable?: boolean;
+  /** History scans: whether the same secret is still in the tree at HEAD. */
+  presentAtHead?: boolean;
   verification?: { status: string; reason: string; detail: string; reach?: Record<string, string> };
 }
 
@@ -64,6 +66,7 @@ function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
     ...(f.author !== undefined ? { author: f.author } : {}),
     ...(f.date !== undefined ? { date: f.date } : {}),
     ...(f.reachable !== undefined ? { reachable: f.reachable } : {}),
+    ...(f.presentAtHead !== undefined ? { presentAtHead: f.presentAtHead } : {}),
     ...(f.verification
       ? {
           verification: {

@@ -53,6 +53,8 @@ function provenance(finding: Finding): string {
     parts.push(`commit ${finding.commit.slice(0, 12)}${who ? ` (${who})` : ''}`);
   }
   if (finding.reachable === false) parts.push('unreachable');
+  if (finding.presentAtHead !== undefined)
+    parts.push(finding.presentAtHead ? 'still at HEAD' : 'gone from HEAD');
   if (finding.verification) parts.push(verificationLabel(finding.verification));
   return parts.join(' · ');
 }

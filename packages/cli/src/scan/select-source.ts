@@ -3,6 +3,7 @@ import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { KeywardError } from '../errors.js';
+import { checkModeOptions } from './mode-options.js';
 
 /** Default cap on a file or blob's size: larger ones are skipped and counted (`--max-blob-size` changes it). */
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
@@ -37,6 +38,7 @@ export function scanMode(args: Args): 'worktree' | 'staged' | 'range' | 'pre-pus
 export async function selectSource(context: SourceContext): Promise<ScanSource> {
   const { args, io, config, maxSize } = context;
   const mode = scanMode(args);
+  checkModeOptions(mode, args);
   switch (mode) {
     case 'worktree': {
       const { worktreeSource } = await import('@keyward/sources/worktree');
@@ -48,7 +50,9 @@ export async function selectSource(context: SourceContext): Promise<ScanSource> 
         maxFileSize: maxSize,
       });
     }
-    default:
-      throw new KeywardError('E_USAGE', { message: `--${mode} is not available in this build yet` });
+    default: {
+      const { gitSource } = await import('./git-source.js');
+      return gitSource(mode, context);
+    }
   }
 }

@@ -1,0 +1,138 @@
+import type { ScanSource } from '@keyward/sources';
+import { isSourceError } from '@keyward/sources/errors';
+import type { ProgressListener } from '@keyward/sources/progress';
+import { KeywardError } from '../errors.js';
+import type { ErrorCode } from '../messages.js';
+import type { SourceContext } from './select-source.js';
+
+export type GitMode = 'staged' | 'range' | 'pre-push' | 'history' | 'stdin';
+
+/**
+ * The sources behind `--staged`, `--range`/`--since`, `--pre-push`, `--history` and `--stdin`. Each mode
+ * imports only its own source module (the pre-commit path loads no history, range or progress code).
+ * Errors the sources throw (SourceError) become KeywardErrors with the same code, so they print one line
+ * from the messages table and exit with its code.
+ */
+export async function gitSource(mode: GitMode, context: SourceContext): Promise<ScanSource> {
+  try {
+    return guard(await build(mode, context));
+  } catch (error) {
+    throw asKeywardError(error);
+  }
+}
+
+async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promise<ScanSource> {
+  const git = { cwd: io.cwd, env: io.env as NodeJS.ProcessEnv };
+  switch (mode) {
+    case 'staged': {
+      const { stagedSource } = await import('@keyward/sources/staged');
+      return stagedSource({ ...git, paths: args.paths ?? [], maxBlobSize: maxSize });
+    }
+    case 'range': {
+      const { rangeSource } = await import('@keyward/sources/range');
+      const progress = await progressFor({ args, io }, 'range');
+      const spec = typeof args.range === 'string' ? { range: args.range } : { since: String(args.since) };
+      return withProgress(
+        rangeSource({ ...git, ...spec, maxBlobSize: maxSize, ...progress.option }),
+        progress,
+      );
+    }
+    case 'pre-push': {
+      const { prePushSource } = await import('@keyward/sources/pre-push');
+      const stdinLines = await readAll(io.stdin);
+      const remote = args.paths?.[0];
+      return prePushSource({ ...git, stdinLines, maxBlobSize: maxSize, ...(remote ? { remote } : {}) });
+    }
+    case 'history': {
+      const { historySource, parseShard } = await import('@keyward/sources/history');
+      const progress = await progressFor({ args, io }, 'history');
+      const branches = Array.isArray(args.branch) ? args.branch.map(String) : [];
+      return withProgress(
+        historySource({
+          ...git,
+          maxBlobSize: maxSize,
+          ...(branches.length > 0 ? { refs: branches } : {}),
+          ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
+          ...progress.option,
+        }),
+        progress,
+      );
+    }
+    case 'stdin': {
+      const { stdinSource } = await import('@keyward/sources/stdin');
+      const name = args['stdin-name'];
+      return stdinSource({
+        stream: io.stdin as AsyncIterable<Uint8Array | string>,
+        maxSize,
+        ...(typeof name === 'string' && name !== '' ? { name } : {}),
+      });
+    }
+  }
+}
+
+interface Progress {
+  option: { onProgress?: ProgressListener };
+  stop: () => void;
+}
+
+/** A progress line on stderr when it is a terminal and this is not CI; nothing otherwise. */
+async function progressFor(
+  { args, io }: Pick<SourceContext, 'args' | 'io'>,
+  label: string,
+): Promise<Progress> {
+  if (args.quiet === true) return { option: {}, stop: () => {} };
+  const { createProgress, wantsProgress } = await import('@keyward/sources/progress');
+  if (!wantsProgress(io.stderr as { write(chunk: string): unknown; isTTY?: boolean }, io.env)) {
+    return { option: {}, stop: () => {} };
+  }
+  const progress = createProgress(io.stderr as { write(chunk: string): unknown }, label);
+  return { option: { onProgress: progress.update }, stop: progress.stop };
+}
+
+/** Erases the progress line once the items are read (the summary line comes next). */
+function withProgress(source: ScanSource, progress: Progress): ScanSource {
+  const items = source.items.bind(source);
+  return Object.assign(Object.create(source) as ScanSource, {
+    async *items() {
+      try {
+        yield* items();
+      } finally {
+        progress.stop();
+      }
+    },
+  });
+}
+
+/** The same source, with SourceErrors turned into KeywardErrors wherever they are thrown. */
+function guard(source: ScanSource): ScanSource {
+  const items = source.items.bind(source);
+  const resolve = source.resolve?.bind(source);
+  const guarded = Object.create(source) as ScanSource;
+  guarded.items = async function* () {
+    try {
+      yield* items();
+    } catch (error) {
+      throw asKeywardError(error);
+    }
+  };
+  if (resolve) {
+    guarded.resolve = async (findings) => {
+      try {
+        return await resolve(findings);
+      } catch (error) {
+        throw asKeywardError(error);
+      }
+    };
+  }
+  return guarded;
+}
+
+function asKeywardError(error: unknown): unknown {
+  return isSourceError(error) ? new KeywardError(error.code satisfies ErrorCode, error.data) : error;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
+  return text;
+}

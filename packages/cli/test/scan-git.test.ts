@@ -1,0 +1,223 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRepo, fakeKey, GIT_ENV, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
+
+const PROJECT = fakeKey('openai-project', 501);
+const ADMIN = fakeKey('openai-admin', 502);
+const ANTHROPIC = fakeKey('anthropic', 503);
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+function repo(): TempRepo {
+  const r = createRepo();
+  cleanups.push(r.cleanup);
+  return r;
+}
+/** keyward in the repo, with git config isolated like the repo's own commands. */
+const scan = (r: TempRepo | string, argv: string[], stdin?: string) =>
+  runCli(['scan', ...argv], {
+    cwd: typeof r === 'string' ? r : r.dir,
+    env: GIT_ENV,
+    ...(stdin !== undefined ? { stdin } : {}),
+  });
+const json = (stdout: string) =>
+  JSON.parse(stdout) as { scan: Record<string, unknown>; findings: Array<Record<string, unknown>> };
+
+describe('keyward scan --staged', () => {
+  it('fails the commit for a staged key, from the index, on added lines only', async () => {
+    const r = repo();
+    r.commit('base', { 'old.env': `OLD=${ADMIN}\n` });
+    r.write({ 'src/config.ts': `export const key = "${PROJECT}";\n`, 'old.env': `OLD=${ADMIN}\nA=1\n` });
+    r.git('add', '.');
+    const result = await scan(r, ['--staged', '--format', 'json']);
+    expect(result.code).toBe(1);
+    const report = json(result.stdout);
+    expect(report.scan).toMatchObject({ mode: 'staged', blobs: 2 });
+    expect(report.findings).toEqual([
+      expect.objectContaining({ ruleId: 'openai-project-key', path: 'src/config.ts', line: 1 }),
+    ]);
+  });
+
+  it('passes when the key is only in the working tree, and on an empty index', async () => {
+    const r = repo();
+    expect((await scan(r, ['--staged'])).code).toBe(0);
+    r.commit('base', { 'a.txt': 'a\n' });
+    r.write({ 'a.txt': `a\n${PROJECT}\n` });
+    const result = await scan(r, ['--staged']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+
+  it('takes lint-staged style absolute paths', async () => {
+    const r = repo();
+    r.write({ 'a.ts': `const k = "${PROJECT}";\n`, 'b.ts': `const k = "${ANTHROPIC}";\n` });
+    r.git('add', '.');
+    const result = await scan(r, ['--staged', '--format', 'json', join(r.dir, 'b.ts')]);
+    expect(json(result.stdout).findings.map((f) => f.path)).toEqual(['b.ts']);
+  });
+
+  it('says so in one line outside a repository (exit 2)', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const result = await scan(dir, ['--staged']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`keyward: ${dir} is not inside a git repository\n`);
+  });
+});
+
+describe('keyward scan --range / --since', () => {
+  function history(): { r: TempRepo; base: string; added: string } {
+    const r = repo();
+    const base = r.commit('base', { 'README.md': 'hi\n' });
+    const added = r.commit('add', { 'app/.env': `OPENAI_API_KEY=${PROJECT}\n` }, '2026-03-04T05:06:07Z');
+    r.commit('remove', { 'app/.env': 'OPENAI_API_KEY=\n' });
+    return { r, base, added };
+  }
+
+  it('finds a key added and removed again, with commit, author and date; a working-tree scan does not', async () => {
+    const { r, base, added } = history();
+    const result = await scan(r, ['--range', `${base}..HEAD`, '--format', 'json']);
+    expect(result.code).toBe(1);
+    const report = json(result.stdout);
+    expect(report.scan).toMatchObject({ mode: 'range', commits: 2 });
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        path: 'app/.env',
+        line: 1,
+        commit: added,
+        author: 'Ada Tester',
+        date: '2026-03-04T05:06:07+00:00',
+      }),
+    ]);
+    expect((await scan(r, [])).code).toBe(0);
+    const since = await scan(r, ['--since', base, '--format', 'json']);
+    expect(json(since.stdout).findings).toHaveLength(1);
+  });
+
+  it('exits 2 for malformed range syntax and 3 for a range it cannot resolve', async () => {
+    const { r } = history();
+    const malformed = await scan(r, ['--range', 'HEAD']);
+    expect(malformed).toMatchObject({ code: 2, stdout: '' });
+    expect(malformed.stderr).toMatch(/HEAD: not a commit range/);
+    const unresolved = await scan(r, ['--range', 'origin/main..HEAD']);
+    expect(unresolved.code).toBe(3);
+    expect(unresolved.stderr).toMatch(/cannot resolve origin\/main; fetch more history .*fetch-depth: 0/);
+  });
+
+  it('exits 3 when a shallow clone cuts the range', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': '1\n' });
+    for (let i = 2; i <= 4; i++) r.commit(`c${i}`, { 'a.txt': `${i}\n` });
+    const dir = join(tempDir(), 'shallow');
+    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    execFileSync('git', ['clone', '-q', '--depth=2', `file://${r.dir}`, dir], {
+      env: { ...process.env, ...GIT_ENV },
+    });
+    const result = await scan(dir, ['--range', 'HEAD~3..HEAD']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/the clone is shallow/);
+  });
+});
+
+describe('keyward scan --pre-push', () => {
+  it('scans exactly the pushed commits, read from the hook stdin', async () => {
+    const remote = createRepo({ bare: true });
+    cleanups.push(remote.cleanup);
+    const r = repo();
+    r.commit('old key', { 'old.txt': `${ADMIN}\n` });
+    const pushed = r.commit('two', { 'a.txt': 'a\n' });
+    r.git('remote', 'add', 'origin', remote.dir);
+    r.git('push', '-q', 'origin', 'main');
+    const clean = await scan(
+      r,
+      ['--pre-push', 'origin'],
+      `refs/heads/main ${pushed} refs/heads/main ${pushed}\n`,
+    );
+    expect(clean.code).toBe(0);
+    const head = r.commit('new key', { 'b.txt': `${PROJECT}\n` });
+    const result = await scan(
+      r,
+      ['--pre-push', 'origin', '--format', 'json'],
+      `refs/heads/main ${head} refs/heads/main ${pushed}\n`,
+    );
+    expect(result.code).toBe(1);
+    expect(json(result.stdout).findings.map((f) => [f.path, f.commit])).toEqual([['b.txt', head]]);
+    const bad = await scan(r, ['--pre-push', 'origin'], 'not a pre-push line\n');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/pre-push input line 1 is not/);
+  });
+});
+
+describe('keyward scan --history', () => {
+  it('audits every blob: removed, unreachable and still-present keys, with provenance', async () => {
+    const r = repo();
+    const added = r.commit('add', { 'config.env': `KEY=${PROJECT}\n`, 'keep.txt': `${ANTHROPIC}\n` });
+    r.commit('remove', { 'config.env': 'KEY=\n' });
+    const lost = r.commit('lost', { 'lost.txt': `${ADMIN}\n` });
+    r.git('reset', '-q', '--hard', 'HEAD~1');
+    const result = await scan(r, ['--history', '--format', 'json']);
+    expect(result.code).toBe(1);
+    const report = json(result.stdout);
+    expect(report.scan).toMatchObject({ mode: 'history' });
+    const byPath = new Map(report.findings.map((f) => [f.path, f]));
+    expect(byPath.get('config.env')).toMatchObject({
+      commit: added,
+      author: 'Ada Tester',
+      reachable: true,
+      presentAtHead: false,
+    });
+    expect(byPath.get('keep.txt')).toMatchObject({ reachable: true, presentAtHead: true });
+    expect(byPath.get('lost.txt')).toMatchObject({ reachable: false, commit: lost });
+    expect(result.stdout).not.toContain(PROJECT);
+  });
+
+  it('shards deterministically, and refuses history options without --history', async () => {
+    const r = repo();
+    r.commit('keys', { 'a.txt': `${PROJECT}\n`, 'b.txt': `${ADMIN}\n`, 'c.txt': `${ANTHROPIC}\n` });
+    const counts: number[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      counts.push(
+        json((await scan(r, ['--history', '--shard', shard, '--format', 'json'])).stdout).findings.length,
+      );
+    }
+    expect(counts[0]! + counts[1]!).toBe(3);
+    const bad = await scan(r, ['--history', '--shard', '3/2']);
+    expect(bad).toMatchObject({ code: 2, stderr: 'keyward: --shard 3/2: use i/n, with 1 <= i <= n\n' });
+    const wrong = await scan(r, ['--shard', '1/2']);
+    expect(wrong).toMatchObject({ code: 2, stderr: 'keyward: --shard works with --history only\n' });
+  });
+
+  it('exits 3 on a shallow clone instead of reporting it clean', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': `${PROJECT}\n` });
+    r.commit('two', { 'a.txt': 'gone\n' });
+    const dir = join(tempDir(), 'shallow');
+    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    execFileSync('git', ['clone', '-q', '--depth=1', `file://${r.dir}`, dir], {
+      env: { ...process.env, ...GIT_ENV },
+    });
+    const result = await scan(dir, ['--history']);
+    expect(result).toMatchObject({ code: 3, stdout: '' });
+    expect(result.stderr).toMatch(/history is incomplete \(the clone is shallow\); .*git fetch --unshallow/);
+  });
+});
+
+describe('keyward scan --stdin', () => {
+  it('scans standard input under --stdin-name', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const result = await runCli(['scan', '--stdin', '--stdin-name', 'logs/app.log', '--format', 'json'], {
+      cwd: dir,
+      stdin: `line one\nAuthorization: Bearer ${PROJECT}\n`,
+    });
+    expect(result.code).toBe(1);
+    expect(json(result.stdout).findings).toEqual([
+      expect.objectContaining({ path: 'logs/app.log', line: 2 }),
+    ]);
+    expect(json(result.stdout).scan).toMatchObject({ mode: 'stdin', files: 1 });
+  });
+});

@@ -1,0 +1,220 @@
+import type { ContentItem, Finding } from '@keyward/core';
+import { emptySkips, isBinary, type ScanSource, type SourceStats } from './source.js';
+import { SourceError } from './errors.js';
+import { readObjects } from './git/cat-file.js';
+import { runGit, type GitContext } from './git/exec.js';
+import { RepoQuery } from './git/query.js';
+import { listBlobs, type Shard } from './history/blob-list.js';
+import { historyShape, missingError, shallowError } from './history/complete.js';
+import { walkReachable, type Reachability } from './history/reachable.js';
+import { traceBlobs, type BlobOrigin } from './history/trace.js';
+import type { ProgressListener } from './progress.js';
+
+export type { Shard } from './history/blob-list.js';
+
+export interface HistoryOptions extends GitContext {
+  /** Branches (or other revisions) to audit; none: every blob in the object store (`--all`). */
+  refs?: string[];
+  /** A deterministic part of the blobs (`--shard i/n`), for CI matrices. */
+  shard?: Shard;
+  maxBlobSize?: number;
+  onProgress?: ProgressListener;
+  /** Bytes of blob contents read ahead of the scanner at most (default 16 MiB). */
+  readAhead?: number;
+}
+
+/** `--shard i/n`: shard i (1-based) of n. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count)
+    throw new SourceError('E_SHARD_SYNTAX', { shard: text });
+  return { index, count };
+}
+
+/**
+ * The whole history, for a one-off audit. Every blob in the object store is scanned exactly once, however
+ * many commits hold it: blob ids are listed in pack order and streamed through one long-lived
+ * `git cat-file --batch`, so memory stays bounded. Meanwhile one `rev-list --objects` walk learns which
+ * blobs the refs reach and whether any object is missing. Only blobs with findings are traced back to the
+ * commit, author, date and path that introduced them (`resolve`); findings in blobs no ref reaches are
+ * kept, marked `reachable: false`. A shallow clone, or a partial clone or repository with a missing
+ * object, is not a complete history: exit 3 with what to fetch, never a clean report.
+ *
+ * With `refs`, only blobs reachable from those revisions are scanned.
+ */
+export function historySource(options: HistoryOptions): ScanSource {
+  const stats: SourceStats = {
+    commits: 0,
+    skipped: emptySkips(),
+    warnings: [],
+    errors: [],
+    incomplete: false,
+  };
+  const query = new RepoQuery(options);
+  let revs: string[] = [];
+  let reach: Promise<Reachability> | undefined;
+  let shape: Awaited<ReturnType<typeof historyShape>> = { shallow: false, promisor: undefined };
+  let describe: string | undefined;
+
+  async function* items(): AsyncGenerator<ContentItem> {
+    shape = await historyShape(query);
+    if (shape.shallow) throw shallowError();
+    revs =
+      options.refs && options.refs.length > 0 ? await resolveRefs(query, options.refs) : await allRefs(query);
+    reach = walkReachable(options, revs);
+    reach.catch(() => {}); // awaited below or in resolve; never an unhandled rejection
+    // A partial clone usually lacks objects: learn that before reading gigabytes, not after.
+    const selected = options.refs !== undefined && options.refs.length > 0;
+    if (shape.promisor !== undefined || selected) {
+      const walked = await reach;
+      if (walked.missingCount > 0) throw missingError(walked, shape);
+    }
+    const walked = selected ? await reach : undefined;
+    const listed = await listBlobs(options, {
+      ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(walked ? { accept: (oid: string) => walked.blobs.has(oid) } : {}),
+    });
+    stats.commits = listed.commits;
+    stats.skipped.tooLarge += listed.tooLarge;
+    describe = describeScan(options, listed.blobs.length);
+    const total = listed.blobs.length;
+    const totalBytes = listed.blobs.bytes;
+    let done = 0;
+    let bytes = 0;
+    const readAhead = options.readAhead ?? 16 * 1024 * 1024;
+    for await (const object of readObjects(options, listed.blobs, { highWater: readAhead })) {
+      done++;
+      if (object.status !== 'ok') {
+        // Listed a moment ago, gone now (a concurrent gc): the scan is not complete.
+        stats.incomplete = true;
+        stats.warnings.push(`blob ${object.oid} disappeared while scanning`);
+        continue;
+      }
+      bytes += object.size;
+      options.onProgress?.({ unit: 'blobs', done, total, bytes, totalBytes });
+      if (isBinary(object.bytes)) {
+        stats.skipped.binary++;
+        continue;
+      }
+      // The path is unknown until a blob with findings is traced; its id stands in for it until then.
+      yield { path: object.oid, bytes: object.bytes, blobId: object.oid };
+    }
+  }
+
+  async function resolve(findings: Finding[]): Promise<Finding[]> {
+    const walked = await (reach ?? walkReachable(options, revs));
+    if (walked.missingCount > 0) throw missingError(walked, shape);
+    const blobs = new Set(findings.map((f) => f.path));
+    const reachable = [...blobs].filter((oid) => walked.blobs.has(oid));
+    const origins = await traceBlobs(options, revs, reachable);
+    // Blobs no ref reaches (or reached only through a tag on a tree or blob): try the reflogs, then
+    // the commits nothing refers to at all.
+    let rest = [...blobs].filter((oid) => !origins.has(oid));
+    if (rest.length > 0) mergeInto(origins, await traceBlobs(options, ['--reflog'], rest));
+    rest = rest.filter((oid) => !origins.has(oid));
+    if (rest.length > 0) {
+      const dangling = await unreachableCommits(options);
+      if (dangling.length > 0) mergeInto(origins, await traceBlobs(options, [], rest, { input: dangling }));
+    }
+    const atHead = await secretsAtHead(options, findings);
+    return findings.map((finding) => {
+      const oid = finding.path;
+      const origin = origins.get(oid);
+      const resolved: Finding = {
+        ...finding,
+        path: origin?.path ?? oid,
+        reachable: walked.blobs.has(oid),
+        presentAtHead: atHead.has(finding.secret),
+      };
+      if (origin)
+        Object.assign(resolved, { commit: origin.commit, author: origin.author, date: origin.date });
+      return resolved;
+    });
+  }
+
+  return {
+    mode: 'history',
+    get describe() {
+      return describe;
+    },
+    items,
+    resolve,
+    stats: () => stats,
+  };
+}
+
+/** Every ref (branches, tags, remote-tracking refs, notes, the stash) and every stash entry below the top. */
+async function allRefs(query: RepoQuery): Promise<string[]> {
+  const revs = ['--all'];
+  if (await query.hasRefs('refs/stash')) {
+    const stashes = await query.raw(['log', '--walk-reflogs', '--format=%H', 'refs/stash', '--']);
+    revs.push(...stashes.split('\n').filter((line) => line.length > 0));
+  }
+  return revs;
+}
+
+/** `--branch` names: a branch first, else any revision git knows (a tag, `origin/x`). */
+async function resolveRefs(query: RepoQuery, refs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const ref of refs) {
+    const oid = /^-/.test(ref)
+      ? undefined
+      : ((await query.commitOf(`refs/heads/${ref}`)) ?? (await query.commitOf(ref)));
+    if (oid === undefined) throw new SourceError('E_REF_UNRESOLVED', { ref });
+    out.push(oid);
+  }
+  return out;
+}
+
+/** Commits no ref or reflog reaches (`git fsck --unreachable`), asked only when a finding needs them. */
+async function unreachableCommits(context: GitContext): Promise<string[]> {
+  const result = await runGit(
+    ['fsck', '--unreachable', '--no-reflogs', '--no-progress', '--connectivity-only'],
+    context,
+    {
+      allowFail: true,
+    },
+  );
+  const commits: string[] = [];
+  for (const line of result.stdout.toString('utf8').split('\n')) {
+    const match = /^unreachable commit ([0-9a-f]+)$/.exec(line);
+    if (match?.[1]) commits.push(match[1]);
+  }
+  return commits;
+}
+
+/**
+ * Which of the findings' secrets are still in the tree at HEAD: `git grep -F` over HEAD with the secrets
+ * as patterns on stdin (never in argv, where `ps` would show them). False for all when there is no HEAD.
+ */
+async function secretsAtHead(context: GitContext, findings: Finding[]): Promise<Set<string>> {
+  const secrets = [...new Set(findings.map((f) => f.secret))].filter(
+    (s) => s.length > 0 && !s.includes('\n'),
+  );
+  const present = new Set<string>();
+  if (secrets.length === 0) return present;
+  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], context, {
+    allowFail: true,
+  });
+  if (head.code !== 0) return present;
+  const result = await runGit(
+    ['grep', '-I', '-F', '-o', '-h', '--no-color', '--no-textconv', '-f', '-', 'HEAD', '--'],
+    context,
+    { allowFail: true, input: `${secrets.join('\n')}\n` },
+  );
+  for (const line of result.stdout.toString('utf8').split('\n')) if (line.length > 0) present.add(line);
+  return present;
+}
+
+function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {
+  for (const [oid, origin] of more) if (!target.has(oid)) target.set(oid, origin);
+}
+
+function describeScan(options: HistoryOptions, blobs: number): string {
+  const what = options.refs && options.refs.length > 0 ? options.refs.join(', ') : 'all objects';
+  const shard = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
+  return `${what}${shard} (${blobs} blob${blobs === 1 ? '' : 's'})`;
+}

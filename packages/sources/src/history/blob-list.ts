@@ -1,0 +1,128 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { ObjectRequest } from '../git/cat-file.js';
+import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+
+/** Which shard of the blobs to keep: `index` of `count`, 1-based (`--shard 2/4`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Blob ids and sizes in pack order, stored compactly (raw id bytes and a size each) so that listing a
+ * repository with millions of blobs stays small. Iterating yields cat-file requests in the same order.
+ */
+export class BlobList implements Iterable<ObjectRequest> {
+  private ids = new Uint8Array(0);
+  private sizes = new Float64Array(0);
+  private width = 0;
+  length = 0;
+  /** Sum of the listed blobs' sizes. */
+  bytes = 0;
+
+  push(oid: string, size: number): void {
+    if (this.width === 0) {
+      this.width = oid.length / 2;
+      this.ids = new Uint8Array(1024 * this.width);
+      this.sizes = new Float64Array(1024);
+    }
+    if (this.length === this.sizes.length) {
+      const ids = new Uint8Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const sizes = new Float64Array(this.sizes.length * 2);
+      sizes.set(this.sizes);
+      this.sizes = sizes;
+    }
+    this.ids.set(Buffer.from(oid, 'hex'), this.length * this.width);
+    this.sizes[this.length] = size;
+    this.length++;
+    this.bytes += size;
+  }
+
+  oid(index: number): string {
+    const start = index * this.width;
+    return Buffer.from(this.ids.buffer, this.ids.byteOffset + start, this.width).toString('hex');
+  }
+
+  size(index: number): number {
+    return this.sizes[index] ?? 0;
+  }
+
+  *[Symbol.iterator](): Iterator<ObjectRequest> {
+    for (let i = 0; i < this.length; i++) yield { oid: this.oid(i) };
+  }
+}
+
+export interface ListedObjects {
+  blobs: BlobList;
+  /** Commits in the object store. */
+  commits: number;
+  /** Blobs left out for being over the size cap. */
+  tooLarge: number;
+}
+
+/** Whether a blob belongs to a shard: decided by its id, so every run (and every CI job) agrees. */
+export function inShard(oid: string, shard: Shard): boolean {
+  return (parseInt(oid.slice(0, 8), 16) % shard.count) + 1 === shard.index;
+}
+
+/**
+ * Every blob in the object store (packs, loose objects, alternates), each once, in pack order
+ * (`--unordered`: reading them in this order keeps git's delta cache warm, ~4x faster than id order).
+ * Blobs over `maxBlobSize` are counted, not listed; `accept` and `shard` narrow the list.
+ */
+export async function listBlobs(
+  context: GitContext,
+  options: { maxBlobSize?: number; shard?: Shard; accept?: (oid: string) => boolean } = {},
+): Promise<ListedObjects> {
+  const args = [
+    'cat-file',
+    '--batch-all-objects',
+    '--batch-check=%(objecttype) %(objectname) %(objectsize)',
+    '--unordered',
+  ];
+  const child = spawnGit(args, context);
+  child.stdin.end();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) => reject(spawnFailure(error, args, context)));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const max = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
+  const out: ListedObjects = { blobs: new BlobList(), commits: 0, tooLarge: 0 };
+  const decoder = new StringDecoder('latin1');
+  let rest = '';
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    const lines = (rest + decoder.write(chunk)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) take(line, out, max, options);
+  }
+  if (rest !== '') take(rest, out, max, options);
+  const code = await exited;
+  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  return out;
+}
+
+function take(
+  line: string,
+  out: ListedObjects,
+  max: number,
+  options: { shard?: Shard; accept?: (oid: string) => boolean },
+): void {
+  if (line.startsWith('commit ')) {
+    out.commits++;
+    return;
+  }
+  if (!line.startsWith('blob ')) return;
+  const space = line.indexOf(' ', 5);
+  const oid = line.slice(5, space);
+  if (options.shard && !inShard(oid, options.shard)) return;
+  if (options.accept && !options.accept(oid)) return;
+  const size = Number(line.slice(space + 1));
+  if (size > max) out.tooLarge++;
+  else out.blobs.push(oid, size);
+}

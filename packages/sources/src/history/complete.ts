@@ -1,0 +1,56 @@
+import { readdir } from 'node:fs/promises';
+import { SourceError } from '../errors.js';
+import type { RepoQuery } from '../git/query.js';
+import type { Reachability } from './reachable.js';
+
+/** How a repository may be missing history: a shallow clone, or a partial clone (objects left on a remote). */
+export interface HistoryShape {
+  shallow: boolean;
+  /** The promisor remote of a partial (e.g. blobless) clone; `''` when only a `.promisor` pack says so. */
+  promisor: string | undefined;
+}
+
+export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
+  const [shallow, config, packDir] = await Promise.all([
+    query.isShallow(),
+    query.configMatching('^(remote\\..*\\.promisor|extensions\\.partialclone)$'),
+    query.gitPath('objects/pack'),
+  ]);
+  let promisor: string | undefined;
+  for (const [key, value] of config) {
+    if (key === 'extensions.partialclone' && value !== '') promisor = value;
+    else if (key.endsWith('.promisor') && value === 'true')
+      promisor ??= key.slice('remote.'.length, -'.promisor'.length);
+  }
+  if (promisor === undefined) {
+    const files = await readdir(packDir).catch(() => [] as string[]);
+    if (files.some((f) => f.endsWith('.promisor'))) promisor = '';
+  }
+  return { shallow, promisor };
+}
+
+/** A shallow clone cannot be audited: its history stops at the boundary. */
+export function shallowError(): SourceError {
+  return new SourceError('E_HISTORY_INCOMPLETE', {
+    reason: 'the clone is shallow',
+    hint: 'fetch the whole history (`git fetch --unshallow`; actions/checkout: `fetch-depth: 0`) and scan again',
+  });
+}
+
+/** Objects the history needs but the repository does not have: say which, and where to get them. */
+export function missingError(reach: Reachability, shape: HistoryShape): SourceError {
+  const some = reach.missing.map((oid) => oid.slice(0, 12)).join(', ');
+  const count = reach.missingCount;
+  const what = `${count} object${count === 1 ? ' is' : 's are'} missing, e.g. ${some}`;
+  if (shape.promisor !== undefined) {
+    const remote = shape.promisor || '<remote>';
+    return new SourceError('E_HISTORY_INCOMPLETE', {
+      reason: `${what}: a partial clone`,
+      hint: `fetch them (\`git fetch --refetch ${remote}\`, or clone again without --filter) and scan again`,
+    });
+  }
+  return new SourceError('E_HISTORY_INCOMPLETE', {
+    reason: what,
+    hint: 'fetch them from a complete copy (`git fetch <remote>`), or check the repository with `git fsck`, and scan again',
+  });
+}

@@ -1,0 +1,307 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
+import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { historySource, parseShard, type HistoryOptions } from '../src/history.js';
+import { collect, ENV, findSecrets, type SeenItem } from './helpers.js';
+
+const KEY = {
+  removed: fakeKey('openai-project', 401),
+  unmerged: fakeKey('openai-admin', 402),
+  tagged: fakeKey('anthropic', 403),
+  renamed: fakeKey('groq', 404),
+  merge: fakeKey('openai-svcacct', 405),
+  stash: fakeKey('huggingface', 406),
+  reset: fakeKey('xai', 407),
+  dangling: fakeKey('perplexity', 408),
+  everywhere: fakeKey('openrouter', 409),
+};
+const ALL_KEYS = Object.values(KEY);
+
+/**
+ * One repository with a key in every place history can hide one: added then removed, on an unmerged
+ * branch, only in a tag, in a renamed file, in a merge resolution, in a stash, in a commit that was reset
+ * away (reflog only), in a blob never committed, and one in a file that every commit keeps.
+ */
+interface Fixture {
+  r: TempRepo;
+  commits: Record<string, string>;
+}
+
+function buildFixture(): Fixture {
+  const r = createRepo();
+  const c: Record<string, string> = {};
+  c.base = r.commit('base', { 'README.md': 'hello\n', 'keep.env': `K=${KEY.everywhere}\n` });
+  c.added = r.commit('add key', { 'config.env': `OPENAI_API_KEY=${KEY.removed}\n` });
+  c.removed = r.commit('remove key', { 'config.env': 'OPENAI_API_KEY=\n' });
+
+  r.git('checkout', '-q', '-b', 'unmerged');
+  c.unmerged = r.commit('wip', { 'wip.txt': `token ${KEY.unmerged}\n` });
+  r.git('checkout', '-q', 'main');
+
+  r.git('checkout', '-q', '--orphan', 'release-tmp');
+  r.git('rm', '-rq', '--cached', '.');
+  c.tagged = r.commit('release notes', { 'notes.txt': `${KEY.tagged}\n` });
+  r.git('tag', '-a', '-m', 'v1', 'v1.0');
+  r.git('checkout', '-q', '-f', 'main');
+  r.git('branch', '-D', 'release-tmp');
+  r.git('clean', '-fdq');
+
+  c.renamedAdd = r.commit('add secret file', { 'old-name.txt': `k=${KEY.renamed}\n` });
+  r.git('mv', 'old-name.txt', 'new-name.txt');
+  c.renamed = r.commit('rename');
+
+  r.git('checkout', '-q', '-b', 'side');
+  r.commit('side', { 'm.txt': 'side\n' });
+  r.git('checkout', '-q', 'main');
+  r.commit('main side', { 'm.txt': 'main\n' });
+  try {
+    r.git('merge', '-q', 'side');
+  } catch {
+    // conflict, resolved below with a key
+  }
+  r.write({ 'm.txt': `resolved ${KEY.merge}\n` });
+  r.git('add', 'm.txt');
+  c.merge = r.commit('merge');
+
+  r.write({ 'README.md': `hello\nstashed ${KEY.stash}\n` });
+  r.git('stash', '-q');
+
+  c.head = r.commit('head', { 'done.txt': 'done\n' });
+  c.reset = r.commit('oops', { 'oops.txt': `${KEY.reset}\n` });
+  r.git('reset', '-q', '--hard', 'HEAD~1');
+
+  r.write({ 'loose.txt': `${KEY.dangling}\n` });
+  r.git('hash-object', '-w', 'loose.txt');
+  rmSync(join(r.dir, 'loose.txt'));
+  return { r, commits: c };
+}
+
+let fx: Fixture;
+beforeAll(() => {
+  fx = buildFixture();
+});
+afterAll(() => fx.r.cleanup());
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+async function audit(options: Partial<HistoryOptions> & { cwd?: string } = {}) {
+  const source = historySource({ cwd: fx.r.dir, env: ENV, ...options });
+  const items = await collect(source);
+  const findings = await source.resolve!(findSecrets(items, ALL_KEYS));
+  return { source, items, findings, bySecret: new Map(findings.map((f) => [f.secret, f])) };
+}
+
+describe('historySource', () => {
+  it('scans every distinct blob in the object store exactly once', async () => {
+    const { items, source } = await audit();
+    const ids = items.map((i) => i.blobId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const blobsInStore = fx.r
+      .git('cat-file', '--batch-all-objects', '--batch-check=%(objecttype)')
+      .split('\n')
+      .filter((t) => t === 'blob').length;
+    expect(ids.length + source.stats().skipped.binary).toBe(blobsInStore);
+    // keep.env is in every commit but is one blob.
+    expect(items.filter((i) => i.text.includes(KEY.everywhere))).toHaveLength(1);
+    expect(source.stats().commits).toBeGreaterThan(10);
+    expect(source.describe).toBe(`all objects (${ids.length} blobs)`);
+  });
+
+  it('finds a key added in one commit and removed in the next, with the commit that introduced it', async () => {
+    const { bySecret } = await audit();
+    expect(bySecret.get(KEY.removed)).toMatchObject({
+      path: 'config.env',
+      commit: fx.commits.added,
+      author: 'Ada Tester',
+      date: expect.stringMatching(/^2026-01-01T00:\d\d:00\+00:00$/),
+      reachable: true,
+      presentAtHead: false,
+    });
+  });
+
+  it('finds keys on an unmerged branch, only in a tag, and in a merge resolution', async () => {
+    const { bySecret } = await audit();
+    expect(bySecret.get(KEY.unmerged)).toMatchObject({
+      commit: fx.commits.unmerged,
+      path: 'wip.txt',
+      reachable: true,
+    });
+    expect(bySecret.get(KEY.tagged)).toMatchObject({
+      commit: fx.commits.tagged,
+      path: 'notes.txt',
+      reachable: true,
+    });
+    expect(bySecret.get(KEY.merge)).toMatchObject({
+      commit: fx.commits.merge,
+      path: 'm.txt',
+      presentAtHead: true,
+    });
+  });
+
+  it('credits a renamed file to the commit that first held the blob, and knows it is still at HEAD', async () => {
+    const { bySecret } = await audit();
+    expect(bySecret.get(KEY.renamed)).toMatchObject({
+      commit: fx.commits.renamedAdd,
+      path: 'old-name.txt',
+      presentAtHead: true,
+    });
+    expect(bySecret.get(KEY.everywhere)).toMatchObject({ commit: fx.commits.base, presentAtHead: true });
+  });
+
+  it('finds a stashed key (reachable through refs/stash)', async () => {
+    const { bySecret } = await audit();
+    expect(bySecret.get(KEY.stash)).toMatchObject({
+      path: 'README.md',
+      reachable: true,
+      presentAtHead: false,
+    });
+  });
+
+  it('reports keys in unreachable blobs, marked reachable: false, with the commit when one is known', async () => {
+    const { bySecret } = await audit();
+    expect(bySecret.get(KEY.reset)).toMatchObject({
+      reachable: false,
+      commit: fx.commits.reset,
+      path: 'oops.txt',
+    });
+    const dangling = bySecret.get(KEY.dangling);
+    expect(dangling).toMatchObject({ reachable: false, presentAtHead: false });
+    expect(dangling?.commit).toBeUndefined();
+    expect(dangling?.path).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('--branch limits the scan to blobs reachable from the given branches', async () => {
+    const { bySecret, items } = await audit({ refs: ['unmerged'] });
+    expect([...bySecret.keys()].sort()).toEqual([KEY.everywhere, KEY.removed, KEY.unmerged].sort());
+    expect(bySecret.get(KEY.unmerged)).toMatchObject({ reachable: true, commit: fx.commits.unmerged });
+    expect(items.length).toBeLessThan((await audit()).items.length);
+  });
+
+  it('fails with E_REF_UNRESOLVED for an unknown branch', async () => {
+    const error = await collect(historySource({ cwd: fx.r.dir, env: ENV, refs: ['nope'] })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'E_REF_UNRESOLVED', data: { ref: 'nope' } });
+  });
+
+  it('splits the blobs into disjoint, deterministic shards that cover them all', async () => {
+    const all = (await audit()).items.map((i) => i.blobId).sort();
+    const parts: string[][] = [];
+    for (let index = 1; index <= 3; index++) {
+      parts.push(
+        (await audit({ shard: { index, count: 3 } })).items.map((i: SeenItem) => i.blobId as string),
+      );
+    }
+    expect(parts.flat().sort()).toEqual(all);
+    expect(new Set(parts.flat()).size).toBe(all.length);
+    expect(parts.every((p) => p.length > 0)).toBe(true);
+  });
+
+  it('skips blobs over the size cap and binary blobs, counted', async () => {
+    const r = createRepo();
+    cleanups.push(r.cleanup);
+    r.commit('blobs', {
+      'big.txt': `${'z'.repeat(4000)}\n${KEY.removed}\n`,
+      'bin.dat': Buffer.concat([Buffer.from([0, 1]), Buffer.from(KEY.unmerged)]),
+      'ok.txt': `${KEY.tagged}\n`,
+    });
+    const source = historySource({ cwd: r.dir, env: ENV, maxBlobSize: 1000 });
+    expect((await collect(source)).map((i) => i.text)).toEqual([`${KEY.tagged}\n`]);
+    expect(source.stats().skipped).toMatchObject({ tooLarge: 1, binary: 1 });
+  });
+
+  it('works in a bare repository', async () => {
+    const dir = join(tempDir(), 'bare.git');
+    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    execFileSync('git', ['clone', '-q', '--bare', fx.r.dir, dir], { env: { ...process.env, ...GIT_ENV } });
+    const source = historySource({ cwd: dir, env: ENV });
+    const items = await collect(source);
+    const findings = await source.resolve!(findSecrets(items, [KEY.removed, KEY.unmerged]));
+    expect(findings.map((f) => [f.secret, f.commit, f.reachable])).toEqual(
+      expect.arrayContaining([
+        [KEY.removed, fx.commits.added, true],
+        [KEY.unmerged, fx.commits.unmerged, true],
+      ]),
+    );
+  });
+
+  describe('incomplete histories exit 3, never clean', () => {
+    function cloneOf(...args: string[]): string {
+      const dir = join(tempDir(), 'clone');
+      cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+      execFileSync('git', ['clone', '-q', ...args, `file://${fx.r.dir}`, dir], {
+        env: { ...process.env, ...GIT_ENV },
+        stdio: 'ignore',
+      });
+      return dir;
+    }
+
+    it('a shallow clone', async () => {
+      const error = await collect(historySource({ cwd: cloneOf('--depth=1'), env: ENV })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: 'E_HISTORY_INCOMPLETE',
+        data: { reason: 'the clone is shallow', hint: expect.stringContaining('git fetch --unshallow') },
+      });
+    });
+
+    it('a blobless partial clone', async () => {
+      fx.r.git('config', 'uploadpack.allowFilter', 'true'); // let the file:// "server" filter
+      const dir = cloneOf('--filter=blob:none', '--no-checkout');
+      const error = await collect(historySource({ cwd: dir, env: ENV })).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'E_HISTORY_INCOMPLETE',
+        data: {
+          reason: expect.stringMatching(/objects? (is|are) missing.*partial clone/),
+          hint: expect.stringContaining('git fetch --refetch origin'),
+        },
+      });
+    });
+
+    it('a repository with a missing object', async () => {
+      const r = createRepo();
+      cleanups.push(r.cleanup);
+      r.commit('one', { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+      const blob = r.git('rev-parse', 'HEAD:b.txt');
+      rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const source = historySource({ cwd: r.dir, env: ENV });
+      await collect(source);
+      const error = await source.resolve!([]).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'E_HISTORY_INCOMPLETE',
+        data: { reason: `1 object is missing, e.g. ${blob.slice(0, 12)}` },
+      });
+    });
+  });
+
+  it('handles SHA-256 repositories', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('git', ['init', '-q', '--object-format=sha256', dir], {
+      env: { ...process.env, ...GIT_ENV },
+    });
+    const r = createRepo({ dir });
+    const added = r.commit('key', { 'k.txt': `${KEY.removed}\n` });
+    r.commit('gone', { 'k.txt': 'x\n' });
+    const source = historySource({ cwd: dir, env: ENV });
+    const items = await collect(source);
+    const [finding] = await source.resolve!(findSecrets(items, [KEY.removed]));
+    expect(finding).toMatchObject({ commit: added, path: 'k.txt', reachable: true, presentAtHead: false });
+    expect(finding?.commit).toHaveLength(64);
+  });
+});
+
+describe('parseShard', () => {
+  it('parses i/n and rejects the rest', () => {
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    for (const bad of ['0/4', '5/4', '1/0', '1', 'a/b', '1/2/3']) {
+      expect(() => parseShard(bad)).toThrow(expect.objectContaining({ code: 'E_SHARD_SYNTAX' }));
+    }
+  });
+});
