@@ -13,6 +13,7 @@ import {
   type ResolvedConfig,
 } from '../config/index.js';
 import { checkCustomRules } from '../config/check-rules.js';
+import { plural } from '../reporters/shared.js';
 
 /**
  * `keyward rules list`: the rules a scan here would run (defaults, config switches and overrides, custom
@@ -80,7 +81,7 @@ function list(config: ResolvedConfig, args: Args, io: Io): number {
   }
   const idWidth = Math.max(...all.map((r) => r.id.length));
   for (const r of all) {
-    const notes = [r.custom ? 'custom' : '', r.enabled ? '' : 'off'].filter(Boolean).join(', ');
+    const notes = r.custom ? 'custom' : '';
     const severity = r.enabled ? r.severity : 'off';
     io.stdout.write(
       `${r.id.padEnd(idWidth)}  ${severity.padEnd(8)}  ${r.title}${notes ? ` (${notes})` : ''}\n`,
@@ -109,7 +110,7 @@ function check(config: ResolvedConfig, io: Io): number {
   }
   let failed = 0;
   for (const result of results) {
-    const counts = `${result.examples} examples, ${result.negativeExamples} negative`;
+    const counts = `${plural(result.examples, 'example')}, ${result.negativeExamples} negative`;
     if (result.problems.length === 0) io.stdout.write(`ok    ${result.ruleId} (${counts})\n`);
     else {
       failed++;

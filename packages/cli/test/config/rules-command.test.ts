@@ -64,7 +64,7 @@ describe('keyward rules check', () => {
       ].join('\n'),
     );
     const r = await cli('rules', 'check', 'acme.yaml');
-    expect(r.stdout).toBe('ok    acme-token (1 examples, 0 negative)\n');
+    expect(r.stdout).toBe('ok    acme-token (1 example, 0 negative)\n');
     expect(r.code).toBe(0);
   });
 
