@@ -1,6 +1,6 @@
 import type { Finding, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
-import { findAnchors } from './anchors.js';
+import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection } from './generic.js';
 import { placeholderReason } from './placeholder.js';
 import { shannonEntropy } from './entropy.js';
@@ -65,9 +65,12 @@ class Matcher {
   /** Start of the last name the generic rule judged: one name can hold several keywords. */
   private lastNameStart = -1;
   private readonly onHit = (anchor: number, end: number): void => this.hit(anchor, end);
+  /** WebAssembly SIMD prefilter for large inputs, the JS automaton for small ones (anchor-finder.ts). */
+  private readonly finder: AnchorFinder;
 
   constructor(private readonly set: CompiledRuleSet) {
     this.windowEnd = new Int32Array(set.rules.length);
+    this.finder = createAnchorFinder(set.automaton.anchors);
   }
 
   run(bytes: Uint8Array): Match[] {
@@ -75,7 +78,7 @@ class Matcher {
     this.matches = [];
     this.windowEnd.fill(-1);
     this.lastNameStart = -1;
-    findAnchors(this.set.automaton, bytes, 0, bytes.length, this.onHit);
+    this.finder.find(bytes, 0, bytes.length, this.onHit);
     this.bytes = EMPTY;
     return this.matches;
   }

@@ -1,17 +1,21 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
  * Reads whole files into one reused, growing buffer with synchronous calls: measured ~10% faster than
- * readFileSync and 3x faster than promise reads (DESIGN §7). The returned view is valid until the next read.
+ * readFileSync and 3x faster than promise reads (DESIGN §7). No fstat: a Stats object per file costs more
+ * than the read that finds the end. The returned view is valid until the next read.
  */
 export class FileReader {
   private buffer = new Uint8Array(1 << 20);
 
-  /** The file's bytes, or why it was not read. `maxSize` caps what is read. */
+  /**
+   * The file's bytes, or why it was not read: larger than `maxSize` (stops reading there), or unreadable.
+   * Callers open only what a listing said is a regular file: a FIFO would block here.
+   */
   read(
     path: string,
     maxSize: number,
-  ): { bytes: Uint8Array } | { skip: 'tooLarge' | 'unreadable' | 'special'; reason?: string } {
+  ): { bytes: Uint8Array } | { skip: 'tooLarge' | 'unreadable'; reason?: string } {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -19,18 +23,17 @@ export class FileReader {
       return { skip: 'unreadable', reason: errorReason(error) };
     }
     try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) return { skip: 'special' };
-      if (stat.size > maxSize) return { skip: 'tooLarge' };
-      if (stat.size > this.buffer.length)
-        this.buffer = new Uint8Array(Math.max(stat.size, this.buffer.length * 2));
       let length = 0;
-      // A file can grow while we read it; read what fits and stop at the size we were told.
       for (;;) {
+        if (length > maxSize) return { skip: 'tooLarge' };
+        if (length === this.buffer.length) {
+          const grown = new Uint8Array(Math.min(this.buffer.length * 2, maxSize + 1));
+          grown.set(this.buffer);
+          this.buffer = grown;
+        }
         const n = readSync(fd, this.buffer, length, this.buffer.length - length, null);
         if (n === 0) break;
         length += n;
-        if (length >= stat.size) break;
       }
       return { bytes: this.buffer.subarray(0, length) };
     } catch (error) {

@@ -60,7 +60,5 @@ export function emptySkips(): SkipCounts {
 
 /** Binary content: a NUL byte in the first 8 KiB (git's own heuristic). */
 export function isBinary(bytes: Uint8Array, length = bytes.length): boolean {
-  const end = Math.min(length, 8192);
-  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, Math.min(length, 8192)).indexOf(0) !== -1;
 }

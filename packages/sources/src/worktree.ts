@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
 import { IgnoreStack, VENDOR_DIRS } from './ignore-rules.js';
@@ -109,11 +109,11 @@ export function listWorktree(options: WorktreeOptions, stats: SourceStats): Work
 
   for (const path of options.paths?.length ? options.paths : ['.']) {
     const abs = resolve(cwd, path);
-    let isDir: boolean;
+    let stat: Stats;
     try {
       // A named symlink is followed: the user asked for it by name.
       const link = lstatSync(abs);
-      isDir = (link.isSymbolicLink() ? statSync(abs) : link).isDirectory();
+      stat = link.isSymbolicLink() ? statSync(abs) : link;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && exists(abs)) {
@@ -129,8 +129,9 @@ export function listWorktree(options: WorktreeOptions, stats: SourceStats): Work
       }
       continue;
     }
-    if (isDir) walk(abs);
-    else files.push({ abs, shown: display(abs) });
+    if (stat.isDirectory()) walk(abs);
+    else if (stat.isFile()) files.push({ abs, shown: display(abs) });
+    else stats.skipped.unreadable++; // a named FIFO or device is never opened: it could block
   }
   return files;
 }
@@ -145,11 +146,11 @@ export function readWorktreeFile(
   const result = reader.read(file.abs, maxFileSize);
   if ('skip' in result) {
     if (result.skip === 'tooLarge') stats.skipped.tooLarge++;
-    else if (result.skip === 'unreadable') {
+    else {
       stats.skipped.unreadable++;
       stats.incomplete = true;
       stats.warnings.push(`${file.shown}: cannot read (${result.reason})`);
-    } else stats.skipped.unreadable++;
+    }
     return undefined;
   }
   if (isBinary(result.bytes)) {
