@@ -56,6 +56,45 @@ export const MESSAGES = {
     text: '{file}: the report holds no secrets to check; write it with --reveal, or pipe the keys on stdin',
   },
   E_VERIFY_BASE_URL: { exit: EXIT.error, text: '{source}: {reason}' },
+  E_HOOKS_GIT_MISSING: { exit: EXIT.error, text: 'git was not found on PATH; keyward install needs git' },
+  E_HOOKS_BARE_REPO: {
+    exit: EXIT.error,
+    text: '{path} is a bare repository: hooks run in a work tree, so install keyward in a clone that has one',
+  },
+  E_HOOKS_HUSKY_INTERNAL: {
+    exit: EXIT.error,
+    text: "{path} is husky's generated folder (husky rewrites it): run keyward install without --manager plain to wire husky's own hook files",
+  },
+  E_HOOKS_NOT_EXECUTABLE: {
+    exit: EXIT.error,
+    text: '{path} exists but is not executable, so git skips it: make it executable (chmod +x) or remove it, then run keyward install again',
+  },
+  E_HOOKS_MANAGER_MISSING: { exit: EXIT.error, text: '--manager {manager}: {reason}' },
+  E_HOOKS_MANAGER_HOOK: {
+    exit: EXIT.error,
+    text: '{manager} runs only at pre-commit, not {hook}: use --hook pre-commit, or leave --manager out to wire {hook} into the git hook manager',
+  },
+  E_HOOKS_CONFIG_UNSUPPORTED: {
+    exit: EXIT.error,
+    text: '{path}: cannot edit this {manager} configuration ({reason}); add what `keyward install --print {manager}` shows by hand',
+  },
+  E_HOOKS_CONFIG_PARSE: { exit: EXIT.error, text: '{path}: not valid {format}: {reason}' },
+  E_HOOKS_WRITE: {
+    exit: EXIT.error,
+    text: '{path}: cannot write it ({reason}); nothing after it was changed, and keyward uninstall undoes what was',
+  },
+  E_HOOKS_STATE: {
+    exit: EXIT.error,
+    text: "{path}: keyward's install record is unreadable ({reason}); remove keyward's marked lines by hand, then this file",
+  },
+  E_HOOKS_CHANGED: {
+    exit: EXIT.error,
+    text: "{path}: keyward's lines were changed since install, so it was left as is; remove keyward's lines from it by hand",
+  },
+  E_HOOKS_CHAINED_BLOCKED: {
+    exit: EXIT.error,
+    text: '{path}: another hook is there now, so the hook keyward moved aside stays at {aside}; put it back by hand',
+  },
   E_INTERNAL: {
     exit: EXIT.error,
     text: 'internal error: {reason} (please report this at https://github.com/keyward/keyward/issues)',

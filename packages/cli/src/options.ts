@@ -143,6 +143,37 @@ export const COMMANDS = {
       },
     },
   },
+  install: {
+    usage: 'install',
+    describe:
+      'wire keyward into the git hooks: husky, lint-staged, lefthook, the pre-commit framework or plain hooks',
+    options: {
+      hook: {
+        type: 'string',
+        choices: ['pre-commit', 'pre-push', 'both'],
+        default: 'pre-commit',
+        describe: 'which hook to install',
+      },
+      manager: {
+        type: 'string',
+        choices: ['husky', 'lint-staged', 'lefthook', 'pre-commit', 'plain'],
+        describe: 'wire into this set-up instead of the one detected',
+      },
+      'dry-run': { type: 'boolean', describe: 'print the changes as a diff; write nothing' },
+      print: {
+        type: 'string',
+        choices: ['husky', 'lint-staged', 'lefthook', 'pre-commit', 'plain'],
+        describe: 'print the lines to add to this set-up by hand; install nothing',
+      },
+    },
+  },
+  uninstall: {
+    usage: 'uninstall',
+    describe: 'remove what keyward install added and restore every file it touched',
+    options: {
+      'dry-run': { type: 'boolean', describe: 'print the changes as a diff; write nothing' },
+    },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
