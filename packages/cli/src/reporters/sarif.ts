@@ -36,7 +36,7 @@ export function sarifReporter(report: Report, options: ReporterOptions): string 
             rules: rules.map(sarifRule),
           },
         },
-        automationDetails: { id: `keyward/${report.scan.mode}/` },
+        // No automationDetails: upload-sarif sets it from its `category` only when the run has none.
         columnKind: 'utf16CodeUnits',
         results: findings.map((finding) => sarifResult(finding, index.get(finding.ruleId) ?? 0, rules)),
       },
