@@ -115,6 +115,307 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "anthropic-admin-key",
+    "title": "Anthropic Admin API key",
+    "provider": "anthropic",
+    "severity": "critical",
+    "confidence": "high",
+    "keywords": [
+      "sk-ant-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-admin\\d{2,4}-[A-Za-z0-9_-]{90,128}AA)(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      110
+    ],
+    "redactPrefix": 15,
+    "verify": "anthropic-admin",
+    "remediation": "Treat the organisation as exposed. Delete the admin key at console.anthropic.com/settings/admin-keys, review the keys, members and workspaces created or changed during the exposure window, and revoke anything the key created.",
+    "references": [
+      "https://docs.anthropic.com/en/api/administration-api"
+    ]
+  },
+  {
+    "id": "anthropic-api-key",
+    "title": "Anthropic API key",
+    "provider": "anthropic",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "sk-ant-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-api\\d{2,4}-[A-Za-z0-9_-]{90,128}AA)(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      108
+    ],
+    "redactPrefix": 13,
+    "verify": "anthropic",
+    "remediation": "Delete the key at console.anthropic.com/settings/keys (or through the Admin API), create a new one, store it in a secret manager, and review the workspace's usage for the exposure window.",
+    "references": [
+      "https://docs.anthropic.com/en/api/overview",
+      "https://docs.anthropic.com/en/api/admin-api/apikeys/update-api-key"
+    ]
+  },
+  {
+    "id": "anthropic-oauth-token",
+    "title": "Anthropic OAuth token (Claude Code subscription login)",
+    "provider": "anthropic",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "sk-ant-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-o[ar]t\\d{2,4}-[A-Za-z0-9_-]{40,400})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 13,
+    "remediation": "Log out of Claude Code on the machines that used this login (`claude /logout`) and log in again, which revokes the token, then review the account's sessions at claude.ai/settings.",
+    "references": [
+      "https://docs.anthropic.com/en/docs/claude-code/iam"
+    ]
+  },
+  {
+    "id": "openrouter-api-key",
+    "title": "OpenRouter API key",
+    "provider": "openrouter",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "sk-or-v"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-or-v\\d+-[0-9a-f]{48,96})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "canonicalLengths": [
+      73
+    ],
+    "redactPrefix": 9,
+    "verify": "openrouter",
+    "remediation": "Delete the key at openrouter.ai/settings/keys, create a new one (with a credit limit), and review the account's activity for the exposure window.",
+    "references": [
+      "https://openrouter.ai/docs/api-reference/authentication"
+    ]
+  },
+  {
+    "id": "groq-api-key",
+    "title": "Groq API key",
+    "provider": "groq",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "gsk_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gsk_[A-Za-z0-9]{44,64})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      56
+    ],
+    "redactPrefix": 4,
+    "verify": "groq",
+    "remediation": "Delete the key at console.groq.com/keys, create a new one, store it in a secret manager, and review the organisation's usage for the exposure window.",
+    "references": [
+      "https://console.groq.com/docs/api-keys"
+    ]
+  },
+  {
+    "id": "xai-api-key",
+    "title": "xAI API key",
+    "provider": "xai",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "xai-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xai-[A-Za-z0-9_]{64,100})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      84
+    ],
+    "redactPrefix": 4,
+    "verify": "xai",
+    "remediation": "Delete the key in the xAI console (console.x.ai, API Keys), create a new one, and review the team's usage for the exposure window.",
+    "references": [
+      "https://docs.x.ai/docs/overview"
+    ]
+  },
+  {
+    "id": "perplexity-api-key",
+    "title": "Perplexity API key",
+    "provider": "perplexity",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "pplx-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pplx-[A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      53
+    ],
+    "redactPrefix": 5,
+    "remediation": "Revoke the key at perplexity.ai/account/api/keys, create a new one, and review the API group's usage for the exposure window.",
+    "references": [
+      "https://docs.perplexity.ai/guides/getting-started"
+    ]
+  },
+  {
+    "id": "replicate-api-token",
+    "title": "Replicate API token",
+    "provider": "replicate",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "r8_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 3,
+    "verify": "replicate",
+    "remediation": "Disable the token at replicate.com/account/api-tokens, create a new one, and review the account's predictions and billing for the exposure window.",
+    "references": [
+      "https://replicate.com/docs/topics/security/api-tokens"
+    ]
+  },
+  {
+    "id": "huggingface-token",
+    "title": "Hugging Face access token",
+    "provider": "huggingface",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "hf_",
+      "api_org_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))((?:hf|api_org)_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "canonicalLengths": [
+      37,
+      42
+    ],
+    "redactPrefix": 3,
+    "verify": "huggingface",
+    "remediation": "Invalidate the token at huggingface.co/settings/tokens (organisation tokens in the organisation's settings), create a fine-grained replacement, and review the account's repositories and Inference usage for the exposure window.",
+    "references": [
+      "https://huggingface.co/docs/hub/security-tokens"
+    ]
+  },
+  {
+    "id": "google-ai-api-key",
+    "title": "Google API key (Gemini / Google AI)",
+    "provider": "google",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "AIza"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "allowlist": [
+      "AIza(?:Syabcdefghijklmnopqrstuvwxyz1234567)",
+      "AIza(?:SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs)",
+      "AIza(?:SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM)",
+      "AIza(?:SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU)",
+      "AIza(?:SyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0)",
+      "AIza(?:yDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A)",
+      "AIza(?:SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c)",
+      "AIza(?:SyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4)",
+      "AIza(?:SyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY)",
+      "AIza(?:SyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM)",
+      "AIza(?:SyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ)",
+      "AIza(?:SyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g)",
+      "AIza(?:SyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU)",
+      "AIza(?:SyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw)",
+      "AIza(?:SyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE)",
+      "AIza(?:SyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY)",
+      "AIza(?:SyA65lEHUEizIsNtlbNo-l2K18dT680nsaM)",
+      "AIza(?:SyBqJZh-7pA44blAaAkH6490hUFOwX0KCYM)",
+      "AIza(?:SyDr2UxVnv_U85AbhhY8XSHSIavUW0DC-sY)",
+      "AIza(?:SyA2KlwBX3mkFo30om9LUFYQhpqLoa_BNhE)"
+    ],
+    "redactPrefix": 4,
+    "verify": "google",
+    "remediation": "Delete or regenerate the key at console.cloud.google.com/apis/credentials (or aistudio.google.com/apikey), restrict its replacement to the APIs and referrers it needs, and review the project's billing for the exposure window.",
+    "references": [
+      "https://ai.google.dev/gemini-api/docs/api-key",
+      "https://cloud.google.com/docs/authentication/api-keys"
+    ]
+  },
+  {
+    "id": "deepseek-api-key",
+    "title": "DeepSeek API key",
+    "provider": "deepseek",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "deepseek"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-[0-9a-z]{32})(?![A-Za-z0-9_-])",
+    "window": 120,
+    "minEntropy": 3,
+    "redactPrefix": 3,
+    "verify": "deepseek",
+    "remediation": "Delete the key at platform.deepseek.com/api_keys, create a new one, and review the account's usage and balance for the exposure window.",
+    "references": [
+      "https://api-docs.deepseek.com/"
+    ]
+  },
+  {
+    "id": "azure-openai-key",
+    "title": "Azure OpenAI (Azure AI services) key",
+    "provider": "azure",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "azure"
+    ],
+    "pattern": "(?:[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?([0-9a-f]{32})(?![A-Za-z0-9_-])",
+    "window": 120,
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "remediation": "Regenerate the key in the Azure portal (the resource's Keys and Endpoint page; rotate key 1 and key 2 in turn), move clients to Microsoft Entra ID authentication where possible, and review the resource's usage for the exposure window.",
+    "references": [
+      "https://learn.microsoft.com/en-us/azure/ai-services/openai/reference#authentication"
+    ]
+  },
+  {
+    "id": "mistral-api-key",
+    "title": "Mistral AI API key",
+    "provider": "mistral",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "mistral"
+    ],
+    "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Bb]earer\\s+)((?=[A-Za-z]{0,31}[0-9])(?=[0-9]{0,31}[A-Za-z])[A-Za-z0-9]{32})(?![A-Za-z0-9_-])",
+    "window": 120,
+    "minEntropy": 3.5,
+    "redactPrefix": 0,
+    "verify": "mistral",
+    "remediation": "Delete the key at console.mistral.ai/api-keys, create a new one, and review the workspace's usage for the exposure window.",
+    "references": [
+      "https://docs.mistral.ai/getting-started/quickstart/"
+    ]
+  },
+  {
+    "id": "cohere-api-key",
+    "title": "Cohere API key",
+    "provider": "cohere",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "cohere",
+      "co_api_key"
+    ],
+    "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Bb]earer\\s+)((?=[A-Za-z]{0,39}[0-9])(?=[0-9]{0,39}[A-Za-z])[A-Za-z0-9]{40})(?![A-Za-z0-9_-])",
+    "window": 120,
+    "minEntropy": 3.5,
+    "redactPrefix": 0,
+    "verify": "cohere",
+    "remediation": "Delete the key at dashboard.cohere.com/api-keys, create a new one, and review the organisation's usage for the exposure window.",
+    "references": [
+      "https://docs.cohere.com/reference/about"
+    ]
+  },
+  {
     "id": "generic-secret",
     "title": "High-entropy value assigned to a secret-like name",
     "provider": "generic",

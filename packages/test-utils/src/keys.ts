@@ -21,14 +21,19 @@ export type FakeKeyKind =
   | 'openai-none'
   | 'anthropic'
   | 'anthropic-admin'
+  | 'anthropic-oauth'
   | 'groq'
   | 'openrouter'
   | 'huggingface'
+  | 'huggingface-org'
   | 'google'
   | 'xai'
   | 'perplexity'
   | 'replicate'
-  | 'deepseek';
+  | 'deepseek'
+  | 'azure-openai'
+  | 'mistral'
+  | 'cohere';
 
 /**
  * A fake key of the given kind. Long OpenAI bodies end in `A` like real ones (a base64url segment whose
@@ -55,12 +60,16 @@ export function fakeKey(kind: FakeKeyKind, seed = 1): string {
       return `sk-ant-api03-${s('base64url', 93)}AA`;
     case 'anthropic-admin':
       return `sk-ant-admin01-${s('base64url', 93)}AA`;
+    case 'anthropic-oauth':
+      return `sk-ant-oat01-${s('base64url', 93)}AA`;
     case 'groq':
       return `gsk_${s('alnum', 24)}${GROQ_MARKER}${s('alnum', 20)}`;
     case 'openrouter':
       return `sk-or-v1-${s('hex', 64)}`;
     case 'huggingface':
       return `hf_${s('letters', 34)}`;
+    case 'huggingface-org':
+      return `api_org_${s('letters', 34)}`;
     case 'google':
       return `AIzaSy${s('base64url', 33)}`;
     case 'xai':
@@ -71,5 +80,12 @@ export function fakeKey(kind: FakeKeyKind, seed = 1): string {
       return `r8_${s('alnum', 37)}`;
     case 'deepseek':
       return `sk-${s('hex', 32)}`;
+    // The last three have no prefix: rules find them only with provider context in the line (see rules/).
+    case 'azure-openai':
+      return s('hex', 32);
+    case 'mistral':
+      return `${s('alnum', 31)}${s('0123456789', 1)}`;
+    case 'cohere':
+      return `${s('alnum', 39)}${s('0123456789', 1)}`;
   }
 }
