@@ -59,10 +59,12 @@ export function githubStepSummary(report: Report): string {
     lines.push(`### keyward: ${plural(findings.length, 'secret')} found (${bySeverity})`, '');
   }
   const scanned = [`mode \`${report.scan.mode}\``];
-  if (report.scan.range) scanned.push(`range ${code(report.scan.range)}`);
-  if (report.scan.commits > 0) scanned.push(plural(report.scan.commits, 'commit'));
+  const described = report.scan.range ?? '';
+  if (described) scanned.push(code(described));
+  if (report.scan.commits > 0 && !described.includes('commit'))
+    scanned.push(plural(report.scan.commits, 'commit'));
   if (report.scan.files > 0) scanned.push(plural(report.scan.files, 'file'));
-  if (report.scan.blobs > 0) scanned.push(plural(report.scan.blobs, 'blob'));
+  if (report.scan.blobs > 0 && !described.includes('blob')) scanned.push(plural(report.scan.blobs, 'blob'));
   const { inline, baseline, config } = report.suppressed;
   if (inline + baseline + config > 0) {
     scanned.push(`suppressed: ${inline} inline, ${baseline} baseline, ${config} config`);

@@ -43,12 +43,17 @@ export function summaryLine(report: Report, options: { color: boolean }): string
 function scanned(report: Report): string {
   const { scan } = report;
   const what: string[] = [];
-  if (scan.range) what.push(scan.range);
-  if (scan.commits > 0 || scan.mode === 'range' || scan.mode === 'pre-push')
+  // The source's description (`a1b2..c3d4 (3 commits)`, `all objects (120 blobs)`) may already count
+  // commits or blobs; say each count once.
+  const described = scan.range ?? '';
+  if (described) what.push(described);
+  const counted = (unit: string) => described.includes(unit);
+  if ((scan.commits > 0 || scan.mode === 'range' || scan.mode === 'pre-push') && !counted('commit')) {
     what.push(plural(scan.commits, 'commit'));
+  }
   if (scan.files > 0 || scan.mode === 'worktree' || scan.mode === 'staged')
     what.push(plural(scan.files, 'file'));
-  if (scan.blobs > 0 || scan.mode === 'history') what.push(plural(scan.blobs, 'blob'));
+  if ((scan.blobs > 0 || scan.mode === 'history') && !counted('blob')) what.push(plural(scan.blobs, 'blob'));
   if (scan.mode === 'stdin' && scan.files === 0) what.push('stdin');
   what.push(formatBytes(scan.bytes));
   return `${what.join(', ')} in ${formatDuration(scan.durationMs)}`;

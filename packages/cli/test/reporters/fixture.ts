@@ -131,7 +131,7 @@ export function rangeReport(): Report {
       commits: 3,
       bytes: 4_321,
       durationMs: 1_530,
-      range: 'main..feature',
+      range: '0123456789ab..a1b2c3d4e5f6 (3 commits)',
       startedAt: '2026-01-02T03:04:05.000Z',
     },
     findings: [

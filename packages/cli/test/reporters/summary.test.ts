@@ -18,9 +18,15 @@ describe('summaryLine', () => {
 
   it('names the range and tallies verification results', () => {
     expect(summaryLine(rangeReport(), { color: false })).toBe(
-      'keyward: 2 secrets found (2 high) · main..feature, 3 commits, 6 blobs, 4.3 kB in 1.53 s' +
+      'keyward: 2 secrets found (2 high) · 0123456789ab..a1b2c3d4e5f6 (3 commits), 6 blobs, 4.3 kB in 1.53 s' +
         ' · verified: 1 live, 1 invalid, 0 unknown',
     );
+  });
+
+  it('counts blobs once when the description already does (history)', () => {
+    const report = rangeReport();
+    report.scan = { ...report.scan, mode: 'history', commits: 0, range: 'all objects (6 blobs)' };
+    expect(summaryLine(report, { color: false })).toContain('· all objects (6 blobs), 4.3 kB in 1.53 s');
   });
 
   it('counts warnings and colours only when asked', () => {
