@@ -45,6 +45,33 @@ describe('keyward baseline', () => {
     expect(result.suppressed).toHaveLength(2);
   });
 
+  it('scan --baseline: clean after the baseline, then only the new key, with the suppressed count', async () => {
+    writeFileSync(join(dir, 'a.env'), `OPENAI_API_KEY=${keyA}\n`);
+    writeFileSync(join(dir, 'b.ts'), `const anthropic = "${keyB}";\n`);
+    expect((await cli('scan')).code).toBe(1);
+    expect((await cli('baseline')).code).toBe(0);
+    const clean = await cli('scan', '--baseline', '.keyward-baseline.json');
+    expect(clean).toMatchObject({ code: 0, stdout: '' });
+    expect(clean.stderr).toContain('no secrets found');
+    expect(clean.stderr).toContain('suppressed 2 (2 baseline)');
+
+    writeFileSync(join(dir, 'c.yml'), `admin_key: ${keyC}\n`);
+    const fresh = await cli('scan', '--baseline', '.keyward-baseline.json', '--format', 'json');
+    expect(fresh.code).toBe(1);
+    expect(JSON.parse(fresh.stdout).findings.map((f: Finding) => [f.path, f.ruleId])).toEqual([
+      ['c.yml', 'openai-admin-key'],
+    ]);
+    expect(fresh.stderr).toContain('suppressed 2 (2 baseline)');
+  });
+
+  it('scan --baseline with a broken baseline file is an error, never a clean scan (exit 2)', async () => {
+    writeFileSync(join(dir, 'a.env'), `OPENAI_API_KEY=${keyA}\n`);
+    writeFileSync(join(dir, 'broken.json'), '{"version":1,"entries":[{"fingerprint":');
+    const r = await cli('scan', '--baseline', 'broken.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('broken.json: cannot read the baseline (not valid JSON)');
+  });
+
   it('writes to --output and rewrites on the next run', async () => {
     writeFileSync(join(dir, 'a.env'), `OPENAI_API_KEY=${keyA}\n`);
     expect((await cli('baseline', '--output', 'ci/../reviewed.json')).code).toBe(0);
