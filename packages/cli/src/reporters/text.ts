@@ -18,10 +18,10 @@ export function textReporter(report: Report, options: ReporterOptions): string {
     extra: provenance(finding),
   }));
   const width = {
-    position: Math.max(...rows.map((r) => r.position.length)),
-    severity: Math.max(...rows.map((r) => r.finding.severity.length)),
-    rule: Math.max(...rows.map((r) => r.finding.ruleId.length)),
-    secret: Math.max(...rows.map((r) => r.secret.length)),
+    position: widest(rows.map((r) => r.position)),
+    severity: widest(rows.map((r) => r.finding.severity)),
+    rule: widest(rows.map((r) => r.finding.ruleId)),
+    secret: widest(rows.map((r) => r.secret)),
   };
   const lines: string[] = [];
   let path: string | undefined;
@@ -41,6 +41,13 @@ export function textReporter(report: Report, options: ReporterOptions): string {
     lines.push(`  ${cells.join('  ')}`.trimEnd());
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The longest length (a loop: spreading 100k+ values into Math.max overflows the stack). */
+function widest(values: readonly string[]): number {
+  let max = 0;
+  for (const value of values) if (value.length > max) max = value.length;
+  return max;
 }
 
 /** Where the finding came from (commit, author, date, reachability) and what verification said. */

@@ -43,3 +43,13 @@ describe('text reporter and hostile names', () => {
     expect(out.split('\n')[0]).toBe('evil\\x1b[2J\\x0aname.txt');
   });
 });
+
+describe('text reporter at scale', () => {
+  it('renders 200,000 findings (a history audit) without overflowing', () => {
+    const report = worktreeReport();
+    const one = report.findings[1]!;
+    report.findings = Array.from({ length: 200_000 }, (_, i) => ({ ...one, line: i + 1 }));
+    const out = textReporter(report, OPTIONS);
+    expect(out.split('\n')).toHaveLength(200_000 + 2);
+  });
+});
