@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '@keyward/core';
 import type { Report, ReporterOptions, RuleMeta } from '../report.js';
 import { DEFAULT_REMEDIATION, SECURITY_SEVERITY, reportedRules } from './rules-meta.js';
-import { findingMessage, sortFindings } from './shared.js';
+import { findingMessage, severityRank, sortFindings } from './shared.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -13,13 +13,31 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 /** Key of keyward's own fingerprint in `partialFingerprints` (GitHub computes its own line hashes). */
 export const SARIF_FINGERPRINT_KEY = 'keyward/v1';
 
+/** GitHub code scanning rejects a run with more results than this (docs: "results-exceed-limit"). */
+export const SARIF_MAX_RESULTS = 25_000;
+
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: one run, a rule per reported rule id with
  * `security-severity`, repo-relative URIs, 1-based regions (UTF-16 columns), content fingerprints.
  * Always redacted, even with --reveal: SARIF files are uploaded and kept by other systems.
  */
 export function sarifReporter(report: Report, options: ReporterOptions): string {
-  const findings = sortFindings(report.findings);
+  const all = sortFindings(report.findings);
+  // Past GitHub's limit, keep the most severe results and say how many were left out: a rejected upload
+  // would show nothing at all.
+  const findings =
+    all.length > SARIF_MAX_RESULTS
+      ? all
+          .map((finding, order) => ({ finding, order }))
+          .sort(
+            (a, b) =>
+              severityRank(a.finding.severity) - severityRank(b.finding.severity) || a.order - b.order,
+          )
+          .slice(0, SARIF_MAX_RESULTS)
+          .sort((a, b) => a.order - b.order)
+          .map(({ finding }) => finding)
+      : all;
+  const omitted = all.length - findings.length;
   const rules = reportedRules(findings, options.rules);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const log = {
@@ -39,6 +57,25 @@ export function sarifReporter(report: Report, options: ReporterOptions): string 
         // No automationDetails: upload-sarif sets it from its `category` only when the run has none.
         columnKind: 'utf16CodeUnits',
         results: findings.map((finding) => sarifResult(finding, index.get(finding.ruleId) ?? 0, rules)),
+        ...(omitted > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      level: 'warning',
+                      message: {
+                        text:
+                          `${omitted} less severe results were left out: GitHub code scanning accepts at most ` +
+                          `${SARIF_MAX_RESULTS} a run. The JSON report (--format json) has them all.`,
+                      },
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
       },
     ],
   };

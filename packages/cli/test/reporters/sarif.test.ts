@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SCHEMA_FILE, SCHEMA_SHA256, expectValidSarif } from './sarif-schema.js';
 import { describe, expect, it } from 'vitest';
-import { sarifReporter, sarifUri } from '../../src/reporters/sarif.js';
+import { SARIF_MAX_RESULTS, sarifReporter, sarifUri } from '../../src/reporters/sarif.js';
 import {
   OPTIONS,
   RULE_META,
@@ -80,5 +80,22 @@ describe('sarif reporter', () => {
   it('encodes paths as URI references', () => {
     expect(sarifUri('src/a b/c#d.ts')).toBe('src/a%20b/c%23d.ts');
     expect(sarifUri('./win\\path\\x.env')).toBe('win/path/x.env');
+  });
+
+  it("keeps the most severe results under GitHub's limit and says how many it left out", () => {
+    const report = worktreeReport();
+    const [critical, high, , medium] = report.findings;
+    report.findings = [
+      ...Array.from({ length: SARIF_MAX_RESULTS }, (_, i) => ({ ...medium!, line: i + 1 })),
+      { ...high!, line: 1 },
+      { ...critical!, line: 1 },
+    ];
+    const log = expectValidSarif(sarifReporter(report, OPTIONS));
+    const results = log.runs[0].results;
+    expect(results).toHaveLength(SARIF_MAX_RESULTS);
+    expect(results.filter((r: { ruleId: string }) => r.ruleId !== medium!.ruleId)).toHaveLength(2);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /^2 less severe results were left out/,
+    );
   });
 });
