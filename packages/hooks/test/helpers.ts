@@ -13,8 +13,14 @@ import {
   type UninstallResult,
 } from '../src/index.js';
 
-/** The environment the installer sees in tests: pinned git identity, no user or system git config. */
-export const ENV = { ...process.env, ...GIT_ENV };
+/**
+ * The environment the installer sees in tests: pinned git identity, no user or system git config, and no
+ * GIT_* variables of the test runner's own (run from a git hook, GIT_INDEX_FILE would point elsewhere).
+ */
+export const ENV: Record<string, string | undefined> = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_'))),
+  ...GIT_ENV,
+};
 
 /** Every file that matters to a byte-exact comparison: the work tree, git's config and hooks, keyward's record. */
 export function snapshot(repo: { dir: string }): Record<string, string> {
