@@ -42,7 +42,7 @@ export const WASM_MIN_INPUT = 256;
  * The WASM module is compiled and instantiated (~1 ms measured) only after this many bytes were scanned in JS,
  * so a pre-commit hook over a few small files never pays for it.
  */
-export const WASM_WARMUP_BYTES = 256 * 1024;
+export const WASM_WARMUP_BYTES = 512 * 1024;
 
 export function createAnchorFinder(
   literals: readonly string[],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAutomaton, findAnchors, type AnchorAutomaton } from '../anchors.js';
 import { WasmAnchorFinder, type WasmFinderOptions } from './teddy-finder.js';
+import { planTeddy } from './teddy.js';
 import {
   bruteForceHits,
   collect,
@@ -250,5 +251,20 @@ describe('WasmAnchorFinder', () => {
     });
     const bytes = plantedText(random, literals, 20_000);
     expectSameHits(literals, bytes, { chunkBytes: 4096 });
+  });
+
+  it('takes a plan made earlier for the same literals, reuses its own for a repeated list, rejects a foreign one', () => {
+    const plan = planTeddy(REAL);
+    const finder = new WasmAnchorFinder(REAL, { plan });
+    expect(finder.plan).toBe(plan);
+    const bytes = plantedText(seededRandom(9), REAL, 5000);
+    expect(collect((onHit) => finder.find(bytes, 0, bytes.length, onHit))).toEqual(
+      bruteForceHits(REAL, bytes),
+    );
+    expect(new WasmAnchorFinder(TRICKY).plan).toBe(new WasmAnchorFinder(TRICKY).plan);
+    expect(() => new WasmAnchorFinder(TRICKY, { plan })).toThrow(/made for other anchor literals/);
+    expect(() => new WasmAnchorFinder([...REAL.slice(1), REAL[0]!], { plan })).toThrow(
+      /other anchor literals/,
+    );
   });
 });

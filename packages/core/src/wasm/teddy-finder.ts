@@ -62,7 +62,26 @@ export function compiledAnchorsModule(): object | null {
   return compiled;
 }
 
+const plans = new Map<string, TeddyPlan>();
+
+/** planTeddy, remembered for the last few literal lists of this process (finders are often made per file set). */
+function cachedPlan(literals: readonly string[]): TeddyPlan {
+  const key = JSON.stringify(literals);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planTeddy(literals);
+    if (plans.size >= 8) plans.delete(plans.keys().next().value!);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
 export interface WasmFinderOptions {
+  /**
+   * A plan made earlier by planTeddy() for the same literals (plain data: it can be made once and sent to
+   * worker threads), which skips planning (a few ms while the planner still runs in V8's interpreter).
+   */
+  plan?: TeddyPlan;
   /** Input copied in per scan by find() (default 1 MiB); chunks overlap by (longest literal - 1) bytes. */
   chunkBytes?: number;
   /** Hits buffered before they are handed to JS (default 16384); a scan pauses when the buffer is full. */
@@ -83,7 +102,11 @@ export class WasmAnchorFinder {
 
   /** Throws when WebAssembly SIMD is unavailable or the literals do not suit Teddy (teddyUnsupportedReason). */
   constructor(literals: readonly string[], options: WasmFinderOptions = {}) {
-    this.plan = planTeddy(literals);
+    this.plan = options.plan ?? cachedPlan(literals);
+    const lower = literals.map((l) => l.toLowerCase());
+    if (this.plan.literals.length !== lower.length || this.plan.literals.some((l, id) => l !== lower[id])) {
+      throw new Error('the Teddy plan was made for other anchor literals');
+    }
     const module = compiledAnchorsModule();
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (module === null || api === undefined) throw new Error('WebAssembly SIMD is not available');
@@ -92,10 +115,10 @@ export class WasmAnchorFinder {
     const config = encodeTeddyConfig(this.plan);
     const literalCount = this.plan.literals.length;
     // A paused scan keeps the hits it cannot hand out yet (those that may still tie with later ones, at most
-    // maxLength starts' worth) and must still have room for a whole 16-byte block's hits.
+    // maxLength starts' worth) and must still have room for a whole double block's hits (32 starts).
     const carried = (this.plan.maxLength + 1) * literalCount;
-    const capacity = Math.max(options.hitCapacity ?? DEFAULT_HIT_CAPACITY, carried + 32 * literalCount + 1);
-    this.stopAt = capacity - 16 * literalCount - 1;
+    const capacity = Math.max(options.hitCapacity ?? DEFAULT_HIT_CAPACITY, carried + 64 * literalCount + 1);
+    this.stopAt = capacity - 32 * literalCount - 1;
     this.outAt = align(config.length, 64);
     this.inAt = align(this.outAt + 8 * capacity, 64);
     this.chunkBytes = Math.max(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, 16);

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  GROUP_STARTS_AT,
+  HASH_AT,
+  HASH_SLOTS,
+  LITERAL_LIST_AT,
   TEDDY_BUCKETS,
   byteVariants,
   candidateBuckets,
   encodeTeddyConfig,
   planTeddy,
+  prefixKey,
+  prefixSlot,
   teddyUnsupportedReason,
 } from './teddy.js';
 
@@ -125,40 +131,71 @@ describe('planTeddy', () => {
 });
 
 describe('encodeTeddyConfig', () => {
-  it('lays out tables, bucket lists and literal records as anchors.wat reads them', () => {
-    const plan = planTeddy(['Key', 'abcdefghij', 'x@y']);
+  it('lays out tables, the prefix hash table, groups and literal records as anchors.wat reads them', () => {
+    const literals = ['Key', 'abcdefghij', 'x@y', 'KEYS', 'abd'];
+    const plan = planTeddy(literals);
     const bytes = encodeTeddyConfig(plan);
     const view = new DataView(bytes.buffer);
+    const i32 = (at: number): number => view.getInt32(at, true);
     expect([...bytes.subarray(0, 16)]).toEqual([...plan.lo.subarray(0, 16)]);
     expect([...bytes.subarray(16, 32)]).toEqual([...plan.hi.subarray(0, 16)]);
     expect([...bytes.subarray(64, 80)]).toEqual([...plan.lo.subarray(32, 48)]);
     expect([...bytes.subarray(80, 96)]).toEqual([...plan.hi.subarray(32, 48)]);
 
-    const starts = Array.from({ length: 9 }, (_, b) => view.getInt32(96 + 4 * b, true));
-    const listed: number[][] = plan.buckets.map((_, b) =>
-      Array.from({ length: starts[b + 1]! - starts[b]! }, (_, i) =>
-        view.getInt32(view.getInt32(136 + 4 * (starts[b]! + i), true) + 4, true),
-      ),
-    );
-    expect(listed).toEqual(plan.buckets);
+    // Probing as the scan does: from prefixSlot(key), linear, until the key or an empty slot (group -1).
+    const groupOf = (key: number): number => {
+      for (let slot = prefixSlot(key); ; slot = (slot + 1) % HASH_SLOTS) {
+        const group = i32(HASH_AT + 8 * slot + 4);
+        if (group < 0 || i32(HASH_AT + 8 * slot) === key) return group;
+      }
+    };
+    const idsOf = (group: number): number[] =>
+      Array.from(
+        { length: i32(GROUP_STARTS_AT + 4 * group + 4) - i32(GROUP_STARTS_AT + 4 * group) },
+        (_, i) => i32(i32(LITERAL_LIST_AT + 4 * (i32(GROUP_STARTS_AT + 4 * group) + i)) + 4),
+      );
+    expect(prefixKey('key')).toBe(0x59454b); // 'K' 'E' 'Y', little-endian
+    expect(idsOf(groupOf(prefixKey('key')))).toEqual([0, 3]); // 'Key' and 'KEYS' share a prefix
+    expect(idsOf(groupOf(prefixKey('abc')))).toEqual([1]);
+    expect(idsOf(groupOf(prefixKey('abd')))).toEqual([4]);
+    expect(idsOf(groupOf(prefixKey('x@y')))).toEqual([2]);
+    expect(groupOf(prefixKey('xyz'))).toBe(-1);
+    let used = 0;
+    for (let slot = 0; slot < HASH_SLOTS; slot++) if (i32(HASH_AT + 8 * slot + 4) >= 0) used++;
+    expect(used).toBe(4);
 
     const record = (id: number): number => {
-      for (let i = 0; i < 3; i++) {
-        const at = view.getInt32(136 + 4 * i, true);
-        if (view.getInt32(at + 4, true) === id) return at;
-      }
+      for (let i = 0; i < literals.length; i++)
+        if (i32(i32(LITERAL_LIST_AT + 4 * i) + 4) === id) return i32(LITERAL_LIST_AT + 4 * i);
       throw new Error(`no record for ${id}`);
     };
     const key = record(0);
     expect(key % 8).toBe(0);
-    expect([view.getInt32(key, true), view.getInt32(key + 8, true)]).toEqual([3, 1]);
+    expect([i32(key), i32(key + 8)]).toEqual([3, 1]);
     expect([...bytes.subarray(key + 16, key + 24)]).toEqual([0xdf, 0xdf, 0xdf, 0, 0, 0, 0, 0]);
     expect([...bytes.subarray(key + 24, key + 32)]).toEqual([...bytesOf('KEY'), 0, 0, 0, 0, 0]);
     const long = record(1);
-    expect([view.getInt32(long, true), view.getInt32(long + 8, true)]).toEqual([10, 2]);
+    expect([i32(long), i32(long + 8)]).toEqual([10, 2]);
     expect([...bytes.subarray(long + 40, long + 48)]).toEqual([...bytesOf('IJ'), 0, 0, 0, 0, 0, 0]);
     const at = record(2);
     expect([...bytes.subarray(at + 16, at + 24)]).toEqual([0xdf, 0xff, 0xdf, 0, 0, 0, 0, 0]);
     expect([...bytes.subarray(at + 24, at + 27)]).toEqual([...bytesOf('X@Y')]);
+  });
+
+  it('keeps every prefix findable with 64 distinct prefixes, probing past collisions', () => {
+    const literals = Array.from({ length: 64 }, (_, i) => `k${String.fromCharCode(0x21 + i)}x`);
+    const bytes = encodeTeddyConfig(planTeddy(literals));
+    const view = new DataView(bytes.buffer);
+    let displaced = 0;
+    for (const literal of literals) {
+      const key = prefixKey(literal);
+      let slot = prefixSlot(key);
+      while (view.getInt32(HASH_AT + 8 * slot, true) !== key) {
+        expect(view.getInt32(HASH_AT + 8 * slot + 4, true)).toBeGreaterThanOrEqual(0);
+        slot = (slot + 1) % HASH_SLOTS;
+        displaced++;
+      }
+    }
+    expect(displaced).toBeGreaterThan(0);
   });
 });

@@ -80,25 +80,6 @@ function literalSets(literals: readonly string[]): Int32Array {
 }
 
 /**
- * rowWeight[(h * 2 + half) * 256 + m]: summed weight of the bytes with high nibble h and a low nibble in the
- * 8-bit mask m of low nibbles (half 0: nibbles 0-7, half 1: 8-15). Built once, lazily: it turns a bucket's
- * cost into a few lookups, which keeps planning cheap while the planner still runs in V8's interpreter.
- */
-let rowWeight: Float64Array | undefined;
-
-function rowWeights(): Float64Array {
-  if (rowWeight) return rowWeight;
-  const table = new Float64Array(16 * 2 * 256);
-  for (let row = 0; row < 32; row++) {
-    for (let m = 1; m < 256; m++) {
-      const low = 31 - Math.clz32(m & -m);
-      table[row * 256 + m] = table[row * 256 + (m & (m - 1))]! + BYTE_WEIGHTS[row * 8 + low]!;
-    }
-  }
-  return (rowWeight = table);
-}
-
-/**
  * Cost of a bucket whose sets are `sets[at..]` OR `extra[extraAt..]`, holding `members` literals: how often it
  * fires (product over window bytes of the accepted bytes' weight) times the work per firing (the lane, plus
  * one check per literal).
@@ -111,14 +92,13 @@ function bucketCost(
   members: number,
 ): number {
   if (members === 0) return 0;
-  const rows = rowWeights();
   let rate = 1;
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
     let w = 0;
     for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
-      const row = 512 * (31 - Math.clz32(his & -his));
-      w += rows[row + (lo & 0xff)]! + rows[row + 256 + (lo >> 8)]!;
+      const row = 16 * (31 - Math.clz32(his & -his));
+      for (let los = lo; los !== 0; los &= los - 1) w += BYTE_WEIGHTS[row + 31 - Math.clz32(los & -los)]!;
     }
     rate *= w;
   }
@@ -126,8 +106,9 @@ function bucketCost(
 }
 
 /**
- * Groups literals into buckets: greedy (costliest literal first, each into the bucket it makes cheapest), then
- * single-literal moves while they lower the total cost. Deterministic for a given literal list.
+ * Groups literals into buckets: greedy (cheapest literal first, each into the bucket it makes cheapest), then up
+ * to 3 passes of single-literal moves that lower the total cost (measured on npm code: more passes gain little
+ * and cost milliseconds at start-up, when this still runs in V8's interpreter). Deterministic.
  */
 function assignBuckets(literals: readonly string[]): number[][] {
   const sets = literalSets(literals);
@@ -146,8 +127,14 @@ function assignBuckets(literals: readonly string[]): number[][] {
   const cheapest = (id: number, skip: number): [number, number] => {
     let best = -1;
     let bestDelta = Infinity;
+    let triedEmpty = false;
     for (let b = 0; b < TEDDY_BUCKETS; b++) {
       if (b === skip) continue;
+      // Empty buckets are all alike: trying one is enough.
+      if (buckets[b]!.length === 0) {
+        if (triedEmpty) continue;
+        triedEmpty = true;
+      }
       const delta =
         bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1) - costs[b]!;
       if (delta < bestDelta) {
@@ -159,13 +146,13 @@ function assignBuckets(literals: readonly string[]): number[][] {
   };
 
   const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1));
-  const order = literals.map((_, id) => id).sort((a, b) => alone[b]! - alone[a]! || a - b);
+  const order = literals.map((_, id) => id).sort((a, b) => alone[a]! - alone[b]! || a - b);
   for (const id of order) {
     const [best] = cheapest(id, -1);
     buckets[best]!.push(id);
     recompute(best);
   }
-  for (let pass = 0, improved = true; improved && pass < 8; pass++) {
+  for (let pass = 0, improved = true; improved && pass < 3; pass++) {
     improved = false;
     for (let from = 0; from < TEDDY_BUCKETS; from++) {
       for (const id of [...buckets[from]!]) {
@@ -216,37 +203,67 @@ export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number):
   return bits;
 }
 
-const TABLES_AT = 0;
-const BUCKET_STARTS_AT = 96;
-const LITERAL_LIST_AT = 136;
+/** Configuration layout (anchors.wat): tables, 32 bytes of scratch, prefix hash table, groups, literal list. */
+export const TABLES_AT = 0;
+export const HASH_AT = 128;
+export const HASH_SLOTS = 128;
+export const GROUP_STARTS_AT = 1152;
+export const LITERAL_LIST_AT = 1424;
+const RECORDS_AT = LITERAL_LIST_AT + 4 * TEDDY_MAX_LITERALS;
+
+/** A literal's first 3 bytes, upper-cased the way the scan does it (& 0xdf on every byte), little-endian. */
+export function prefixKey(literal: string): number {
+  return (literal.charCodeAt(0) | (literal.charCodeAt(1) << 8) | (literal.charCodeAt(2) << 16)) & 0xdfdfdf;
+}
+
+/** The hash slot the scan probes first for a prefix key. */
+export function prefixSlot(key: number): number {
+  return Math.imul(key, 0x9e3779b1 | 0) >>> 25;
+}
 
 /**
- * The configuration block the scan reads from address 0 (see anchors.wat): nibble tables, bucket lists and
- * one verification record per literal: for each 8-byte word, a mask (0xdf for letters, so case is ignored;
- * 0xff for other bytes; 0 past the end) and the expected value (the upper-cased literal).
+ * The configuration block the scan reads from address 0 (see anchors.wat): nibble tables; a hash table from
+ * each distinct 3-byte prefix to its group of literals; one verification record per literal: for each 8-byte
+ * word, a mask (0xdf for letters, so case is ignored; 0xff for other bytes; 0 past the end) and the expected
+ * value (the upper-cased literal).
  */
 export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
-  const { literals, buckets } = plan;
-  const listEnd = LITERAL_LIST_AT + 4 * literals.length;
-  let recordsAt = (listEnd + 7) & ~7;
+  const { literals } = plan;
   const recordAddress: number[] = [];
+  let end = RECORDS_AT;
   for (const l of literals) {
-    recordAddress.push(recordsAt);
-    recordsAt += 16 + 16 * Math.ceil(l.length / 8);
+    recordAddress.push(end);
+    end += 16 + 16 * Math.ceil(l.length / 8);
   }
-  const bytes = new Uint8Array(recordsAt);
+  const bytes = new Uint8Array(end);
   const view = new DataView(bytes.buffer);
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     bytes.set(plan.lo.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k);
     bytes.set(plan.hi.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k + 16);
   }
+
+  // Groups of literals sharing a prefix key, in order of their first literal; ids ascending within a group.
+  const groups = new Map<number, number[]>();
+  literals.forEach((l, id) => {
+    const key = prefixKey(l);
+    const group = groups.get(key);
+    if (group) group.push(id);
+    else groups.set(key, [id]);
+  });
+  for (let slot = 0; slot < HASH_SLOTS; slot++) view.setInt32(HASH_AT + 8 * slot + 4, -1, true);
+  let g = 0;
   let listed = 0;
-  for (let b = 0; b < TEDDY_BUCKETS; b++) {
-    view.setInt32(BUCKET_STARTS_AT + 4 * b, listed, true);
-    for (const id of buckets[b] ?? [])
-      view.setInt32(LITERAL_LIST_AT + 4 * listed++, recordAddress[id]!, true);
+  for (const [key, ids] of groups) {
+    let slot = prefixSlot(key);
+    while (view.getInt32(HASH_AT + 8 * slot + 4, true) >= 0) slot = (slot + 1) % HASH_SLOTS;
+    view.setInt32(HASH_AT + 8 * slot, key, true);
+    view.setInt32(HASH_AT + 8 * slot + 4, g, true);
+    view.setInt32(GROUP_STARTS_AT + 4 * g, listed, true);
+    for (const id of ids) view.setInt32(LITERAL_LIST_AT + 4 * listed++, recordAddress[id]!, true);
+    g++;
   }
-  view.setInt32(BUCKET_STARTS_AT + 4 * TEDDY_BUCKETS, listed, true);
+  view.setInt32(GROUP_STARTS_AT + 4 * g, listed, true);
+
   literals.forEach((l, id) => {
     const at = recordAddress[id]!;
     const words = Math.ceil(l.length / 8);
