@@ -8,6 +8,8 @@ export interface CompiledRule {
   secretGroup: number;
   window: number;
   allowlist: RegExp[];
+  /** Full-string match that keeps the rule's confidence (`confidentPattern`). */
+  confident: RegExp | undefined;
 }
 
 /** Rules ready to scan with: one anchor automaton over every rule's keywords. */
@@ -36,7 +38,14 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   if (spec.keywords.length === 0) throw new RuleCompileError(spec.id, 'needs at least one keyword (anchor)');
   if (spec.kind === 'generic') {
     if (!spec.generic) throw new RuleCompileError(spec.id, 'a generic rule needs a `generic` section');
-    return { spec, regex: undefined, secretGroup: 0, window: 0, allowlist: compileAllowlist(spec) };
+    return {
+      spec,
+      regex: undefined,
+      secretGroup: 0,
+      window: 0,
+      allowlist: compileAllowlist(spec),
+      confident: undefined,
+    };
   }
   let regex: RegExp;
   try {
@@ -51,20 +60,33 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   const groups = new RegExp(`${spec.pattern}|`).exec('')!.length - 1;
   if (secretGroup > groups)
     throw new RuleCompileError(spec.id, `pattern has no capture group ${secretGroup}`);
-  return { spec, regex, secretGroup, window: spec.window ?? 256, allowlist: compileAllowlist(spec) };
+  return {
+    spec,
+    regex,
+    secretGroup,
+    window: spec.window ?? 256,
+    allowlist: compileAllowlist(spec),
+    confident:
+      spec.confidentPattern === undefined
+        ? undefined
+        : fullMatch(spec, spec.confidentPattern, 'confidentPattern'),
+  };
 }
 
 function compileAllowlist(spec: RuleSpec): RegExp[] {
-  return (spec.allowlist ?? []).map((source) => {
-    try {
-      return new RegExp(`^(?:${source})$`);
-    } catch (error) {
-      throw new RuleCompileError(
-        spec.id,
-        `allowlist entry is not a valid regular expression (${(error as Error).message})`,
-      );
-    }
-  });
+  return (spec.allowlist ?? []).map((source) => fullMatch(spec, source, 'allowlist entry'));
+}
+
+/** A regex that must match the whole secret. */
+function fullMatch(spec: RuleSpec, source: string, what: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch (error) {
+    throw new RuleCompileError(
+      spec.id,
+      `${what} is not a valid regular expression (${(error as Error).message})`,
+    );
+  }
 }
 
 export function compileRules(specs: readonly RuleSpec[]): CompiledRuleSet {

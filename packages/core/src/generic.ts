@@ -173,6 +173,7 @@ const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$/;
  * identifiers and words (`babel7CompatTokens`, `SomeKindOfPassword123`), UUIDs, paths, versions, low entropy.
  */
 export function genericValueRejection(value: string, spec: GenericSpec): string | undefined {
+  if (spec.formatPrefixes?.some((prefix) => value.startsWith(prefix))) return 'format-prefix';
   const placeholder = placeholderReason(value);
   if (placeholder) return placeholder;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return 'one-class';

@@ -43,12 +43,15 @@ const WORDS =
   /example|sample|dummy|placeholder|changeme|replace_?me|insert[-_ ]?your|redacted|your[-_ ]?(?:api|secret|key|token|own|openai)|fake[-_]?(?:key|token|secret)|xxxxx/i;
 
 /** Why a candidate value is a placeholder rather than a secret, or undefined if it looks real. */
-export function placeholderReason(value: string): string | undefined {
+export function placeholderReason(value: string): PlaceholderReason | undefined {
   if (TEMPLATE.test(value)) return 'template';
   if (ELLIPSIS.test(value)) return 'ellipsis';
   if (REFERENCE.test(value)) return 'reference';
   if (dominantShare(value) >= 0.6) return 'repeated';
-  if (longestSequentialRun(value) >= 8) return 'sequence';
   if (WORDS.test(value)) return 'placeholder-word';
+  if (longestSequentialRun(value) >= 8) return 'sequence';
   return undefined;
 }
+
+export type PlaceholderReason =
+  'template' | 'ellipsis' | 'reference' | 'repeated' | 'placeholder-word' | 'sequence';

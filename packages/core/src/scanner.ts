@@ -1,4 +1,4 @@
-import type { Finding, RuleSpec } from './types.js';
+import type { Confidence, Finding, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection } from './generic.js';
@@ -118,11 +118,12 @@ function matchInWindow(
   out: Match[],
 ): number {
   const w = rule.window;
+  const stop = rule.spec.crossLines ? -1 : 0x0a;
   let ws = start;
-  while (ws > 0 && start - ws < w && bytes[ws - 1] !== 0x0a) ws--;
+  while (ws > 0 && start - ws < w && bytes[ws - 1] !== stop) ws--;
   while (ws > 0 && start - ws < 4 * w && TOKEN[bytes[ws - 1]!]) ws--;
   let we = end;
-  while (we < bytes.length && we - end < w && bytes[we] !== 0x0a) we++;
+  while (we < bytes.length && we - end < w && bytes[we] !== stop) we++;
   while (we < bytes.length && we - end < 4 * w && TOKEN[bytes[we]!]) we++;
   const from = Math.max(0, ws - CONTEXT);
   const to = Math.min(bytes.length, we + CONTEXT);
@@ -174,15 +175,15 @@ function toFindings(
   for (const m of matches) {
     const rule = set.rules[m.rule]!;
     const spec = rule.spec;
-    if (spec.kind !== 'generic' && rejectFormatSecret(rule, m.secret)) continue;
+    const verdict = spec.kind === 'generic' ? 'keep' : judgeFormatSecret(rule, m.secret);
+    if (verdict === 'drop') continue;
     if (rule.allowlist.some((re) => re.test(m.secret))) continue;
     const { line, column, lineStart } = lines.locate(m.start);
     const length = m.secret.length;
     const finding: Finding = {
       ruleId: spec.id,
       severity: spec.severity,
-      confidence:
-        spec.canonicalLengths && !spec.canonicalLengths.includes(length) ? 'medium' : spec.confidence,
+      confidence: confidenceOf(rule, m.secret, verdict),
       path,
       line,
       column,
@@ -199,13 +200,31 @@ function toFindings(
   return findings;
 }
 
-/** Placeholder and entropy checks on the random part of a format key: prefix and anchors removed. */
-function rejectFormatSecret(rule: CompiledRule, secret: string): boolean {
+/**
+ * Placeholder and entropy checks on the random part of a format key (prefix and anchors removed): keep it,
+ * drop it, or keep it demoted (a hand-typed sequence under a rule that demotes rather than drops them).
+ */
+function judgeFormatSecret(rule: CompiledRule, secret: string): 'keep' | 'drop' | 'demote' {
   const spec = rule.spec;
   let body = secret.slice(spec.redactPrefix ?? 0);
   for (const keyword of spec.keywords) body = body.split(keyword).join('');
-  if ((spec.placeholderFilter ?? true) && placeholderReason(body)) return true;
-  return spec.minEntropy !== undefined && shannonEntropy(body) <= spec.minEntropy;
+  if (spec.minEntropy !== undefined && shannonEntropy(body) <= spec.minEntropy) return 'drop';
+  const reason = spec.placeholderFilter === false ? undefined : placeholderReason(body);
+  if (reason === undefined) return 'keep';
+  return reason === 'sequence' && spec.sequences === 'demote' ? 'demote' : 'drop';
+}
+
+/** The rule's confidence, lowered for an unusual length, a missing confidence mark, or a demoted sequence. */
+function confidenceOf(rule: CompiledRule, secret: string, verdict: 'keep' | 'demote'): Confidence {
+  if (verdict === 'demote') return 'low';
+  const spec = rule.spec;
+  if (spec.canonicalLengths && !spec.canonicalLengths.includes(secret.length)) return lower(spec.confidence);
+  if (rule.confident && !rule.confident.test(secret)) return lower(spec.confidence);
+  return spec.confidence;
+}
+
+function lower(confidence: Confidence): Confidence {
+  return confidence === 'high' ? 'medium' : 'low';
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {

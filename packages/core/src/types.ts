@@ -24,10 +24,25 @@ export interface RuleSpec {
   secretGroup?: number;
   /** How many bytes either side of an anchor the pattern may see (default 256, bounded by the line). */
   window?: number;
+  /**
+   * Let the window cross line ends: for context rules whose keyword may sit on a nearby line (an Azure
+   * endpoint on the line above the key).
+   */
+  crossLines?: boolean;
   /** Shannon entropy (bits/char) the secret must exceed; checked on `entropyGroup` if set. */
   minEntropy?: number;
   /** Placeholder and sequence filters to apply to the secret (default true). */
   placeholderFilter?: boolean;
+  /**
+   * What a hand-typed run (`abcdefgh`, `0123456789`) in the key does: `drop` it (default), or `demote` it to
+   * low confidence, for formats whose prefix alone makes a real key likely.
+   */
+  sequences?: 'drop' | 'demote';
+  /**
+   * A regex source the whole secret must match for the rule's confidence to stand (e.g. Groq's marker);
+   * otherwise the finding is `medium`.
+   */
+  confidentPattern?: string;
   /** Secrets matching one of these (full-string) regex sources are never reported (e.g. public demo keys). */
   allowlist?: string[];
   /** Name of the verifier able to check this rule's keys (`openai`, `openai-admin`, `anthropic`, …). */
@@ -62,6 +77,8 @@ export interface GenericSpec {
   excludeWords: string[];
   /** Words that introduce a credential in a header value (`Bearer`, `Basic`, `Token`). */
   authSchemes: string[];
+  /** Values starting with these provider prefixes are left to the format rules (a malformed key is theirs). */
+  formatPrefixes?: string[];
   minLength: number;
   maxLength: number;
   /** Entropy (bits/char) a hex-only value must exceed. */

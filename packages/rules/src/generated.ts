@@ -123,7 +123,9 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "sk-ant-"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-admin\\d{2,4}-[A-Za-z0-9_-]{90,128}AA)(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-admin\\d{2,4}-[A-Za-z0-9_-]{90,128})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
+    "confidentPattern": ".*AA",
     "minEntropy": 3.5,
     "canonicalLengths": [
       110
@@ -144,7 +146,9 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "sk-ant-"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-api\\d{2,4}-[A-Za-z0-9_-]{90,128}AA)(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-api\\d{2,4}-[A-Za-z0-9_-]{90,128})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
+    "confidentPattern": ".*AA",
     "minEntropy": 3.5,
     "canonicalLengths": [
       108
@@ -167,6 +171,7 @@ export const RULES: readonly RuleSpec[] = [
       "sk-ant-"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-ant-o[ar]t\\d{2,4}-[A-Za-z0-9_-]{40,400})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
     "redactPrefix": 13,
     "remediation": "Log out of Claude Code on the machines that used this login (`claude /logout`) and log in again, which revokes the token, then review the account's sessions at claude.ai/settings.",
@@ -184,6 +189,7 @@ export const RULES: readonly RuleSpec[] = [
       "sk-or-v"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-or-v\\d+-[0-9a-f]{48,96})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3,
     "canonicalLengths": [
       73
@@ -205,6 +211,8 @@ export const RULES: readonly RuleSpec[] = [
       "gsk_"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gsk_[A-Za-z0-9]{44,64})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
+    "confidentPattern": "gsk_[A-Za-z0-9]{24}WGdyb3FY[A-Za-z0-9]+",
     "minEntropy": 3.5,
     "canonicalLengths": [
       56
@@ -226,6 +234,7 @@ export const RULES: readonly RuleSpec[] = [
       "xai-"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xai-[A-Za-z0-9_]{64,100})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
     "canonicalLengths": [
       84
@@ -247,6 +256,7 @@ export const RULES: readonly RuleSpec[] = [
       "pplx-"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pplx-[A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
     "canonicalLengths": [
       53
@@ -266,8 +276,12 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "r8_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(r8_[A-Za-z0-9_-]{37,64})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "redactPrefix": 3,
     "verify": "replicate",
     "remediation": "Disable the token at replicate.com/account/api-tokens, create a new one, and review the account's predictions and billing for the exposure window.",
@@ -286,6 +300,7 @@ export const RULES: readonly RuleSpec[] = [
       "api_org_"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))((?:hf|api_org)_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
     "canonicalLengths": [
       37,
@@ -308,6 +323,7 @@ export const RULES: readonly RuleSpec[] = [
       "AIza"
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])",
+    "sequences": "demote",
     "minEntropy": 3.5,
     "allowlist": [
       "AIza(?:Syabcdefghijklmnopqrstuvwxyz1234567)",
@@ -350,6 +366,7 @@ export const RULES: readonly RuleSpec[] = [
     ],
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk-[0-9a-z]{32})(?![A-Za-z0-9_-])",
     "window": 120,
+    "sequences": "demote",
     "minEntropy": 3,
     "redactPrefix": 3,
     "verify": "deepseek",
@@ -368,7 +385,9 @@ export const RULES: readonly RuleSpec[] = [
       "azure"
     ],
     "pattern": "(?:[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?([0-9a-f]{32})(?![A-Za-z0-9_-])",
-    "window": 120,
+    "window": 1024,
+    "crossLines": true,
+    "sequences": "demote",
     "minEntropy": 3,
     "redactPrefix": 0,
     "remediation": "Regenerate the key in the Azure portal (the resource's Keys and Endpoint page; rotate key 1 and key 2 in turn), move clients to Microsoft Entra ID authentication where possible, and review the resource's usage for the exposure window.",
@@ -387,6 +406,7 @@ export const RULES: readonly RuleSpec[] = [
     ],
     "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Bb]earer\\s+)((?=[A-Za-z]{0,31}[0-9])(?=[0-9]{0,31}[A-Za-z])[A-Za-z0-9]{32})(?![A-Za-z0-9_-])",
     "window": 120,
+    "sequences": "demote",
     "minEntropy": 3.5,
     "redactPrefix": 0,
     "verify": "mistral",
@@ -407,6 +427,7 @@ export const RULES: readonly RuleSpec[] = [
     ],
     "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Bb]earer\\s+)((?=[A-Za-z]{0,39}[0-9])(?=[0-9]{0,39}[A-Za-z])[A-Za-z0-9]{40})(?![A-Za-z0-9_-])",
     "window": 120,
+    "sequences": "demote",
     "minEntropy": 3.5,
     "redactPrefix": 0,
     "verify": "cohere",
@@ -511,6 +532,21 @@ export const RULES: readonly RuleSpec[] = [
         "bearer",
         "basic",
         "token"
+      ],
+      "formatPrefixes": [
+        "sk-proj-",
+        "sk-svcacct-",
+        "sk-admin-",
+        "sk-None-",
+        "sk-ant-",
+        "sk-or-v1-",
+        "gsk_",
+        "xai-",
+        "pplx-",
+        "r8_",
+        "hf_",
+        "api_org_",
+        "AIza"
       ],
       "minLength": 16,
       "maxLength": 512,

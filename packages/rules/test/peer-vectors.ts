@@ -75,17 +75,22 @@ export function expectedKeys(v: PeerVector): Array<{ secret: string; provider: s
 export interface Outcome {
   vector: PeerVector;
   findings: Finding[];
-  /** Positives: every expected secret was reported, exactly, under a rule of its provider. */
+  /**
+   * Positives: every expected secret was reported under a rule of its provider. OpenAI keys must come out
+   * exactly (DESIGN §4); another provider's key counts when the reported key contains the expected one, as
+   * where a peer's regex stops inside a longer token that keyward reports whole.
+   */
   found: boolean;
 }
 
 export function score(vector: PeerVector, findings: Finding[], rules: readonly RuleSpec[]): Outcome {
   const providerOf = new Map(rules.map((r) => [r.id, r.provider]));
+  const matches = (f: Finding, secret: string, provider: string) =>
+    providerOf.get(f.ruleId) === provider &&
+    (provider === 'openai' ? f.secret === secret : f.secret.includes(secret));
   const found =
     vector.expect === 'positive' &&
-    expectedKeys(vector).every(({ secret, provider }) =>
-      findings.some((f) => f.secret === secret && providerOf.get(f.ruleId) === provider),
-    );
+    expectedKeys(vector).every(({ secret, provider }) => findings.some((f) => matches(f, secret, provider)));
   return { vector, findings, found };
 }
 
