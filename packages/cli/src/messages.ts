@@ -65,6 +65,10 @@ export const MESSAGES = {
     exit: EXIT.error,
     text: "{path} is husky's generated folder (husky rewrites it): run keyward install without --manager plain to wire husky's own hook files",
   },
+  E_HOOKS_SHARED_DIR: {
+    exit: EXIT.error,
+    text: 'the hooks folder {path} comes from your {scope} git config (core.hooksPath), so a hook there would run in every repository: set a folder for this one (git config core.hooksPath .githooks) or add the hook by hand (keyward install --print plain)',
+  },
   E_HOOKS_NOT_EXECUTABLE: {
     exit: EXIT.error,
     text: '{path} exists but is not executable, so git skips it: make it executable (chmod +x) or remove it, then run keyward install again',

@@ -14,6 +14,8 @@ export interface RepoContext {
   hooksDir: string;
   /** core.hooksPath as configured (undefined when unset). */
   hooksPath: string | undefined;
+  /** Where core.hooksPath comes from (`local`, `worktree`, `global`, `system`, `command`), when set. */
+  hooksPathScope: string | undefined;
   env: Env;
 }
 
@@ -55,13 +57,14 @@ export function repoContext(cwd: string, env: Env): RepoContext | Problem {
   const paths = git(['rev-parse', '--git-common-dir', '--git-path', 'hooks'], top, env);
   if (!paths.ok) return paths.problem;
   const [commonDir = '.git', hooksDir = '.git/hooks'] = paths.stdout.split('\n');
-  const hooksPathRun = git(['config', '--get', 'core.hooksPath'], top, env);
-  const hooksPath = hooksPathRun.ok ? hooksPathRun.stdout.trim() || undefined : undefined;
+  const hooksPathRun = git(['config', '--show-scope', '--get', 'core.hooksPath'], top, env);
+  const [scope, ...value] = hooksPathRun.ok ? hooksPathRun.stdout.trim().split('\t') : [];
   return {
     top,
     commonDir: absolute(top, commonDir),
     hooksDir: absolute(top, hooksDir),
-    hooksPath,
+    hooksPath: value.length > 0 ? value.join('\t') : undefined,
+    hooksPathScope: value.length > 0 ? scope : undefined,
     env,
   };
 }

@@ -65,6 +65,16 @@ describe('lefthook', () => {
     });
   });
 
+  it('keeps a comment attached to the command below it, and a header comment on top of the file', () => {
+    const yml = '# header\npre-commit:\n  commands:\n    # the linter\n    lint:\n      run: eslint\n';
+    writeFileSync(join(repo.dir, 'lefthook.yml'), yml);
+    roundTrip(repo, ['pre-commit'], () => {
+      const text = read(repo, 'lefthook.yml');
+      expect(text.startsWith('# header\npre-commit:\n  commands:\n    keyward:\n')).toBe(true);
+      expect(text.endsWith('    # the linter\n    lint:\n      run: eslint\n')).toBe(true);
+    });
+  });
+
   it('creates the section in a file that has none, even without a final newline', () => {
     writeFileSync(join(repo.dir, 'lefthook.yml'), 'colors: false');
     roundTrip(repo, ['pre-commit'], () => {

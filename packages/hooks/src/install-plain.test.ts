@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '@keyward/test-utils';
 import {
+  ENV,
   installOk,
   installProblem,
   modeOf,
@@ -12,6 +13,7 @@ import {
   snapshot,
   uninstallOk,
 } from '../test/helpers.js';
+import { install, isProblem } from './index.js';
 import { beginMarker } from './launcher.js';
 
 let repo: TempRepo;
@@ -108,6 +110,29 @@ describe('plain git hooks', () => {
     expect(existsSync(join(repo.dir, '.git/hooks/pre-commit'))).toBe(false);
     uninstallOk(repo, { cwd: join(repo.dir, 'src/deep') });
     expect(snapshot(repo)).toEqual(before); // the .githooks folder it created is gone again
+  });
+
+  it('refuses a hooks folder set in the global git config: a hook there would run in every repository', () => {
+    const globalConfig = `${repo.dir}.gitconfig`;
+    writeFileSync(globalConfig, `[core]\n\thooksPath = ${repo.dir}-shared-hooks\n`);
+    try {
+      const result = install({
+        cwd: repo.dir,
+        hooks: ['pre-commit'],
+        env: { ...ENV, GIT_CONFIG_GLOBAL: globalConfig },
+      });
+      expect(result).toMatchObject({ code: 'shared-hooks-dir', data: { scope: 'global' } });
+      expect(existsSync(`${repo.dir}-shared-hooks`)).toBe(false);
+      // A folder set for this repository alone is fine.
+      repo.git('config', 'core.hooksPath', '.githooks');
+      expect(
+        isProblem(
+          install({ cwd: repo.dir, hooks: ['pre-commit'], env: { ...ENV, GIT_CONFIG_GLOBAL: globalConfig } }),
+        ),
+      ).toBe(false);
+    } finally {
+      rmSync(globalConfig, { force: true });
+    }
   });
 
   it('installs from a linked worktree into the shared hooks folder; uninstall works from either', () => {

@@ -71,8 +71,15 @@ describe('the pre-commit framework', () => {
       'repos:\n  - repo: local\n    hooks:\n      - id: mine\n        name: mine\n        entry: "true"\n        language: system\n',
     );
     roundTrip(repo, ['pre-commit', 'pre-push'], () => {
-      const config = parseYaml(read(repo, '.pre-commit-config.yaml')) as Config;
+      const text = read(repo, '.pre-commit-config.yaml');
+      const config = parseYaml(text) as Config;
       expect(config.repos.map((r) => r.hooks[0]?.id)).toEqual(['keyward-pre-push', 'keyward', 'mine']);
+      // Each item keeps its comment right above it.
+      const item = (hook: string, id: string) =>
+        `  # keyward ${hook} hook: added by \`keyward install\`; \`keyward uninstall\` removes it\n` +
+        `  - repo: local\n    hooks:\n      - id: ${id}\n`;
+      expect(text).toContain(item('pre-push', 'keyward-pre-push'));
+      expect(text).toContain(item('pre-commit', 'keyward'));
       const push = config.repos[0]?.hooks[0];
       expect(push?.stages).toHaveLength(1);
       expect(['push', 'pre-push']).toContain(push?.stages[0]);

@@ -47,6 +47,7 @@ export type ProblemCode =
   | 'not-a-repo'
   | 'bare-repo'
   | 'husky-internal'
+  | 'shared-hooks-dir'
   | 'hook-not-executable'
   | 'manager-missing'
   | 'manager-hook-unsupported'

@@ -48,5 +48,3 @@ export function indentUnit(text: string): string {
   if (Number.isFinite(smallest)) return ' '.repeat(smallest);
   return tab ? '\t' : '  ';
 }
-
-export { isMap, isSeq, isScalar };

@@ -9,6 +9,7 @@ const CODES: Record<Problem['code'], ErrorCode> = {
   'not-a-repo': 'E_NOT_A_REPO',
   'bare-repo': 'E_HOOKS_BARE_REPO',
   'husky-internal': 'E_HOOKS_HUSKY_INTERNAL',
+  'shared-hooks-dir': 'E_HOOKS_SHARED_DIR',
   'hook-not-executable': 'E_HOOKS_NOT_EXECUTABLE',
   'manager-missing': 'E_HOOKS_MANAGER_MISSING',
   'manager-hook-unsupported': 'E_HOOKS_MANAGER_HOOK',

@@ -23,6 +23,10 @@ export const CHAINED_SUFFIX = '.keyward-chained';
 export function planPlain(ws: Workspace, hook: HookName): HookOutcome | Problem {
   const dir = ws.ctx.hooksDir;
   if (isHuskyInternal(dir)) return problem('husky-internal', { path: ws.display(dir) });
+  if (ws.ctx.hooksPathScope === 'global' || ws.ctx.hooksPathScope === 'system') {
+    // That folder serves every repository of the user (or machine): a keyward hook there would run in all.
+    return problem('shared-hooks-dir', { path: dir, scope: ws.ctx.hooksPathScope });
+  }
   const path = join(dir, hook);
   const text = ws.read(path);
   if (text === null && !isSymlink(path)) {
