@@ -75,7 +75,7 @@ export function chooseManager(ctx: RepoContext, found: Detection, hook: HookName
 /** Things worth telling the user about a set-up keyward was wired into. */
 export function setupNotes(ctx: RepoContext, found: Detection, manager: Manager, hook: HookName): string[] {
   const notes: string[] = [];
-  if (manager === 'husky' && found.husky && !found.husky.active) {
+  if ((manager === 'husky' || manager === 'lint-staged') && found.husky && !found.husky.active) {
     notes.push(
       'husky is not active in this clone (core.hooksPath does not point at it): run `npx husky` (npm install runs it through the `prepare` script).',
     );

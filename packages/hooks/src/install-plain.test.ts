@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '@keyward/test-utils';
@@ -192,5 +201,21 @@ describe('uninstall after the user changed things', () => {
     expect(installOk(repo).outcomes[0]?.status).toBe('planned');
     uninstallOk(repo);
     expect(read(repo, '.git/hooks/pre-commit')).toBe('#!/bin/sh\necho one\n');
+  });
+});
+
+describe('the install record', () => {
+  it('still fits after the repository is moved', () => {
+    writeFileSync(join(repo.dir, '.git/hooks/pre-commit'), '#!/bin/sh\necho one\n', { mode: 0o755 });
+    installOk(repo);
+    const moved = `${repo.dir}-moved`;
+    renameSync(repo.dir, moved);
+    try {
+      const result = uninstallOk({ dir: moved });
+      expect(result.problems).toEqual([]);
+      expect(readFileSync(join(moved, '.git/hooks/pre-commit'), 'utf8')).toBe('#!/bin/sh\necho one\n');
+    } finally {
+      renameSync(moved, repo.dir);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { makeDirs, readText, writeText } from './files.js';
 import type { RepoContext } from './git.js';
 import { problem, type Edit, type HookName, type Manager, type Problem } from './types.js';
@@ -15,7 +15,7 @@ import { problem, type Edit, type HookName, type Manager, type Problem } from '.
  * against the hash of the original, byte for byte. The record goes away with the last entry.
  */
 export interface StateEntry {
-  /** Absolute path of the file (symlinks resolved). */
+  /** Absolute path of the file (symlinks resolved); recorded relative to the common git dir. */
   path: string;
   hook: HookName;
   manager: Manager;
@@ -48,10 +48,26 @@ export function readState(ctx: RepoContext): State | Problem {
   try {
     const parsed = JSON.parse(Buffer.from(text, 'latin1').toString('utf8')) as State;
     if (parsed.version !== 1 || !Array.isArray(parsed.entries)) throw new Error('unknown format');
-    return parsed;
+    return {
+      version: 1,
+      entries: parsed.entries.map((entry) => mapPaths(entry, (p) => resolve(ctx.commonDir, p))),
+    };
   } catch (error) {
     return problem('state-unreadable', { path, reason: (error as Error).message });
   }
+}
+
+/**
+ * Paths are recorded relative to the common git dir, so the record still fits after the repository (work
+ * tree and .git together) is moved or renamed.
+ */
+function mapPaths(entry: StateEntry, map: (path: string) => string): StateEntry {
+  return {
+    ...entry,
+    path: map(entry.path),
+    createdDirs: entry.createdDirs.map(map),
+    ...(entry.chained ? { chained: { from: map(entry.chained.from), to: map(entry.chained.to) } } : {}),
+  };
 }
 
 /** Writes the record, or removes it (and its folder, if empty) when there is nothing left to undo. */
@@ -67,6 +83,7 @@ export function writeState(ctx: RepoContext, state: State): void {
     return;
   }
   makeDirs(dirname(path));
-  const json = JSON.stringify(state, null, 2) + '\n';
+  const entries = state.entries.map((entry) => mapPaths(entry, (p) => relative(ctx.commonDir, p)));
+  const json = JSON.stringify({ version: 1, entries }, null, 2) + '\n';
   writeText(path, Buffer.from(json, 'utf8').toString('latin1'), 0o644);
 }
