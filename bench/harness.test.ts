@@ -7,6 +7,7 @@ import { fakeKey as testUtilsFakeKey, tempDir } from '@keyward/test-utils';
 // The bench is plain .mjs (Node 20, no build step); nothing type-checks bench/, vitest only runs it.
 import { FAKE_KEY_KINDS, fakeKey } from './lib/keys.mjs';
 import { generatePart } from './lib/corpus/generate.mjs';
+import { Lines } from './lib/corpus/files.mjs';
 import { comparePlanted } from './lib/findings.mjs';
 
 interface Planted {
@@ -89,6 +90,16 @@ describe('working-tree corpus generator', () => {
       .filter(Boolean)
       .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(':') + 1)), 0);
     expect(hits).toBe(first.planted.filter((p) => p.kind.startsWith('openai-')).length);
+  });
+});
+
+describe('Lines', () => {
+  it('keeps one entry per physical line, so an index + 1 is a line number', () => {
+    const w = new Lines();
+    w.push('import (\n\t"fmt"\n)');
+    w.push('x');
+    expect(w.lines).toEqual(['import (', '\t"fmt"', ')', 'x']);
+    expect(w.bytes).toBe('import (\n\t"fmt"\n)\nx\n'.length);
   });
 });
 

@@ -35,7 +35,7 @@ function row(label, run, bytes) {
     ok: run.ok !== false && (run.code === 0 || run.code === 1),
     wallS: run.wallS,
     mbps: bytes / MB / run.wallS,
-    rssKB: run.rssKB,
+    rssKB: run.nodeRssKB ?? run.rssKB,
     runs: run.runs,
     reason: run.reason ?? (run.code === 0 || run.code === 1 ? undefined : `exit ${run.code}`),
   };

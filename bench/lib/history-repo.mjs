@@ -14,7 +14,7 @@ import { PLANTED_KINDS } from './corpus/generate.mjs';
 import { vocab } from './corpus/vocab.mjs';
 import { sh } from './proc.mjs';
 
-export const HISTORY_VERSION = 1;
+export const HISTORY_VERSION = 2;
 const SOURCE_KINDS = KINDS.filter((k) => k.size === 'source');
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 const AUTHORS = [

@@ -2,12 +2,24 @@
  * Runs the keyward CLI as users do (`node packages/cli/bin/keyward.js …`) and reads its JSON report. A
  * failing invocation is a result too ("not available: <first line of stderr>"), never a crash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { timed } from './proc.mjs';
 import { REPO_ROOT, benchPath } from './paths.mjs';
 
 export const KEYWARD_BIN = join(REPO_ROOT, 'packages/cli/bin/keyward.js');
+const RSS_PROBE = join(REPO_ROOT, 'bench/lib/rss-probe.mjs');
+
+/** The largest peak RSS any keyward Node process reported (KB), or null. */
+function readNodeRss(file) {
+  if (!existsSync(file)) return null;
+  const peaks = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Number(l.split(' ')[1]));
+  return peaks.length > 0 ? Math.max(...peaks) : null;
+}
 
 export function keywardBuilt() {
   return existsSync(join(REPO_ROOT, 'packages/cli/dist/main.js'));
@@ -25,11 +37,20 @@ export function firstLine(text) {
 
 /**
  * Runs `keyward <args>` timed (options as for `timed`, plus `out`: where stdout goes). With a JSON report
- * expected (`json: true`), exit codes 0 and 1 with a parsable report are success. Returns the timing plus
+ * expected (`json: true`), exit codes 0 and 1 with a parsable report are success. Returns the timing
+ * (`rssKB`: the largest process, git children included; `nodeRssKB`: keyward's own Node process) plus
  * { ok, report, reason }.
  */
 export function runKeyward(args, options = {}) {
-  const run = timed(process.execPath, [KEYWARD_BIN, ...args], { ...options, stdout: options.out });
+  const rssFile = benchPath('out', 'keyward-rss');
+  rmSync(rssFile, { force: true });
+  const env = {
+    ...options.env,
+    KEYWARD_BENCH_RSS_FILE: rssFile,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(RSS_PROBE).href}`.trim(),
+  };
+  const timing = timed(process.execPath, [KEYWARD_BIN, ...args], { ...options, env, stdout: options.out });
+  const run = { ...timing, nodeRssKB: readNodeRss(rssFile) };
   const okCode = run.code === 0 || run.code === 1;
   if (!okCode) {
     return {

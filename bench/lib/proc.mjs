@@ -55,15 +55,7 @@ export function timedShell(script, options = {}) {
 
 /** Runs `times` times and returns the run with the median wall time, plus all wall times. */
 export function timedMedian(times, run) {
-  const runs = [];
-  for (let i = 0; i < times; i++) runs.push(run());
-  const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  return {
-    ...median,
-    runs: runs.map((r) => r.wallS),
-    rssKB: Math.max(...runs.map((r) => r.rssKB ?? 0)) || null,
-  };
+  return interleaved(times, { run }).run;
 }
 
 /**
@@ -76,14 +68,12 @@ export function interleaved(times, thunks) {
   return Object.fromEntries(Object.entries(runs).map(([k, list]) => [k, medianOf(list)]));
 }
 
+/** The median run, with every run's wall time and the peaks over all runs (largest process, keyward's own). */
 function medianOf(runs) {
   const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  return {
-    ...median,
-    runs: runs.map((r) => r.wallS),
-    rssKB: Math.max(...runs.map((r) => r.rssKB ?? 0)) || null,
-  };
+  const peak = (k) => Math.max(...runs.map((r) => r[k] ?? 0)) || null;
+  return { ...median, runs: runs.map((r) => r.wallS), rssKB: peak('rssKB'), nodeRssKB: peak('nodeRssKB') };
 }
 
 /** Plain synchronous command for setup steps; throws with stderr on failure. */

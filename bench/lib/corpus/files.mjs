@@ -10,7 +10,13 @@ export class Lines {
     this.lines = [];
     this.bytes = 0;
   }
+  /** Appends one line, or several when `line` holds newlines: one entry per physical line, so an entry's
+   * index + 1 is its line number. */
   push(line) {
+    if (line.includes('\n')) {
+      for (const part of line.split('\n')) this.push(part);
+      return;
+    }
     this.lines.push(line);
     this.bytes += line.length + 1;
   }
@@ -482,10 +488,10 @@ export const KINDS = [
   { name: 'yaml', weight: 5, dir: '.github/workflows', ext: '.yml', size: 'source', gen: genYaml },
   { name: 'md', weight: 9, dir: 'docs', ext: '.md', size: 'source', gen: genMd },
   { name: 'env', weight: 1.5, dir: 'env', prefix: '.env.', ext: '.example', size: [0.2, 2], gen: genEnv },
-  { name: 'changelog', weight: 0.5, dir: 'docs', ext: '.CHANGELOG.md', size: [20, 300], gen: genChangelog },
-  { name: 'min', weight: 1, dir: 'dist', ext: '.min.js', size: [200, 3000], gen: genMin },
-  { name: 'lock', weight: 0.5, dir: 'locks', ext: '.lock', size: [100, 2000], gen: genLock },
-  { name: 'css', weight: 1, dir: 'styles', ext: '.css', size: [20, 500], gen: genCss },
-  { name: 'data', weight: 0.5, dir: 'data', ext: '.json', size: [500, 4000], gen: genData },
-  { name: 'map', weight: 1.5, dir: 'dist', ext: '.js.map', size: [30, 800], gen: genMap },
+  { name: 'changelog', weight: 0.3, dir: 'docs', ext: '.CHANGELOG.md', size: [20, 300], gen: genChangelog },
+  { name: 'min', weight: 0.25, dir: 'dist', ext: '.min.js', size: [200, 3000], gen: genMin },
+  { name: 'lock', weight: 0.15, dir: 'locks', ext: '.lock', size: [100, 2000], gen: genLock },
+  { name: 'css', weight: 0.5, dir: 'styles', ext: '.css', size: [20, 500], gen: genCss },
+  { name: 'data', weight: 0.1, dir: 'data', ext: '.json', size: [500, 4000], gen: genData },
+  { name: 'map', weight: 1, dir: 'dist', ext: '.js.map', size: [30, 800], gen: genMap },
 ];

@@ -10,7 +10,7 @@ import { KINDS, Lines } from './files.mjs';
 import { vocab } from './vocab.mjs';
 
 /** Bump when the generator's output changes, so stale corpora are rebuilt. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 const PROJECT_BYTES = 4 * 1024 * 1024;
 
