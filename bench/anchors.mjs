@@ -144,16 +144,14 @@ function countTwoStreams(A, bytes, from, to, maxLength, lengths) {
   for (; i < steps; i++) {
     a = next[a + classOf[bytes[from + i]]];
     b = next[b + classOf[bytes[mid + i]]];
-    if (a >= acceptFrom || b >= acceptFrom) {
-      if (a >= acceptFrom) {
-        const k = a / classCount - firstAccept;
-        for (let j = outStart[k]; j < outStart[k + 1]; j++)
-          if (from + i + 1 - lengths[outIds[j]] < mid) hits++;
-      }
-      if (b >= acceptFrom) {
-        const k = b / classCount - firstAccept;
-        hits += outStart[k + 1] - outStart[k];
-      }
+    if ((a | b) < acceptFrom) continue; // one branch for both streams: a | b >= max(a, b)
+    if (a >= acceptFrom) {
+      const k = a / classCount - firstAccept;
+      for (let j = outStart[k]; j < outStart[k + 1]; j++) if (from + i + 1 - lengths[outIds[j]] < mid) hits++;
+    }
+    if (b >= acceptFrom) {
+      const k = b / classCount - firstAccept;
+      hits += outStart[k + 1] - outStart[k];
     }
   }
   for (let p = from + i; p < endA; p++) {

@@ -1,7 +1,7 @@
 // Assembles packages/core/src/wasm/anchors.wat with wabt and writes its bytes, base64, as a TypeScript module,
 // so the pure core needs neither fs nor a build-time loader. Run: pnpm --filter @keyward/core run gen:wasm.
 // src/wasm/generated.test.ts fails when the committed module is out of date with the .wat.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
@@ -34,6 +34,11 @@ export async function renderAnchorsWasmModule(watText) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const source = await renderAnchorsWasmModule(readFileSync(WAT_PATH, 'utf8'));
-  writeFileSync(GENERATED_PATH, source);
-  console.log(`wrote ${GENERATED_PATH}`);
+  const current = existsSync(GENERATED_PATH) ? readFileSync(GENERATED_PATH, 'utf8') : '';
+  if (current === source) {
+    console.log(`${GENERATED_PATH} is up to date`);
+  } else {
+    writeFileSync(GENERATED_PATH, source);
+    console.log(`wrote ${GENERATED_PATH}`);
+  }
 }

@@ -79,6 +79,11 @@ describe('createAnchorFinder', () => {
     expect(() => createAnchorFinder(literals, { engine: 'wasm' })).toThrow(/"ab" is shorter than 3 bytes/);
   });
 
+  it('rejects literals no engine takes at once, before any search', () => {
+    expect(() => createAnchorFinder(['key', ''])).toThrow('an anchor literal cannot be empty');
+    expect(() => createAnchorFinder(['Clé'])).toThrow('anchor "clé" must be ASCII');
+  });
+
   it('lower-cases its anchors and rejects a range outside the array', () => {
     const finder = createAnchorFinder(['KEY', 'Token']);
     expect(finder.anchors).toEqual(['key', 'token']);

@@ -3,15 +3,20 @@
  * wasm/teddy-finder.ts) for large inputs, the JS automaton (anchors.ts) for small ones and as the fallback.
  * Both report the same hits in the same order (by end offset, ties by anchor id).
  */
-import { buildAutomaton, findAnchors, type AnchorAutomaton } from './anchors.js';
+import { buildAutomaton, findAnchors, validateAnchors, type AnchorAutomaton } from './anchors.js';
 import { teddyUnsupportedReason } from './wasm/teddy.js';
 import { WasmAnchorFinder, compiledAnchorsModule, type WasmFinderOptions } from './wasm/teddy-finder.js';
+
+export { planTeddy, type TeddyPlan } from './wasm/teddy.js';
 
 export type AnchorEngine = 'auto' | 'wasm' | 'js';
 
 export interface AnchorFinderOptions extends WasmFinderOptions {
-  /** 'auto' (default): WASM for inputs large enough to pay for it once enough bytes were seen; 'wasm' throws
-   *  when WebAssembly SIMD or the literals do not allow it. */
+  /**
+   * 'auto' (default): WASM for inputs of WASM_MIN_INPUT bytes or more once WASM_WARMUP_BYTES were scanned, and
+   * the JS automaton otherwise or when WASM cannot take the literals (shorter than 3 bytes, more than 64) or
+   * the runtime lacks WebAssembly SIMD; 'wasm' throws in those cases; 'js' never uses WASM.
+   */
   engine?: AnchorEngine;
 }
 
@@ -34,16 +39,20 @@ export interface AnchorFinder {
 }
 
 /**
- * Inputs below this many bytes go to the JS automaton even when WASM is ready (the per-call cost of a WASM scan
- * outweighs its speed there); measured crossover ~ 100 to 200 bytes with bench/anchors.mjs.
+ * Inputs below this many bytes go to the JS automaton even when WASM is ready: a WASM call costs ~250 ns
+ * whatever its size, about what the automaton needs for 64 bytes (bench/anchors.mjs: equal at 64 bytes, WASM
+ * ~1.2x faster at 128, ~2x at 256).
  */
-export const WASM_MIN_INPUT = 256;
+export const WASM_MIN_INPUT = 128;
 /**
- * The WASM module is compiled and instantiated (~1 ms measured) only after this many bytes were scanned in JS,
- * so a pre-commit hook over a few small files never pays for it.
+ * WASM is set up only after this many bytes were scanned in JS: compiling the module (~1 ms), planning the
+ * buckets (~5 ms on first use, while V8 still interprets the planner; pass `plan` to skip it) and the first
+ * calls in V8's baseline tier cost about what the automaton spends on 1 to 2 MB. A pre-commit hook over a
+ * few small files never pays for it; a large scan pays it once per finder's process.
  */
 export const WASM_WARMUP_BYTES = 512 * 1024;
 
+/** Throws at once for literals no engine takes (empty, not ASCII); the engines themselves are set up lazily. */
 export function createAnchorFinder(
   literals: readonly string[],
   options: AnchorFinderOptions = {},
@@ -66,6 +75,7 @@ class SwitchingAnchorFinder implements AnchorFinder {
     private readonly literals: readonly string[],
     private readonly options: AnchorFinderOptions,
   ) {
+    validateAnchors(literals);
     this.anchors = literals.map((l) => l.toLowerCase());
     const engine = options.engine ?? 'auto';
     if (engine === 'js' || teddyUnsupportedReason(literals) !== undefined) this.wasm = null;

@@ -2,7 +2,9 @@
  * One pass over the bytes finds every anchor literal (the OpenAI marker, provider prefixes, secret-like
  * keywords), case-insensitively, with no string copy: an Aho–Corasick automaton turned into a dense DFA over
  * byte classes, small enough to stay in L1. DESIGN §7: one `indexOf` per literal costs ~15x ripgrep; this
- * single pass is what makes generic keywords affordable.
+ * single pass is what makes generic keywords affordable. It is load-latency bound (~300-450 MB/s here); large
+ * inputs go to the WebAssembly SIMD finder instead (createAnchorFinder in anchor-finder.ts), which reports the
+ * same hits in the same order. This automaton stays the reference and the engine for small inputs.
  */
 
 export interface AnchorAutomaton {
@@ -21,15 +23,20 @@ export interface AnchorAutomaton {
   readonly firstAccept: number;
 }
 
-/** Builds the automaton. Anchors are matched case-insensitively for ASCII letters. */
-export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
-  const anchors = literals.map((l) => l.toLowerCase());
-  for (const a of anchors) {
+/** Throws unless every anchor literal is non-empty ASCII (what both anchor engines require). */
+export function validateAnchors(literals: readonly string[]): void {
+  for (const a of literals) {
     if (a.length === 0) throw new Error('an anchor literal cannot be empty');
     for (let i = 0; i < a.length; i++) {
-      if (a.charCodeAt(i) > 0x7f) throw new Error(`anchor ${JSON.stringify(a)} must be ASCII`);
+      if (a.charCodeAt(i) > 0x7f) throw new Error(`anchor ${JSON.stringify(a.toLowerCase())} must be ASCII`);
     }
   }
+}
+
+/** Builds the automaton. Anchors are matched case-insensitively for ASCII letters. */
+export function buildAutomaton(literals: readonly string[]): AnchorAutomaton {
+  validateAnchors(literals);
+  const anchors = literals.map((l) => l.toLowerCase());
 
   // Byte classes: every distinct (folded) byte used by an anchor gets its own class.
   const classOf = new Uint8Array(256);
