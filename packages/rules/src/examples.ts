@@ -41,13 +41,19 @@ export interface ExpandedExample {
 
 const PLACEHOLDER = /\{\{([A-Za-z0-9]+):(\d+)\}\}/g;
 
-/** Replaces `{{alphabet:n}}` with seeded random characters and strips the « » secret markers. */
+/**
+ * Replaces `{{alphabet:n}}` with seeded random characters, removes `{{join}}` (it splits a hand-typed
+ * key-shaped string into fragments, so the file never holds it whole) and strips the « » secret markers.
+ */
 export function expandExample(template: string, seed: number): ExpandedExample {
   const next = rng(seed);
-  const text = template.replace(PLACEHOLDER, (whole, name: string, length: string) => {
-    if (!Object.hasOwn(ALPHABETS, name)) throw new Error(`unknown alphabet in example placeholder ${whole}`);
-    return randomString(next, name, Number(length));
-  });
+  const text = template
+    .replaceAll('{{join}}', '')
+    .replace(PLACEHOLDER, (whole, name: string, length: string) => {
+      if (!Object.hasOwn(ALPHABETS, name))
+        throw new Error(`unknown alphabet in example placeholder ${whole}`);
+      return randomString(next, name, Number(length));
+    });
   const open = text.indexOf('«');
   const close = text.indexOf('»');
   if (open === -1 && close === -1) return { text };
