@@ -3,10 +3,12 @@
 ;; For every 16-byte block at i, the bytes at i, i+1 and i+2 are split into nibbles and looked up (swizzle) in
 ;; six 16-byte tables; ANDing the lookups leaves, per lane p, a byte whose bit b says "the first three bytes at p
 ;; may start a literal of bucket b". Two blocks (32 bytes) share one branch; when neither has a bit set (most of
-;; clean code) they cost ~60 SIMD instructions. A candidate lane's 3 bytes, upper-cased, are then looked up in a
+;; clean code) they cost ~100 x64 instructions. A candidate lane's 3 bytes, upper-cased, are then looked up in a
 ;; hash table of the literals' first 3 bytes (most false candidates stop there, after one probe), and the
 ;; literals of the group found are verified exactly, 8 bytes at a time. Verification is inlined in the scan
-;; loop: a call would clobber the vector registers that hold the tables.
+;; loop: a call would clobber the vector registers that hold the tables. (On x64, V8 adds a saturating add to every
+;; i8x16.swizzle for out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node 20's V8, measured ~15%
+;; faster here with --experimental-wasm-relaxed-simd.)
 ;;
 ;; Everything the scan needs is written into linear memory by JS (teddy.ts, `encodeTeddyConfig`):
 ;;   0..95     nibble tables lo0 hi0 lo1 hi1 lo2 hi2 (16 bytes each; bit b = bucket b)

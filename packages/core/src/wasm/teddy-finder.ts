@@ -37,7 +37,7 @@ interface WasmApi {
 }
 
 const PAGE = 65536;
-/** Readable bytes the scan may touch past the input's end (16-byte loads at +2, 8-byte verification words). */
+/** Bytes past the input that the scan may read (16-byte loads up to +18 of a 32-byte step; 8-byte words). */
 const PADDING = 64;
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 const DEFAULT_HIT_CAPACITY = 1 << 14;
