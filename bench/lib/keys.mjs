@@ -48,14 +48,19 @@ export const FAKE_KEY_KINDS = [
   'openai-none',
   'anthropic',
   'anthropic-admin',
+  'anthropic-oauth',
   'groq',
   'openrouter',
   'huggingface',
+  'huggingface-org',
   'google',
   'xai',
   'perplexity',
   'replicate',
   'deepseek',
+  'azure-openai',
+  'mistral',
+  'cohere',
 ];
 
 /** A fake key of the given kind (same shapes and seeds as test-utils' fakeKey). */
@@ -80,12 +85,16 @@ export function fakeKey(kind, seed = 1) {
       return `sk-ant-api03-${s('base64url', 93)}AA`;
     case 'anthropic-admin':
       return `sk-ant-admin01-${s('base64url', 93)}AA`;
+    case 'anthropic-oauth':
+      return `sk-ant-oat01-${s('base64url', 93)}AA`;
     case 'groq':
       return `gsk_${s('alnum', 24)}${GROQ_MARKER}${s('alnum', 20)}`;
     case 'openrouter':
       return `sk-or-v1-${s('hex', 64)}`;
     case 'huggingface':
       return `hf_${s('letters', 34)}`;
+    case 'huggingface-org':
+      return `api_org_${s('letters', 34)}`;
     case 'google':
       return `AIzaSy${s('base64url', 33)}`;
     case 'xai':
@@ -96,6 +105,13 @@ export function fakeKey(kind, seed = 1) {
       return `r8_${s('alnum', 37)}`;
     case 'deepseek':
       return `sk-${s('hex', 32)}`;
+    // The last three have no prefix: rules find them only with provider context in the line.
+    case 'azure-openai':
+      return s('hex', 32);
+    case 'mistral':
+      return `${s('alnum', 31)}${s('0123456789', 1)}`;
+    case 'cohere':
+      return `${s('alnum', 39)}${s('0123456789', 1)}`;
     default:
       throw new Error(`unknown fake key kind ${kind}`);
   }
