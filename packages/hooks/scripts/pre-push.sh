@@ -27,7 +27,6 @@ else
     0) ;;
     1)
       echo 'keyward: push refused: the commits being pushed hold an API key (shown redacted above).' >&2
-      echo 'keyward: remove the key (mark a line that holds no secret with keyward:allow); rotate any key that was ever pushed.' >&2
       echo 'keyward: to skip this check once: KEYWARD=0 git push ... (or git push --no-verify).' >&2
       exit 1 ;;
     *)

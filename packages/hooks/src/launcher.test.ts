@@ -69,12 +69,11 @@ describe('pre-commit launcher', () => {
     expect(run.stderr).toBe('');
   });
 
-  it('refuses with advice when keyward reports a key (exit 1)', () => {
+  it('refuses when keyward reports a key (exit 1) and says how to skip once', () => {
+    // What to do about the key (remove, keyward:allow, rotate) is keyward's own output: see e2e-plain.
     const run = runScript(block('pre-commit', 'staged'), { env: { FAKE_EXIT: '1' } });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('commit refused');
-    expect(run.stderr).toContain('keyward:allow');
-    expect(run.stderr).toContain('rotate');
     expect(run.stderr).toContain('KEYWARD=0 git commit');
   });
 

@@ -4,7 +4,8 @@ import type { HookName } from './types.js';
  * The POSIX sh block every shell-based set-up runs (plain hooks, husky, lefthook, the pre-commit framework).
  * It finds keyward without a network (KEYWARD_BIN, then the project's node_modules/.bin, then PATH; never
  * `npx`, which could download a stranger's package), runs the scan, and:
- *  - exit 1 (a key was found): refuses with advice (remove it, keyward:allow, rotate) and how to skip once;
+ *  - exit 1 (a key was found): refuses, saying how to skip once (keyward itself prints what to do: remove the
+ *    key, keyward:allow, rotate);
  *  - keyward missing or the scan broken (any other non-zero exit): fails closed with a message that says how
  *    to fix it, unless fail-open is set (KEYWARD_FAIL_OPEN=1 or `git config keyward.failOpen true`);
  *  - KEYWARD=0 skips it (so does `--no-verify`, which skips every hook).
@@ -65,7 +66,6 @@ export function launcherLines(hook: HookName, style: ScanStyle, options: Launche
     '    0) ;;',
     '    1)',
     `      echo '${found}' >&2`,
-    "      echo 'keyward: remove the key (mark a line that holds no secret with keyward:allow); rotate any key that was ever pushed.' >&2",
     `      echo 'keyward: to skip this check once: KEYWARD=0 git ${action} ... (or git ${action} --no-verify).' >&2`,
     '      exit 1 ;;',
     '    *)',

@@ -63,6 +63,7 @@ describe.skipIf(!STAGED_SCAN)('husky + lint-staged, end to end', () => {
       expect(ran.status, ran.out).not.toBe(0);
       expect(ran.out).toContain('openai-project-key');
       expect(ran.out).toContain('sk-proj-…');
+      expect(ran.out).toContain('keyward:allow'); // what to do next, from keyward itself
       expect(ran.out).not.toContain(KEY);
     }
     expect(repo.git('log', '--format=%s')).toBe('set-up');

@@ -54,6 +54,10 @@ export async function runScan(args: Args, io: Io): Promise<number> {
     io,
   );
   if (args.quiet !== true) io.stderr.write(`${summaryLine(report, { color: color.stderr })}\n`);
+  // A hook's user (plain hook, husky, lint-staged, lefthook, pre-commit) needs to know what to do next.
+  if (findings.length > 0 && (report.scan.mode === 'staged' || report.scan.mode === 'pre-push')) {
+    io.stderr.write(`keyward: ${HOOK_ADVICE}\n`);
+  }
 
   if (collected.source.errors.length > 0) return EXIT.error;
   const exit = exitCodeFor(report, {
@@ -63,6 +67,9 @@ export async function runScan(args: Args, io: Io): Promise<number> {
   if (collected.source.incomplete && exit === EXIT.clean) return EXIT.incomplete;
   return exit;
 }
+
+export const HOOK_ADVICE =
+  'remove each key from the change (a line that holds no secret: add keyward:allow); rotate any key that was ever pushed or shared.';
 
 /**
  * `--verify`: the verifier is loaded only here, never on the hook's default path. With `verify.required`
