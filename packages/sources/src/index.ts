@@ -34,8 +34,14 @@ export {
 } from './progress.js';
 // Lower-level pieces, e.g. for a worker-thread history scan: one cat-file per worker over a share of the
 // pack-ordered blob list.
-export { CatFileBatch, readObjects, type ObjectRequest, type ObjectResult } from './git/cat-file.js';
+export {
+  CatFileBatch,
+  readObjects,
+  readObjectsConcurrently,
+  type ObjectRequest,
+  type ObjectResult,
+} from './git/cat-file.js';
 export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
-export { walkReachable, type Reachability } from './history/reachable.js';
-export { traceBlobs, type BlobOrigin } from './history/trace.js';
+export { walkReachable, pathOf, type Reachability } from './history/reachable.js';
+export { traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
 export { addedLines, allLines, lineCount, type LineRanges } from './text/added-lines.js';

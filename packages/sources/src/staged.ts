@@ -34,29 +34,28 @@ export function stagedSource(options: StagedOptions): ScanSource {
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
 
   async function* items(): AsyncGenerator<ContentItem> {
-    const diff = runGit(
-      ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff'],
-      options,
-      {
-        allowFail: true,
-      },
-    );
-    const limit = options.paths && options.paths.length > 0 ? pathFilter(options, options.paths) : undefined;
-    const result = await diff;
-    if (result.code !== 0) throw diffFailure(result.stderr, result.code, options);
-    const entries = parseRawOutput(result.stdout.toString('utf8'));
-    const accept = limit ? await limit : () => true;
-    const plans: ChangePlan[] = [];
-    for (const entry of entries) {
-      if (!accept(entry.path)) continue;
-      const plan = planChange(entry, stats);
-      if (plan) plans.push(plan);
-    }
-    if (plans.length === 0) return;
-
+    // cat-file starts with the diff, not after it: its start-up (a few ms) overlaps the diff's work.
     const batch = new CatFileBatch(options, { buffer: true });
     let finished = false;
     try {
+      const diff = runGit(
+        ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff'],
+        options,
+        {
+          allowFail: true,
+        },
+      );
+      const limit =
+        options.paths && options.paths.length > 0 ? pathFilter(options, options.paths) : undefined;
+      const result = await diff;
+      if (result.code !== 0) throw diffFailure(result.stderr, result.code, options);
+      const accept = limit ? await limit : () => true;
+      const plans: ChangePlan[] = [];
+      for (const entry of parseRawOutput(result.stdout.toString('utf8'))) {
+        if (!accept(entry.path)) continue;
+        const plan = planChange(entry, stats);
+        if (plan) plans.push(plan);
+      }
       for (const plan of plans) requestChange(plan, batch, maxBlobSize);
       batch.end();
       for (const plan of plans) {

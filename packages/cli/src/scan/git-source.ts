@@ -53,6 +53,8 @@ async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promi
           maxBlobSize: maxSize,
           ...(branches.length > 0 ? { refs: branches } : {}),
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
+          // --jobs: how many cat-file readers share the blobs (default: one per core).
+          ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),
           ...progress.option,
         }),
         progress,

@@ -79,6 +79,11 @@ export class CatFileBatch {
     });
   }
 
+  /** Bytes of results read from git and not yet taken with `next()`. */
+  get waitingBytes(): number {
+    return this.readyBytes;
+  }
+
   /** Asks for an object; its result comes from `next()` in request order. */
   request(oid: string, maxSize = Number.POSITIVE_INFINITY): void {
     this.requests.push({ oid, maxSize });
@@ -259,5 +264,46 @@ export async function* readObjects(
     finished = true;
   } finally {
     if (!finished) batch.kill();
+  }
+}
+
+/**
+ * Streams several lists at once, one `git cat-file --batch --buffer` each (one per core: git's object
+ * decoding, not the scan, is the slow part), yielding each object as soon as any reader has it. The
+ * order across lists is whatever comes first; within a list it is kept.
+ */
+export async function* readObjectsConcurrently(
+  context: GitContext,
+  lists: Array<{ length: number } & Iterable<ObjectRequest>>,
+  options: { highWater?: number } = {},
+): AsyncGenerator<ObjectResult> {
+  if (lists.length === 1 && lists[0]) {
+    yield* readObjects(context, lists[0], options);
+    return;
+  }
+  const share = { highWater: Math.max(1 << 20, Math.floor((options.highWater ?? 64 << 20) / lists.length)) };
+  const readers = lists.map((list) => readObjects(context, list, share));
+  const pending = new Map<number, Promise<{ index: number; step: IteratorResult<ObjectResult> }>>();
+  const pull = (index: number) => {
+    const reader = readers[index] as AsyncGenerator<ObjectResult>;
+    pending.set(
+      index,
+      reader.next().then((step) => ({ index, step })),
+    );
+  };
+  readers.forEach((_, index) => pull(index));
+  try {
+    while (pending.size > 0) {
+      const { index, step } = await Promise.race(pending.values());
+      if (step.done) {
+        pending.delete(index);
+        continue;
+      }
+      pull(index);
+      yield step.value;
+    }
+  } finally {
+    // Stop every reader still going (a consumer that gave up, or one reader that failed).
+    await Promise.allSettled(readers.map((reader) => reader.return(undefined)));
   }
 }

@@ -50,7 +50,38 @@ export class BlobList implements Iterable<ObjectRequest> {
   }
 
   *[Symbol.iterator](): Iterator<ObjectRequest> {
-    for (let i = 0; i < this.length; i++) yield { oid: this.oid(i) };
+    yield* this.range(0, this.length);
+  }
+
+  /** Blobs `start` to `end` (exclusive) as cat-file requests: a part one reader can take. */
+  range(start: number, end: number): { length: number } & Iterable<ObjectRequest> {
+    const oid = (i: number) => this.oid(i);
+    return {
+      length: end - start,
+      *[Symbol.iterator]() {
+        for (let i = start; i < end; i++) yield { oid: oid(i) };
+      },
+    };
+  }
+
+  /**
+   * Splits the list into `parts` runs of about equal bytes, each still in pack order (so each reader
+   * keeps its delta cache warm): the work of one cat-file process (or worker) each.
+   */
+  split(parts: number): Array<{ start: number; end: number }> {
+    const out: Array<{ start: number; end: number }> = [];
+    const share = this.bytes / Math.max(1, parts);
+    let start = 0;
+    let sum = 0;
+    for (let i = 0; i < this.length && out.length < parts - 1; i++) {
+      sum += this.size(i);
+      if (sum >= share * (out.length + 1)) {
+        out.push({ start, end: i + 1 });
+        start = i + 1;
+      }
+    }
+    out.push({ start, end: this.length });
+    return out.filter((part) => part.end > part.start);
   }
 }
 

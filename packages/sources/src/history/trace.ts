@@ -1,5 +1,6 @@
-import type { GitContext } from '../git/exec.js';
-import { RAW_LOG_FLAGS, streamLog } from '../git/log.js';
+import { StringDecoder } from 'node:string_decoder';
+import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
 import { isZeroOid } from '../git/raw.js';
 
 /** Where a blob first appeared: the commit that introduced it, and the path it had there. */
@@ -14,12 +15,48 @@ export interface BlobOrigin {
 const MAX_FILTERS = 5000;
 
 /**
- * Finds the commit that introduced each blob: walks history oldest first (parents before children) and
- * notes the first commit whose changes produce the blob, at any path (renames not followed: the blob
- * itself is what matters). Merges are looked at with `-c`, so a blob made while resolving a conflict is
- * credited to the merge. `--find-object` lets git skip every other change; the walk stops as soon as
- * every blob is found. `revs` are object ids or our own options (`--all`, `--reflog`); `input` feeds
- * more revisions on stdin.
+ * Finds the commit that introduced each blob, given a path each one has (from the reachability walk):
+ * a log limited to those paths (cheap: git prunes every other path) lists each commit that put one of
+ * the blobs there, and the oldest one wins. If the blob already existed in that commit's parent under
+ * another path (a rename or copy), only a walk over every change can find where it came from: those
+ * few blobs go to `traceBlobs`.
+ */
+export async function traceByPaths(
+  context: GitContext,
+  revs: string[],
+  blobs: Map<string, string>,
+): Promise<Map<string, BlobOrigin>> {
+  const found = new Map<string, BlobOrigin & { parents: string[] }>();
+  if (blobs.size === 0) return found;
+  const paths = [...new Set(blobs.values())];
+  const options = revs.filter((rev) => rev.startsWith('-'));
+  const ids = revs.filter((rev) => !rev.startsWith('-'));
+  // Revisions and paths go on stdin (after a `--` line), so any number of them fits.
+  const input = [...ids, '--', ...paths.map((path) => `:(literal)${path}`)].join('\n');
+  const args = ['log', ...RAW_LOG_FLAGS, '-c', '--no-renames', ...options, '--stdin'];
+  // git log lists newest first: the last commit seen for a blob is the oldest that put it there.
+  for await (const commit of streamLog(args, context, { input: `${input}\n` })) {
+    for (const entry of commit.entries) {
+      if (!blobs.has(entry.oid) || isZeroOid(entry.oid)) continue;
+      found.set(entry.oid, { ...origin(commit, entry.path), parents: commit.parents });
+    }
+  }
+  const moved = await existedInParents(context, found);
+  const result = new Map<string, BlobOrigin>();
+  for (const [oid, { parents: _parents, ...where }] of found) if (!moved.has(oid)) result.set(oid, where);
+  const rest = [...blobs.keys()].filter((oid) => !result.has(oid));
+  if (rest.length > 0)
+    for (const [oid, where] of await traceBlobs(context, revs, rest)) result.set(oid, where);
+  return result;
+}
+
+/**
+ * Finds the commit that introduced each blob by walking every change, oldest first (parents before
+ * children), noting the first commit whose changes produce the blob at any path (renames not followed:
+ * the blob itself is what matters). Merges are looked at with `-c`, so a blob made while resolving a
+ * conflict is credited to the merge. `--find-object` lets git skip every other change; the walk stops
+ * as soon as every blob is found. `revs` are object ids or our own options (`--all`, `--reflog`);
+ * `input` feeds more revisions on stdin.
  */
 export async function traceBlobs(
   context: GitContext,
@@ -47,14 +84,58 @@ export async function traceBlobs(
   for await (const commit of streamLog([...args, '--'], context, { input })) {
     for (const entry of commit.entries) {
       if (isZeroOid(entry.oid) || !wanted.has(entry.oid) || found.has(entry.oid)) continue;
-      found.set(entry.oid, {
-        commit: commit.oid,
-        author: commit.author,
-        date: commit.date,
-        path: entry.path,
-      });
+      found.set(entry.oid, origin(commit, entry.path));
     }
     if (found.size === wanted.size) break;
   }
   return found;
+}
+
+function origin(commit: CommitRecord, path: string): BlobOrigin {
+  return { commit: commit.oid, author: commit.author, date: commit.date, path };
+}
+
+/**
+ * Blobs that were already in a parent of the commit credited with them (the commit only moved or
+ * copied them). One `rev-list --objects --no-walk` over all those parents: a blob found in any of
+ * them is treated as moved (at worst, it is traced the slow way for nothing).
+ */
+async function existedInParents(
+  context: GitContext,
+  found: Map<string, { parents: string[] }>,
+): Promise<Set<string>> {
+  const parents = new Set<string>();
+  for (const { parents: list } of found.values()) for (const parent of list) parents.add(parent);
+  const moved = new Set<string>();
+  if (parents.size === 0) return moved;
+  const args = [
+    'rev-list',
+    '--objects',
+    '--no-object-names',
+    '--no-walk',
+    '--filter=object:type=blob',
+    '--stdin',
+  ];
+  const child = spawnGit(args, context);
+  child.stdin.on('error', () => {});
+  child.stdin.end(`${[...parents].join('\n')}\n`);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) => reject(spawnFailure(error, args, context)));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const decoder = new StringDecoder('latin1');
+  let rest = '';
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    const lines = (rest + decoder.write(chunk)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (found.has(line)) moved.add(line);
+  }
+  if (found.has(rest)) moved.add(rest);
+  const code = await exited;
+  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  return moved;
 }

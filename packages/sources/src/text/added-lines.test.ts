@@ -79,6 +79,33 @@ describe('addedLines', () => {
     }
   });
 
+  it('gives as many added lines as a reference LCS diff of whole files, edits anywhere', () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const words = ['x', 'y', 'z', '', 'key=1', '}', 'long line of text'];
+    for (let round = 0; round < 400; round++) {
+      const a = Array.from({ length: rand(40) }, () => words[rand(words.length)]!);
+      const b = [...a];
+      for (let k = rand(4); k > 0; k--) b.splice(rand(b.length + 1), rand(2), words[rand(words.length)]!);
+      const text = (lines: string[]) => lines.join('\n') + (rand(2) ? '\n' : '');
+      const ids = new Map<string, number>();
+      const id = (l: string) => ids.get(l) ?? (ids.set(l, ids.size), ids.size - 1);
+      const [before, after] = [text(a), text(b)];
+      // The lines as a file holds them: a final newline ends the last line, it does not start one.
+      const lines = (t: string) => (t === '' ? [] : t.replace(/\n$/, '').split('\n'));
+      const ranges = added(before, after);
+      const count = ranges.reduce((sum, [start, end]) => sum + end - start + 1, 0);
+      expect(count).toBe(lcsInsertCount(lines(before).map(id), lines(after).map(id)));
+      for (const [start, end] of ranges) {
+        expect(start).toBeGreaterThanOrEqual(1);
+        expect(end).toBeLessThanOrEqual(lines(after).length);
+      }
+    }
+  });
+
   it('gives up on the exact diff past the edit budget by marking every candidate line added', () => {
     expect(myersInserted([1, 2, 3, 4], [4, 3, 2, 1], 2)).toBeUndefined();
     const before = Array.from({ length: 3000 }, (_, i) => `l${i}`).join('\n');

@@ -37,6 +37,19 @@ export function lineCount(bytes: Uint8Array): number {
 
 /** Lines of `after` added relative to `before`. */
 export function addedLines(before: Uint8Array, after: Uint8Array): LineRanges {
+  // Most changes touch a few lines of a long file: skip the common head and tail byte-wise (natively),
+  // at line boundaries, and split only what is left into lines.
+  const head = lineAlignedPrefix(before, after);
+  const tail = lineAlignedSuffix(before, after, head);
+  const firstLine = countNewlines(after, 0, head);
+  const middle = middleAddedLines(
+    before.subarray(head, before.length - tail),
+    after.subarray(head, after.length - tail),
+  );
+  return middle.map(([start, end]) => [start + firstLine, end + firstLine]);
+}
+
+function middleAddedLines(before: Uint8Array, after: Uint8Array): LineRanges {
   const ids = new Map<string, number>();
   const a = lineIds(before, ids);
   const b = lineIds(after, ids);
@@ -73,6 +86,58 @@ export function addedLines(before: Uint8Array, after: Uint8Array): LineRanges {
     if (inserted === undefined || inserted[k]) added[keptBIndex[k] as number] = 1;
   }
   return toRanges(added);
+}
+
+/** Bytes both start with, cut back to the end of the last whole line among them. */
+function lineAlignedPrefix(a: Uint8Array, b: Uint8Array): number {
+  const same = commonLength(a, b, Math.min(a.length, b.length), (x, from, to) => x.subarray(from, to));
+  if (same === a.length && same === b.length) return same;
+  return same === 0 ? 0 : a.lastIndexOf(10, same - 1) + 1;
+}
+
+/** Bytes both end with (not overlapping the prefix), cut to start at a line start in both. */
+function lineAlignedSuffix(a: Uint8Array, b: Uint8Array, prefix: number): number {
+  const tailOf = (x: Uint8Array, from: number, to: number) => x.subarray(x.length - to, x.length - from);
+  const same = commonLength(a, b, Math.min(a.length, b.length) - prefix, tailOf);
+  if (same === 0) return 0;
+  const startA = a.length - same;
+  const startB = b.length - same;
+  const atLineStart = (bytes: Uint8Array, at: number) => at === prefix || bytes[at - 1] === 10;
+  if (atLineStart(a, startA) && atLineStart(b, startB)) return same;
+  // Start the tail after its first newline: that position is a line start in both.
+  const nl = a.indexOf(10, startA);
+  return nl === -1 ? 0 : a.length - (nl + 1);
+}
+
+/**
+ * How many leading units (bytes `[0, n)` as `slice` maps them) both have in common, found with native
+ * comparisons only: whole 64 KiB chunks first, then a binary search inside the first chunk that differs.
+ * (A byte loop would run cold in the interpreter on the hook's one-shot path.)
+ */
+function commonLength(
+  a: Uint8Array,
+  b: Uint8Array,
+  n: number,
+  slice: (x: Uint8Array, from: number, to: number) => Uint8Array,
+): number {
+  const equal = (from: number, to: number) => Buffer.compare(slice(a, from, to), slice(b, from, to)) === 0;
+  let same = 0;
+  const chunk = 64 * 1024;
+  while (same < n && equal(same, Math.min(n, same + chunk))) same = Math.min(n, same + chunk);
+  let high = Math.min(n, same + chunk); // [same, high) holds the first difference, if any
+  while (high - same > 1) {
+    const mid = (same + high) >>> 1;
+    if (equal(same, mid)) same = mid;
+    else high = mid;
+  }
+  if (same < n && equal(same, same + 1)) same++;
+  return same;
+}
+
+function countNewlines(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let pos = bytes.indexOf(10, from); pos !== -1 && pos < to; pos = bytes.indexOf(10, pos + 1)) count++;
+  return count;
 }
 
 /** Line texts as small integers (equal text, equal id), `\n` excluded. */

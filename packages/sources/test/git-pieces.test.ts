@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRepo, type TempRepo } from '@keyward/test-utils';
+import {
+  CatFileBatch,
+  readObjects,
+  readObjectsConcurrently,
+  type ObjectResult,
+} from '../src/git/cat-file.js';
+import { LogParser } from '../src/git/log.js';
+import { OidMap } from '../src/git/oid-map.js';
+import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
+import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
+import { ENV } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+function repo(): TempRepo {
+  const r = createRepo();
+  cleanups.push(r.cleanup);
+  return r;
+}
+const hash = (r: TempRepo, content: string | Buffer) => {
+  r.write({ 'tmp.bin': content });
+  return r.git('hash-object', '-w', 'tmp.bin');
+};
+async function drain(batch: CatFileBatch, n: number): Promise<ObjectResult[]> {
+  const out: ObjectResult[] = [];
+  for (let i = 0; i < n; i++) out.push(await batch.next());
+  return out;
+}
+
+describe('OidMap', () => {
+  it('stores SHA-1 and SHA-256 ids with values through growth, and ignores malformed ids', () => {
+    for (const width of [20, 32]) {
+      const map = new OidMap(4);
+      const ids = Array.from({ length: 5000 }, () => randomBytes(width).toString('hex'));
+      ids.forEach((id, i) => map.set(id, i));
+      ids.slice(0, 100).forEach((id) => map.add(id)); // re-adding keeps the value
+      expect(map.size).toBe(5000);
+      expect(ids.every((id, i) => map.get(id) === i)).toBe(true);
+      expect(map.has(randomBytes(width).toString('hex'))).toBe(false);
+      map.add('xyz');
+      map.add('ab'.repeat(width === 20 ? 32 : 20)); // the other width
+      expect(map.size).toBe(5000);
+    }
+  });
+});
+
+describe('raw diff records', () => {
+  it('parses single-parent, rename and combined (merge) records', () => {
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(40);
+    const z = '0'.repeat(40);
+    const out = [
+      `:000000 100644 ${z} ${a} A`,
+      'new file.txt',
+      `:100644 100644 ${a} ${b} R087`,
+      'old name',
+      'new name',
+      `\n::100644 100644 100644 ${a} ${b} ${z} MM`,
+      'merged',
+      '',
+    ].join('\0');
+    expect(parseRawOutput(out)).toEqual([
+      { status: 'A', mode: '100644', oid: a, path: 'new file.txt', parents: [{ mode: '000000', oid: z }] },
+      {
+        status: 'R087',
+        mode: '100644',
+        oid: b,
+        srcPath: 'old name',
+        path: 'new name',
+        parents: [{ mode: '100644', oid: a }],
+      },
+      {
+        status: 'MM',
+        mode: '100644',
+        oid: z,
+        path: 'merged',
+        parents: [
+          { mode: '100644', oid: a },
+          { mode: '100644', oid: b },
+        ],
+      },
+    ]);
+    expect(isZeroOid(z)).toBe(true);
+    expect(isZeroOid('0'.repeat(64))).toBe(true);
+    expect(isZeroOid(a)).toBe(false);
+  });
+
+  it('parses log headers and entries token by token, paths with spaces and newlines kept', () => {
+    const parser = new LogParser();
+    const a = 'a'.repeat(40);
+    const tokens = [
+      `\x1e${'1'.repeat(40)}`,
+      '',
+      'Ada Tester',
+      '2026-01-01T00:00:00+00:00',
+      '',
+      `\n:000000 100644 ${'0'.repeat(40)} ${a} A`,
+      'dir/a file\nwith newline',
+      `\x1e${'2'.repeat(40)}`,
+      `${'1'.repeat(40)} ${'3'.repeat(40)}`,
+      'Bob',
+      '2026-01-02T00:00:00+00:00',
+    ];
+    const done = tokens.map((t) => parser.push(t)).filter(Boolean);
+    expect(done).toEqual([
+      {
+        oid: '1'.repeat(40),
+        parents: [],
+        author: 'Ada Tester',
+        date: '2026-01-01T00:00:00+00:00',
+        entries: [expect.objectContaining({ status: 'A', oid: a, path: 'dir/a file\nwith newline' })],
+      },
+    ]);
+    expect(parser.end()).toMatchObject({
+      oid: '2'.repeat(40),
+      parents: ['1'.repeat(40), '3'.repeat(40)],
+      author: 'Bob',
+    });
+  });
+});
+
+describe('CatFileBatch', () => {
+  it('returns contents in request order: empty, large (across chunks), missing, and over-the-cap objects', async () => {
+    const r = repo();
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'k');
+    const ids = { empty: hash(r, ''), big: hash(r, big), small: hash(r, 'small\n') };
+    const missing = 'f'.repeat(40);
+    const batch = new CatFileBatch({ cwd: r.dir, env: ENV });
+    batch.request(ids.small);
+    batch.request(ids.big, 1024); // passed over in git's output, never buffered
+    batch.request(ids.empty);
+    batch.request(missing);
+    batch.request(ids.big);
+    batch.request(ids.small);
+    const [small, capped, empty, gone, whole, again] = await drain(batch, 6);
+    await batch.close();
+    expect(small).toMatchObject({ status: 'ok', type: 'blob', size: 6 });
+    expect(Buffer.from((small as { bytes: Uint8Array }).bytes).toString()).toBe('small\n');
+    expect(capped).toEqual({ oid: ids.big, status: 'tooLarge', type: 'blob', size: big.length });
+    expect(empty).toMatchObject({ status: 'ok', size: 0 });
+    expect(gone).toEqual({ oid: missing, status: 'missing' });
+    expect(Buffer.compare(Buffer.from((whole as { bytes: Uint8Array }).bytes), big)).toBe(0);
+    expect(again).toMatchObject({ status: 'ok', size: 6 });
+  });
+
+  it('stops reading from git while a backlog of results waits, and resumes when they are taken', async () => {
+    const r = repo();
+    const ids = Array.from({ length: 40 }, (_, i) => hash(r, `${String(i % 10).repeat(20_000)}${i}\n`));
+    const batch = new CatFileBatch({ cwd: r.dir, env: ENV }, { buffer: true, highWater: 64 * 1024 });
+    void batch.requestAll(ids.map((oid) => ({ oid })));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // git could have sent all 800 kB by now
+    expect(batch.waitingBytes).toBeGreaterThanOrEqual(64 * 1024);
+    // At most one pipe read (64 KiB) beyond the cap is parsed before reading stops; not all 800 kB.
+    expect(batch.waitingBytes).toBeLessThan(2 * 64 * 1024 + 2 * 20_002);
+    const results = await drain(batch, 40);
+    await batch.close();
+    expect(results.every((result) => result.status === 'ok')).toBe(true);
+  });
+
+  it('streams a list through readObjects in order', async () => {
+    const r = repo();
+    const ids = Array.from({ length: 25 }, (_, i) => hash(r, `item ${i}\n`));
+    const seen: string[] = [];
+    for await (const object of readObjects(
+      { cwd: r.dir, env: ENV },
+      ids.map((oid) => ({ oid })),
+    ))
+      seen.push(object.oid);
+    expect(seen).toEqual(ids);
+  });
+
+  it('reads several lists side by side, each object once', async () => {
+    const r = repo();
+    const ids = Array.from({ length: 30 }, (_, i) => hash(r, `blob ${i}\n`));
+    const lists = [ids.slice(0, 10), ids.slice(10, 25), ids.slice(25)].map((part) =>
+      part.map((oid) => ({ oid })),
+    );
+    const seen: string[] = [];
+    for await (const object of readObjectsConcurrently({ cwd: r.dir, env: ENV }, lists))
+      seen.push(object.oid);
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+
+  it('stops its git processes when the consumer gives up early', async () => {
+    const r = repo();
+    const ids = Array.from({ length: 20 }, (_, i) => ({ oid: hash(r, `x${i}\n`) }));
+    let n = 0;
+    for await (const _ of readObjectsConcurrently({ cwd: r.dir, env: ENV }, [
+      ids.slice(0, 10),
+      ids.slice(10),
+    ])) {
+      if (++n === 3) break;
+    }
+    expect(n).toBe(3);
+  });
+});
+
+describe('blob listing', () => {
+  it('lists every blob once with its size, counts commits, and splits by bytes in pack order', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': 'a'.repeat(1000), 'b.txt': 'b'.repeat(10) });
+    r.commit('two', { 'a.txt': 'c'.repeat(3000), 'c.txt': 'same' });
+    r.commit('three', { 'd.txt': 'same' }); // same blob as c.txt: listed once
+    const listed = await listBlobs({ cwd: r.dir, env: ENV });
+    expect(listed.blobs.length).toBe(4);
+    expect(listed.commits).toBe(3);
+    expect(listed.blobs.bytes).toBe(1000 + 10 + 3000 + 4);
+    const capped = await listBlobs({ cwd: r.dir, env: ENV }, { maxBlobSize: 999 });
+    expect([capped.blobs.length, capped.tooLarge]).toEqual([2, 2]);
+
+    const list = new BlobList();
+    [500, 10, 10, 480, 300, 200, 500].forEach((size, i) => list.push(String(i).repeat(40), size));
+    const parts = list.split(2);
+    expect(parts).toEqual([
+      { start: 0, end: 4 },
+      { start: 4, end: 7 },
+    ]);
+    expect([...list.range(4, 7)].map((r) => r.oid)).toEqual(['4', '5', '6'].map((d) => d.repeat(40)));
+    expect(list.split(10).reduce((n, p) => n + p.end - p.start, 0)).toBe(7);
+  });
+
+  it('assigns every blob to exactly one shard, by id', () => {
+    const ids = Array.from({ length: 300 }, () => randomBytes(20).toString('hex'));
+    for (const id of ids) {
+      const shards = [1, 2, 3].filter((index) => inShard(id, { index, count: 3 }));
+      expect(shards).toHaveLength(1);
+    }
+  });
+});
