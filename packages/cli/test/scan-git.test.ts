@@ -60,6 +60,21 @@ describe('keyward scan --staged', () => {
     expect(json(result.stdout).findings.map((f) => f.path)).toEqual(['b.ts']);
   });
 
+  it("honours the config's ignorePaths and .keywardignore; --no-ignore turns them off", async () => {
+    const r = repo();
+    r.write({
+      'keyward.config.json': JSON.stringify({ ignorePaths: ['fixtures/'] }),
+      '.keywardignore': 'docs/*.md\n',
+      'fixtures/keys.txt': `${PROJECT}\n`,
+      'docs/example.md': `${ADMIN}\n`,
+    });
+    r.git('add', '.');
+    const result = await scan(r, ['--staged']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/2 ignored/);
+    expect((await scan(r, ['--staged', '--no-ignore'])).code).toBe(1);
+  });
+
   it('says so in one line outside a repository (exit 2)', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -19,6 +19,11 @@ export interface HistoryOptions extends GitContext {
   /** A deterministic part of the blobs (`--shard i/n`), for CI matrices. */
   shard?: Shard;
   maxBlobSize?: number;
+  /**
+   * Repository-relative paths not to report (config `ignorePaths`, `.keywardignore`): a finding whose
+   * blob is traced to such a path is marked suppressed by config (counted, not reported).
+   */
+  ignore?: (path: string) => boolean;
   onProgress?: ProgressListener;
   /** Bytes of blob contents read ahead of the scanner at most (default 16 MiB). */
   readAhead?: number;
@@ -143,6 +148,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       };
       if (origin)
         Object.assign(resolved, { commit: origin.commit, author: origin.author, date: origin.date });
+      if (origin && !resolved.suppressed && options.ignore?.(origin.path)) resolved.suppressed = 'config';
       return resolved;
     });
   }

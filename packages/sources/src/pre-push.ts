@@ -22,6 +22,8 @@ export interface PrePushOptions extends GitContext {
   /** git's stdin for the hook: one update a line. */
   stdinLines: string | string[];
   maxBlobSize?: number;
+  /** Repository-relative paths not to scan (config `ignorePaths`, `.keywardignore`), counted as ignored. */
+  ignore?: (path: string) => boolean;
   onProgress?: ProgressListener;
 }
 

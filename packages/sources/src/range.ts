@@ -13,6 +13,8 @@ export interface RangeOptions extends GitContext {
   /** Shorthand for `<since>..HEAD`. */
   since?: string;
   maxBlobSize?: number;
+  /** Repository-relative paths not to scan (config `ignorePaths`, `.keywardignore`), counted as ignored. */
+  ignore?: (path: string) => boolean;
   onProgress?: ProgressListener;
 }
 

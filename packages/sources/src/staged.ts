@@ -12,6 +12,8 @@ export interface StagedOptions extends GitContext {
   paths?: string[];
   /** Blobs larger than this are skipped and counted. */
   maxBlobSize?: number;
+  /** Repository-relative paths not to scan (config `ignorePaths`, `.keywardignore`), counted as ignored. */
+  ignore?: (path: string) => boolean;
 }
 
 /**
@@ -53,6 +55,10 @@ export function stagedSource(options: StagedOptions): ScanSource {
       const plans: ChangePlan[] = [];
       for (const entry of parseRawOutput(result.stdout.toString('utf8'))) {
         if (!accept(entry.path)) continue;
+        if (options.ignore?.(entry.path)) {
+          stats.skipped.ignored++;
+          continue;
+        }
         const plan = planChange(entry, stats);
         if (plan) plans.push(plan);
       }

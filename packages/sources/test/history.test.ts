@@ -182,6 +182,12 @@ describe('historySource', () => {
     expect(items.length).toBeLessThan((await audit()).items.length);
   });
 
+  it('marks findings traced to an ignored path as suppressed by config', async () => {
+    const { bySecret } = await audit({ ignore: (path) => path === 'wip.txt' });
+    expect(bySecret.get(KEY.unmerged)).toMatchObject({ path: 'wip.txt', suppressed: 'config' });
+    expect(bySecret.get(KEY.removed)?.suppressed).toBeUndefined();
+  });
+
   it('fails with E_REF_UNRESOLVED for an unknown branch', async () => {
     const error = await collect(historySource({ cwd: fx.r.dir, env: ENV, refs: ['nope'] })).catch(
       (e: unknown) => e,

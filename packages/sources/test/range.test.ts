@@ -138,6 +138,15 @@ describe('rangeSource', () => {
     expect(byCommit.filter(([commit, path]) => commit === merge && path === 'side.txt')).toEqual([]);
   });
 
+  it('skips ignored paths, counted', async () => {
+    const r = repo();
+    const base = r.commit('base');
+    r.commit('keys', { 'fixtures/k.txt': `${KEY_A}\n`, 'app.txt': `${KEY_B}\n` });
+    const source = range(r, `${base}..HEAD`, { ignore: (path: string) => path.startsWith('fixtures/') });
+    expect((await collect(source)).map((i) => i.path)).toEqual(['app.txt']);
+    expect(source.stats().skipped.ignored).toBe(1);
+  });
+
   it('skips binary blobs and blobs over the cap, counted', async () => {
     const r = repo();
     const base = r.commit('base');

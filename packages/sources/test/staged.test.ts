@@ -174,6 +174,15 @@ describe('stagedSource', () => {
     expect(both.map((i) => i.path).sort()).toEqual(['docs/x.md', 'src/new.ts']);
   });
 
+  it('skips ignored paths (config ignorePaths, .keywardignore), counted', async () => {
+    const r = repo();
+    r.write({ 'fixtures/keys.txt': `${KEY_A}\n`, 'src/a.ts': `${KEY_B}\n` });
+    r.git('add', '.');
+    const source = staged(r, { ignore: (path) => path.startsWith('fixtures/') });
+    expect((await collect(source)).map((i) => i.path)).toEqual(['src/a.ts']);
+    expect(source.stats().skipped.ignored).toBe(1);
+  });
+
   it('skips blobs over the size cap, counted', async () => {
     const r = repo();
     r.write({ 'big.txt': `${'x'.repeat(5000)}\n${KEY_A}\n`, 'small.txt': `${KEY_B}\n` });

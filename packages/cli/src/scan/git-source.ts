@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ScanSource } from '@keyward/sources';
 import { isSourceError } from '@keyward/sources/errors';
 import type { ProgressListener } from '@keyward/sources/progress';
@@ -21,12 +22,14 @@ export async function gitSource(mode: GitMode, context: SourceContext): Promise<
   }
 }
 
-async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promise<ScanSource> {
+async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext): Promise<ScanSource> {
   const git = { cwd: io.cwd, env: io.env as NodeJS.ProcessEnv };
+  const ignore = mode === 'stdin' ? undefined : await ignoreFor(args, config);
+  const ignoring = ignore ? { ignore } : {};
   switch (mode) {
     case 'staged': {
       const { stagedSource } = await import('@keyward/sources/staged');
-      return stagedSource({ ...git, paths: args.paths ?? [], maxBlobSize: maxSize });
+      return stagedSource({ ...git, ...ignoring, paths: args.paths ?? [], maxBlobSize: maxSize });
     }
     case 'range': {
       const { rangeSource } = await import('@keyward/sources/range');
@@ -41,7 +44,13 @@ async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promi
       const { prePushSource } = await import('@keyward/sources/pre-push');
       const stdinLines = await readAll(io.stdin);
       const remote = args.paths?.[0];
-      return prePushSource({ ...git, stdinLines, maxBlobSize: maxSize, ...(remote ? { remote } : {}) });
+      return prePushSource({
+        ...git,
+        ...ignoring,
+        stdinLines,
+        maxBlobSize: maxSize,
+        ...(remote ? { remote } : {}),
+      });
     }
     case 'history': {
       const { historySource, parseShard } = await import('@keyward/sources/history');
@@ -50,6 +59,7 @@ async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promi
       return withProgress(
         historySource({
           ...git,
+          ...ignoring,
           maxBlobSize: maxSize,
           ...(branches.length > 0 ? { refs: branches } : {}),
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
@@ -70,6 +80,25 @@ async function build(mode: GitMode, { args, io, maxSize }: SourceContext): Promi
       });
     }
   }
+}
+
+/**
+ * Paths not to scan in a git mode: the config's `ignorePaths` (relative to the config's folder) and the
+ * repository root's `.keywardignore`, matched against repository-relative paths. `.gitignore` does not
+ * apply: what git tracks is scanned. None with `--no-ignore`, or when there is nothing to ignore.
+ */
+async function ignoreFor(
+  args: SourceContext['args'],
+  config: SourceContext['config'],
+): Promise<((path: string) => boolean) | undefined> {
+  if (args.ignore === false) return undefined;
+  const { IgnoreStack } = await import('@keyward/sources/ignore-rules');
+  const root = config.repoRoot ?? config.baseDir;
+  const stack = new IgnoreStack();
+  stack.addPatterns(config.baseDir, config.ignorePaths);
+  const files = stack.addFile(root, join(root, '.keywardignore'));
+  if (config.ignorePaths.length === 0 && files === 0) return undefined;
+  return (path) => stack.ignores(join(root, ...path.split('/')), false);
 }
 
 interface Progress {

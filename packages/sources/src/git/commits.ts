@@ -33,7 +33,7 @@ const WALK_FLAGS = [...RAW_LOG_FLAGS, '-M', '-c'];
  */
 export async function* commitItems(
   walks: CommitWalk[],
-  context: GitContext & { maxBlobSize?: number },
+  context: GitContext & { maxBlobSize?: number; ignore?: (path: string) => boolean },
   stats: SourceStats,
   onCommit?: (commit: CommitRecord) => void,
 ): AsyncGenerator<ContentItem> {
@@ -53,6 +53,10 @@ export async function* commitItems(
         onCommit?.(commit);
         const plans: ChangePlan[] = [];
         for (const entry of commit.entries) {
+          if (context.ignore?.(entry.path)) {
+            stats.skipped.ignored++;
+            continue;
+          }
           const plan = planChange(entry, stats);
           if (plan) plans.push(plan);
         }
