@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '@keyward/cli';
 import { createRepo, fakeKey, GIT_ENV, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
 
 const PROJECT = fakeKey('openai-project', 501);
@@ -204,6 +206,30 @@ describe('keyward scan --history', () => {
     expect(bad).toMatchObject({ code: 2, stderr: 'keyward: --shard 3/2: use i/n, with 1 <= i <= n\n' });
     const wrong = await scan(r, ['--shard', '1/2']);
     expect(wrong).toMatchObject({ code: 2, stderr: 'keyward: --shard works with --history only\n' });
+  });
+
+  it('draws progress on a terminal stderr, erased before the summary line, and none in CI', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': `${PROJECT}\n`, 'b.txt': 'b\n' });
+    const runWithTty = async (env: Record<string, string | undefined>) => {
+      let stderr = '';
+      const code = await run(['scan', '--history'], {
+        stdout: { write: () => true },
+        stderr: { write: (chunk: string | Uint8Array) => (stderr += chunk.toString()), isTTY: true },
+        stdin: Readable.from([]),
+        env: { ...process.env, ...GIT_ENV, CI: undefined, NO_COLOR: '1', ...env },
+        cwd: r.dir,
+      });
+      return { code, stderr };
+    };
+    const tty = await runWithTty({});
+    expect(tty.code).toBe(1);
+    const erase = '\r\x1b[K';
+    expect(tty.stderr.startsWith(`${erase}history `)).toBe(true);
+    expect(tty.stderr).toMatch(/history \d\/2 blobs/);
+    expect(tty.stderr).toContain(`${erase}keyward: 1 secret found`);
+    const ci = await runWithTty({ CI: 'true' });
+    expect(ci.stderr).not.toContain('\r');
   });
 
   it('exits 3 on a shallow clone instead of reporting it clean', async () => {
