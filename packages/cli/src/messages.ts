@@ -56,6 +56,22 @@ export const MESSAGES = {
     text: '{file}: the report holds no secrets to check; write it with --reveal, or pipe the keys on stdin',
   },
   E_VERIFY_BASE_URL: { exit: EXIT.error, text: '{source}: {reason}' },
+  E_MERGE_MODES: {
+    exit: EXIT.error,
+    text: '{file}: a {mode} report cannot be merged with {first} reports; merge the shards of one scan',
+  },
+  E_MERGE_REDACTED: {
+    exit: EXIT.error,
+    text: '--reveal: {file} was written without --reveal, so its keys are not there to show',
+  },
+  E_REMEDIATE_REDACTED: {
+    exit: EXIT.error,
+    text: '{file}: the report holds only redacted keys, so there is nothing to replace; write it with keyward scan --history --format json --reveal --output <file>',
+  },
+  E_REMEDIATE_IN_REPO: {
+    exit: EXIT.error,
+    text: '{file} is inside the git work tree {root}, one `git add` away from committing the keys again; write it outside the repository or to a path git ignores',
+  },
   E_HOOKS_GIT_MISSING: { exit: EXIT.error, text: 'git was not found on PATH; keyward install needs git' },
   E_HOOKS_BARE_REPO: {
     exit: EXIT.error,

@@ -102,6 +102,32 @@ export const COMMANDS = {
       timeout: { type: 'number', describe: 'seconds allowed for one request (default 10)' },
     },
   },
+  merge: {
+    usage: 'merge <reports..>',
+    describe: 'combine JSON reports (e.g. the shards of scan --history --shard i/n) into one, in any format',
+    options: {
+      ...output,
+      'fail-on': {
+        type: 'string',
+        choices: ['critical', 'high', 'medium', 'low'],
+        describe: 'lowest severity that fails',
+      },
+      'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+    },
+  },
+  remediate: {
+    usage: 'remediate',
+    describe:
+      'print the runbook for the keys of a --reveal JSON report and write a git filter-repo --replace-text file',
+    options: {
+      from: { type: 'string', describe: 'a keyward JSON report written with --reveal' },
+      output: {
+        type: 'string',
+        alias: 'o',
+        describe: 'write the replacements file here (mode 0600; outside the repository)',
+      },
+    },
+  },
   baseline: {
     usage: 'baseline [paths..]',
     describe:

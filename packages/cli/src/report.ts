@@ -32,6 +32,14 @@ export interface ReporterOptions {
   env: Record<string, string | undefined>;
   /** The rules the scan ran: SARIF describes each rule it reports (title, severity, help). */
   rules?: readonly RuleMeta[];
+  /** The repository the report is rendered in: the HTML audit reads its key timeline from git. */
+  git?: GitContextOption;
+}
+
+/** Where git runs for a reporter that reads the repository. */
+export interface GitContextOption {
+  cwd: string;
+  env: Record<string, string | undefined>;
 }
 
 /** What reporters show about a rule. */

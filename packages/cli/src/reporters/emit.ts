@@ -23,7 +23,11 @@ export async function emitReport(
 ): Promise<void> {
   const reporter = await loadReporter(options.format);
   // A file never gets colour codes, whatever the terminal is.
-  const text = await reporter(report, { ...options, color: options.output ? false : options.color });
+  const text = await reporter(report, {
+    ...options,
+    color: options.output ? false : options.color,
+    git: options.git ?? { cwd: io.cwd, env: options.env },
+  });
   if (options.output) writeOutputFile(resolve(io.cwd, options.output), text, options.reveal);
   else if (text.length > 0) io.stdout.write(text);
   if (options.format === 'github' && options.env.GITHUB_STEP_SUMMARY) {

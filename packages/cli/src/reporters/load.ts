@@ -2,7 +2,7 @@ import type { Reporter } from '../report.js';
 import { KeywardError } from '../errors.js';
 
 /** The output formats keyward renders (`--format`). */
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**
@@ -16,6 +16,7 @@ const LOADERS: Record<ReportFormat, () => Promise<Reporter>> = {
   github: async () => (await import('./github.js')).githubReporter,
   gitlab: async () => (await import('./gitlab.js')).gitlabReporter,
   junit: async () => (await import('./junit.js')).junitReporter,
+  html: async () => (await import('./html/index.js')).htmlReporter,
 };
 
 export function isReportFormat(format: string): format is ReportFormat {

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Confidence, Finding, ScanStats, Severity, VerificationReason } from '@keyward/core';
+import { KeywardError } from '../errors.js';
+import { SEVERITIES } from '../reporters/shared.js';
+
+/** A keyward JSON report (DESIGN §3) read back: its scan counters and its findings. */
+export interface ReadReport {
+  file: string;
+  scan: ScanStats;
+  findings: Finding[];
+  /** The file's text, to notice the same report given twice. */
+  text: string;
+}
+
+const MODES: readonly ScanStats['mode'][] = ['worktree', 'staged', 'range', 'pre-push', 'history', 'stdin'];
+const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
+
+/**
+ * Reads and checks a JSON report written by `keyward scan --format json` (or `merge`). A finding without
+ * `secret` (a report written without --reveal) gets `secret: ''`; callers that need the secret check.
+ * Anything that is not such a report fails with E_REPORT_READ naming the file and what is wrong.
+ */
+export function readJsonReport(file: string, cwd: string): ReadReport {
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason =
+      error instanceof SyntaxError
+        ? 'not valid JSON'
+        : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
+    throw new KeywardError('E_REPORT_READ', { file, reason });
+  }
+  const bad = (reason: string) => new KeywardError('E_REPORT_READ', { file, reason });
+  if (!isRecord(parsed) || parsed.version !== 1 || !isRecord(parsed.scan) || !Array.isArray(parsed.findings))
+    throw bad('not a keyward JSON report (version 1, scan, findings)');
+  const scan = parsed.scan;
+  if (typeof scan.mode !== 'string' || !MODES.includes(scan.mode as ScanStats['mode']))
+    throw bad(`unknown scan mode ${JSON.stringify(scan.mode)}`);
+  const stats: ScanStats = {
+    mode: scan.mode as ScanStats['mode'],
+    files: count(scan.files),
+    blobs: count(scan.blobs),
+    commits: count(scan.commits),
+    bytes: count(scan.bytes),
+    durationMs: count(scan.durationMs),
+  };
+  const findings = parsed.findings.map((raw, i) => {
+    const finding = toFinding(raw);
+    if (typeof finding === 'string') throw bad(`finding ${i + 1}: ${finding}`);
+    return finding;
+  });
+  return { file, scan: stats, findings, text };
+}
+
+/** A §3 finding as the engine's Finding, or what is wrong with it. */
+function toFinding(raw: unknown): Finding | string {
+  if (!isRecord(raw)) return 'not an object';
+  for (const field of ['ruleId', 'path', 'redacted', 'fingerprint'] as const)
+    if (typeof raw[field] !== 'string' || raw[field] === '') return `no ${field}`;
+  if (!SEVERITIES.includes(raw.severity as Severity)) return `severity ${JSON.stringify(raw.severity)}`;
+  const position = (name: string) => (typeof raw[name] === 'number' ? (raw[name] as number) : 1);
+  const finding: Finding = {
+    ruleId: raw.ruleId as string,
+    severity: raw.severity as Severity,
+    confidence: CONFIDENCES.includes(raw.confidence as Confidence)
+      ? (raw.confidence as Confidence)
+      : 'medium',
+    path: raw.path as string,
+    line: position('line'),
+    column: position('column'),
+    endLine: position('endLine'),
+    endColumn: position('endColumn'),
+    secret: typeof raw.secret === 'string' ? raw.secret : '',
+    redacted: raw.redacted as string,
+    fingerprint: raw.fingerprint as string,
+  };
+  if (typeof raw.commit === 'string') finding.commit = raw.commit;
+  if (typeof raw.author === 'string') finding.author = raw.author;
+  if (typeof raw.date === 'string') finding.date = raw.date;
+  if (typeof raw.reachable === 'boolean') finding.reachable = raw.reachable;
+  if (typeof raw.presentAtHead === 'boolean') finding.presentAtHead = raw.presentAtHead;
+  const v = raw.verification;
+  if (isRecord(v) && typeof v.status === 'string' && ['live', 'invalid', 'unknown'].includes(v.status)) {
+    finding.verification = {
+      status: v.status as 'live' | 'invalid' | 'unknown',
+      reason: (typeof v.reason === 'string' ? v.reason : 'unrecognized') as VerificationReason,
+      detail: typeof v.detail === 'string' ? v.detail : '',
+      ...(isRecord(v.reach) ? { reach: v.reach as Record<string, 'reachable' | 'denied' | 'unknown'> } : {}),
+    };
+  }
+  return finding;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
