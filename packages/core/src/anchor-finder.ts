@@ -18,6 +18,8 @@ export interface AnchorFinderOptions extends WasmFinderOptions {
    * the runtime lacks WebAssembly SIMD; 'wasm' throws in those cases; 'js' never uses WASM.
    */
   engine?: AnchorEngine;
+  /** The JS automaton for these literals, if the caller has built it already (compileRules does). */
+  automaton?: AnchorAutomaton;
 }
 
 export interface AnchorFinder {
@@ -77,6 +79,7 @@ class SwitchingAnchorFinder implements AnchorFinder {
   ) {
     validateAnchors(literals);
     this.anchors = literals.map((l) => l.toLowerCase());
+    this.automaton = options.automaton;
     const engine = options.engine ?? 'auto';
     if (engine === 'js' || teddyUnsupportedReason(literals) !== undefined) this.wasm = null;
     if (engine === 'wasm') {

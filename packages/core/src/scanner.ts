@@ -70,7 +70,7 @@ class Matcher {
 
   constructor(private readonly set: CompiledRuleSet) {
     this.windowEnd = new Int32Array(set.rules.length);
-    this.finder = createAnchorFinder(set.automaton.anchors);
+    this.finder = createAnchorFinder(set.automaton.anchors, { automaton: set.automaton });
   }
 
   run(bytes: Uint8Array): Match[] {
