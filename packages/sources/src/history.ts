@@ -29,7 +29,9 @@ export interface HistoryOptions extends GitContext {
   readAhead?: number;
   /**
    * `git cat-file` processes reading blobs side by side, each a byte-balanced run of the pack-ordered
-   * list (default: one per core). git's object decoding, not the scan, is the slow part of a history.
+   * list. git's object decoding, not the scan, is the slow part of a history; but this process needs a
+   * core to parse and scan, and the reachability walk another for a while, so the default leaves them
+   * room: one reader on up to two cores, then one per core but one (at most four).
    */
   readers?: number;
 }
@@ -47,9 +49,10 @@ export function parseShard(text: string): Shard {
 /**
  * The whole history, for a one-off audit. Every blob in the object store is scanned exactly once, however
  * many commits hold it: blob ids are listed in pack order, split into byte-balanced runs and streamed
- * through long-lived `git cat-file --batch` processes (one per core), so memory stays bounded. Meanwhile one `rev-list --objects` walk learns which
- * blobs the refs reach and whether any object is missing. Only blobs with findings are traced back to the
- * commit, author, date and path that introduced them (`resolve`); findings in blobs no ref reaches are
+ * through long-lived `git cat-file --batch` processes (`readers`), so memory stays bounded. Meanwhile
+ * one `rev-list --objects` walk learns which blobs the refs reach, a path for each, and whether any
+ * object is missing. Only blobs with findings are traced back to the commit, author, date and path that
+ * introduced them (`resolve`); findings in blobs no ref reaches are
  * kept, marked `reachable: false`. A shallow clone, or a partial clone or repository with a missing
  * object, is not a complete history: exit 3 with what to fetch, never a clean report.
  *
@@ -96,7 +99,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     let done = 0;
     let bytes = 0;
     const readAhead = options.readAhead ?? 16 * 1024 * 1024;
-    const readers = Math.max(1, Math.min(options.readers ?? availableParallelism(), 8));
+    const readers = Math.max(1, Math.min(options.readers ?? defaultReaders(), 8));
     const parts = listed.blobs.split(readers).map(({ start, end }) => listed.blobs.range(start, end));
     for await (const object of readObjectsConcurrently(options, parts, { highWater: readAhead })) {
       done++;
@@ -229,6 +232,11 @@ async function secretsAtHead(context: GitContext, findings: Finding[]): Promise<
 
 function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {
   for (const [oid, origin] of more) if (!target.has(oid)) target.set(oid, origin);
+}
+
+function defaultReaders(): number {
+  const cores = availableParallelism();
+  return cores <= 2 ? 1 : Math.min(4, cores - 1);
 }
 
 function describeScan(options: HistoryOptions, blobs: number): string {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanSource } from '@keyward/sources';
 import { isSourceError } from '@keyward/sources/errors';
@@ -63,7 +64,7 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
           maxBlobSize: maxSize,
           ...(branches.length > 0 ? { refs: branches } : {}),
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
-          // --jobs: how many cat-file readers share the blobs (default: one per core).
+          // --jobs: how many cat-file readers share the blobs (default: see HistoryOptions.readers).
           ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),
           ...progress.option,
         }),
@@ -92,12 +93,14 @@ async function ignoreFor(
   config: SourceContext['config'],
 ): Promise<((path: string) => boolean) | undefined> {
   if (args.ignore === false) return undefined;
-  const { IgnoreStack } = await import('@keyward/sources/ignore-rules');
   const root = config.repoRoot ?? config.baseDir;
+  const file = join(root, '.keywardignore');
+  // Most repositories have neither: then the matcher (and its module) is never loaded on the hook path.
+  if (config.ignorePaths.length === 0 && !existsSync(file)) return undefined;
+  const { IgnoreStack } = await import('@keyward/sources/ignore-rules');
   const stack = new IgnoreStack();
   stack.addPatterns(config.baseDir, config.ignorePaths);
-  const files = stack.addFile(root, join(root, '.keywardignore'));
-  if (config.ignorePaths.length === 0 && files === 0) return undefined;
+  stack.addFile(root, file);
   return (path) => stack.ignores(join(root, ...path.split('/')), false);
 }
 
