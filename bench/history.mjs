@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureHistoryRepo } from './lib/history-repo.mjs';
-import { relPath } from './lib/findings.mjs';
+import { countByRule, findingLine, relPath } from './lib/findings.mjs';
 import { OPENAI_RG_PATTERN } from './lib/keys.mjs';
 import { runKeyward } from './lib/keyward.mjs';
 import { benchDir, benchPath } from './lib/paths.mjs';
@@ -159,14 +159,37 @@ async function measureRepo(ctx, repo) {
   } else if (kwOk) {
     ctx.write(`keyward: ${kw.report.findings.length} findings.\n`);
   }
+  const perRule = kwOk ? countByRule(kw.report.findings) : [];
+  if (perRule.length > 0) {
+    ctx.write(`  per rule: ${perRule.map(([rule, n]) => `${rule} ${n}`).join(', ')}\n`);
+  }
   const { report: _r, ...kwRun } = kw;
-  return { name: repo.name, label: repo.label, stats, limit, logRg, keyward: kwRun, recall, targets };
+  const findings = kwOk
+    ? kw.report.findings.map((f) => `${findingLine(f, dir)}  ${f.commit ?? ''}`.trimEnd())
+    : [];
+  return {
+    name: repo.name,
+    label: repo.label,
+    stats,
+    limit,
+    logRg,
+    keyward: kwRun,
+    recall,
+    perRule,
+    findings,
+    targets,
+  };
 }
 
 export async function historyBench(ctx) {
   const root = benchDir('history');
   const repos = [];
-  const real = ctx.historyRepo ? { name: basename(ctx.historyRepo), dir: ctx.historyRepo } : findMirror();
+  // A real history takes minutes: --quick uses one only when named with --history-repo.
+  const real = ctx.historyRepo
+    ? { name: basename(ctx.historyRepo), dir: ctx.historyRepo }
+    : ctx.quick
+      ? null
+      : findMirror();
   if (real) {
     const dest = join(root, `real-${real.name}.git`);
     if (!existsSync(dest)) {
@@ -176,7 +199,9 @@ export async function historyBench(ctx) {
     repos.push({ name: real.name, label: `${real.name} (real history)`, dir: dest, planted: null });
   } else {
     ctx.write(
-      `\nHistory: no real long history on this machine (no bare mirror in ${MIRRORS}, no --history-repo): generated repositories only.\n`,
+      ctx.quick
+        ? '\nHistory: --quick: generated repository only (name a real one with --history-repo).\n'
+        : `\nHistory: no real long history on this machine (no bare mirror in ${MIRRORS}, no --history-repo): generated repositories only.\n`,
     );
   }
   for (const g of ctx.quick ? GENERATED.quick : GENERATED.full) {
