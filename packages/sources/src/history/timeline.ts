@@ -1,13 +1,16 @@
-import { runGit, type GitContext } from '../git/exec.js';
-import { RAW_LOG_FLAGS, streamLog } from '../git/log.js';
+import { availableParallelism } from 'node:os';
+import { gitFailure, runGit, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
 
 /**
  * When each found key came onto a branch and when it left it, for the history audit's timeline. A key is
  * followed through the blobs it was found in (the findings' `commit:path`), so only the blobs with
- * findings are looked at: one `cat-file --batch-check` resolves them, then one first-parent log per branch,
- * filtered to those blobs (`--find-object`), replays how the set of paths holding the key changes. On a
- * first-parent line each commit's diff against its first parent is exact, so a key merged in from another
- * branch is "added" on this one at the merge.
+ * findings are looked at: one `cat-file --batch-check` resolves them; one log over the union of the
+ * branches' first-parent lines, filtered to those blobs (`--find-object`), lists the commits whose diff
+ * against their first parent adds or drops one; then each branch's first-parent line (`rev-list`, no
+ * diffs) replays those commits in order, counting the paths that hold each key. Along a first-parent line
+ * each commit's diff against its first parent is exact, so a key merged in from another branch is "added"
+ * on this one at the merge. Shared history is diffed once, whatever the number of branches.
  */
 
 /** One key to follow: an id of the caller's choosing and where it was found. */
@@ -55,6 +58,8 @@ export interface Timeline {
 export interface TimelineOptions {
   /** Branches followed at most (newest tips first); default 50. */
   maxBranches?: number;
+  /** Branch logs run at once (default: the cores, at most 4). */
+  concurrency?: number;
 }
 
 /** Past this many blobs, walk every change instead of listing each blob as a `--find-object` filter. */
@@ -76,8 +81,21 @@ export async function keyTimeline(
     unresolved,
   };
   if (keysOfBlob.size === 0) return timeline;
-  for (const branch of branches) {
-    for (const [id, span] of await followBranch(context, branch, keysOfBlob)) {
+  const events = await changesToBlobs(context, branches, keysOfBlob);
+  if (events.size === 0) return timeline;
+  // Each branch's line is a cheap commit walk; a few run at once.
+  const followed: Array<Map<string, BranchSpan>> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < branches.length) {
+      const index = next++;
+      followed[index] = await replayBranch(context, branches[index]!, events, keysOfBlob);
+    }
+  };
+  const parallel = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), 4));
+  await Promise.all(Array.from({ length: Math.min(parallel, branches.length) }, worker));
+  for (const spansOfBranch of followed) {
+    for (const [id, span] of spansOfBranch) {
       const spans = timeline.keys.get(id) ?? [];
       spans.push(span);
       timeline.keys.set(id, spans);
@@ -159,12 +177,15 @@ export async function listBranches(context: GitContext): Promise<BranchInfo[]> {
   return head.code === 0 && tip ? [{ name: 'HEAD', tip, date: date ?? '' }] : [];
 }
 
-/** Replays one branch's first-parent line, oldest first, counting for each key the paths that hold it. */
-async function followBranch(
+/**
+ * The commits on the branches' first-parent lines whose diff against their first parent puts a followed
+ * blob at a path or takes one away, with just those changes.
+ */
+async function changesToBlobs(
   context: GitContext,
-  branch: BranchInfo,
+  branches: readonly BranchInfo[],
   keysOfBlob: Map<string, string[]>,
-): Promise<Map<string, BranchSpan>> {
+): Promise<Map<string, CommitRecord>> {
   const filters =
     keysOfBlob.size <= MAX_FILTERS ? [...keysOfBlob.keys()].map((oid) => `--find-object=${oid}`) : [];
   const args = [
@@ -173,32 +194,44 @@ async function followBranch(
     '--first-parent',
     '--diff-merges=first-parent',
     '--no-renames',
-    '--reverse',
     ...filters,
-    branch.tip,
-    '--',
+    '--stdin',
   ];
-  const holder = new Map<string, string>(); // path → tracked blob it holds on this branch
+  const input = `${[...new Set(branches.map((b) => b.tip))].join('\n')}\n`;
+  const events = new Map<string, CommitRecord>();
+  for await (const commit of streamLog([...args, '--'], context, { input })) {
+    const entries = commit.entries.filter(
+      (entry) => keysOfBlob.has(entry.oid) || keysOfBlob.has(entry.parents[0]?.oid ?? ''),
+    );
+    if (entries.length > 0) events.set(commit.oid, { ...commit, entries });
+  }
+  return events;
+}
+
+/** Replays one branch's first-parent line, oldest first, counting for each key the paths that hold it. */
+async function replayBranch(
+  context: GitContext,
+  branch: BranchInfo,
+  events: Map<string, CommitRecord>,
+  keysOfBlob: Map<string, string[]>,
+): Promise<Map<string, BranchSpan>> {
   const count = new Map<string, number>(); // key id → paths holding it
   const spans = new Map<string, BranchSpan>();
-  for await (const commit of streamLog(args, context)) {
+  for await (const oid of lines(['rev-list', '--first-parent', '--reverse', branch.tip, '--'], context)) {
+    const commit = events.get(oid);
+    if (!commit) continue;
     const touched = new Map<string, string>(); // key id → a path that changed it in this commit
     const before = new Map<string, number>();
-    const adjust = (oid: string | undefined, path: string, delta: number) => {
-      for (const id of (oid && keysOfBlob.get(oid)) || []) {
+    const adjust = (blob: string | undefined, path: string, delta: number) => {
+      for (const id of (blob && keysOfBlob.get(blob)) || []) {
         if (!before.has(id)) before.set(id, count.get(id) ?? 0);
         count.set(id, (count.get(id) ?? 0) + delta);
         touched.set(id, path);
       }
     };
     for (const entry of commit.entries) {
-      const old = holder.get(entry.path);
-      const now = keysOfBlob.has(entry.oid) ? entry.oid : undefined;
-      if (old === now) continue;
-      adjust(old, entry.path, -1);
-      adjust(now, entry.path, +1);
-      if (now) holder.set(entry.path, now);
-      else holder.delete(entry.path);
+      adjust(entry.parents[0]?.oid, entry.path, -1);
+      adjust(entry.oid, entry.path, +1);
     }
     for (const [id, path] of touched) {
       const was = (before.get(id) ?? 0) > 0;
@@ -217,4 +250,27 @@ async function followBranch(
   }
   for (const [id, span] of spans) span.presentAtTip = (count.get(id) ?? 0) > 0;
   return spans;
+}
+
+/** The lines of a git command's output, as git writes them. */
+async function* lines(args: string[], context: GitContext): AsyncGenerator<string> {
+  const child = spawnGit(args, context);
+  child.stdin.end();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) => reject(spawnFailure(error, args, context)));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  let rest = '';
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    const parts = (rest + chunk.toString('latin1')).split('\n');
+    rest = parts.pop() ?? '';
+    yield* parts;
+  }
+  if (rest !== '') yield rest;
+  const code = await exited;
+  if (code !== 0) throw gitFailure(args, context, stderr, code);
 }
