@@ -153,6 +153,38 @@ describe('historySource', () => {
     expect(bySecret.get(KEY.everywhere)).toMatchObject({ commit: fx.commits.base, presentAtHead: true });
   });
 
+  it('counts a blob that only a tag names (no tree, no commit) as reachable', async () => {
+    const r = createRepo();
+    cleanups.push(r.cleanup);
+    r.commit('base', { 'a.txt': 'a\n' });
+    r.write({ 'loose.txt': `${KEY.tagged}\n` });
+    const blob = r.git('hash-object', '-w', 'loose.txt');
+    r.git('tag', 'blob-tag', blob);
+    const source = historySource({ cwd: r.dir, env: ENV });
+    const items = await collect(source);
+    const [finding] = await source.resolve!(findSecrets(items, [KEY.tagged]));
+    expect(finding).toMatchObject({ reachable: true, path: blob });
+  });
+
+  it('finds keys in every stash entry, not only the newest', async () => {
+    const r = createRepo();
+    cleanups.push(r.cleanup);
+    r.commit('base', { 'a.txt': 'a\n' });
+    r.write({ 'a.txt': `a\n${KEY.stash}\n` });
+    r.git('stash', '-q');
+    r.write({ 'a.txt': `a\n${KEY.reset}\n` });
+    r.git('stash', '-q');
+    const source = historySource({ cwd: r.dir, env: ENV });
+    const items = await collect(source);
+    const findings = await source.resolve!(findSecrets(items, [KEY.stash, KEY.reset]));
+    expect(findings.map((f) => [f.secret, f.reachable, f.path]).sort()).toEqual(
+      [
+        [KEY.stash, true, 'a.txt'],
+        [KEY.reset, true, 'a.txt'],
+      ].sort(),
+    );
+  });
+
   it('finds a stashed key (reachable through refs/stash)', async () => {
     const { bySecret } = await audit();
     expect(bySecret.get(KEY.stash)).toMatchObject({

@@ -11,10 +11,13 @@ export interface Reachability {
   missingCount: number;
 }
 
+/** Stands for "no path": an object a ref names directly (a tag on a blob), or a commit. */
+const NO_PATH = 0xffffffff;
+
 /** A path a reachable blob has (the first one the walk met, from the newest commits down). */
 export function pathOf(reach: Reachability, oid: string): string | undefined {
   const index = reach.blobs.get(oid);
-  return index === undefined ? undefined : reach.paths[index];
+  return index === undefined || index === NO_PATH ? undefined : reach.paths[index];
 }
 
 /**
@@ -59,8 +62,12 @@ export async function walkReachable(context: GitContext, revs: string[]): Promis
       return;
     }
     const space = line.indexOf(' ');
-    // Commits are listed too, without a path (the filter drops trees only): they are not blobs.
-    if (space === -1) return;
+    // Without a path: a commit (the filter drops trees only) or a blob a tag names directly. Both are
+    // kept, as reachable without a path; no blob lookup ever asks for a commit's id.
+    if (space === -1) {
+      if (line.length > 0 && !result.blobs.has(line)) result.blobs.set(line, NO_PATH);
+      return;
+    }
     const path = line.slice(space + 1);
     let index = pathIndex.get(path);
     if (index === undefined) {
