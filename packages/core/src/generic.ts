@@ -44,16 +44,29 @@ export function matchAssignment(
   spec: GenericSpec,
 ): Assignment | undefined {
   const n = bytes.length;
-  let nameStart = kwStart;
-  while (nameStart > 0 && kwStart - nameStart < MAX_NAME && CLASS[bytes[nameStart - 1]!]! & NAME) nameStart--;
   let nameEnd = kwEnd;
   while (nameEnd < n && nameEnd - kwEnd < MAX_NAME && CLASS[bytes[nameEnd]!]! & NAME) nameEnd++;
+  // The name's start is needed only for a hit that passes the operator check (most hits do not).
+  const nameStartOf = (): number => {
+    let start = kwStart;
+    while (start > 0 && kwStart - start < MAX_NAME && CLASS[bytes[start - 1]!]! & NAME) start--;
+    return start;
+  };
+  const found = (
+    start: number,
+    end: number | undefined,
+    nameStart = nameStartOf(),
+  ): Assignment | undefined =>
+    end === undefined ? undefined : { nameStart, nameEnd, valueStart: start, valueEnd: end };
 
   let i = nameEnd;
   // `Bearer <token>`: a scheme word followed by blanks (checked first: decoding the name costs more).
-  if (i < n && CLASS[bytes[i]!]! & BLANK && isAuthScheme(bytes, nameStart, nameEnd, spec)) {
-    while (i < n && CLASS[bytes[i]!]! & BLANK) i++;
-    return valueAt(bytes, i, 0, nameStart, nameEnd, spec);
+  if (i < n && CLASS[bytes[i]!]! & BLANK) {
+    const nameStart = nameStartOf();
+    if (isAuthScheme(bytes, nameStart, nameEnd, spec)) {
+      while (i < n && CLASS[bytes[i]!]! & BLANK) i++;
+      return found(i, valueEnd(bytes, i, 0, spec), nameStart);
+    }
   }
 
   // Closing quote or bracket of the name: `"api_key": …`, `env['TOKEN'] = …`.
@@ -87,17 +100,11 @@ export function matchAssignment(
     i = schemeEnd;
     while (i < n && CLASS[bytes[i]!]! & BLANK) i++;
   }
-  return valueAt(bytes, i, quote, nameStart, nameEnd, spec);
+  return found(i, valueEnd(bytes, i, quote, spec));
 }
 
-function valueAt(
-  bytes: Uint8Array,
-  start: number,
-  quote: number,
-  nameStart: number,
-  nameEnd: number,
-  spec: GenericSpec,
-): Assignment | undefined {
+/** End of a token-like value of the rule's length starting at `start`, properly terminated, or undefined. */
+function valueEnd(bytes: Uint8Array, start: number, quote: number, spec: GenericSpec): number | undefined {
   const n = bytes.length;
   let end = start;
   while (end < n && end - start <= spec.maxLength && CLASS[bytes[end]!]! & VALUE) end++;
@@ -109,7 +116,7 @@ function valueAt(
   } else if (!isValueTerminator(next)) {
     return undefined; // `token = getToken(…)`, `key = a.b`, `x = y + z`
   }
-  return { nameStart, nameEnd, valueStart: start, valueEnd: end };
+  return end;
 }
 
 function isValueTerminator(b: number): boolean {

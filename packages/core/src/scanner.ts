@@ -193,7 +193,7 @@ function toFindings(
       redacted: redact(m.secret, spec.redactPrefix ?? 0),
       fingerprint: fingerprint(spec.id, m.secret),
     };
-    if (inlineAllow && isAllowedInline(bytes, lineStart, lineEnd(bytes, m.start)))
+    if (inlineAllow && isAllowedInline(bytes, lineStart, lineEnd(bytes, m.start), m.start))
       finding.suppressed = 'inline';
     findings.push(finding);
   }

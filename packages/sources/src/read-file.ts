@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 /**
  * Reads whole files into one reused, growing buffer with synchronous calls: measured ~10% faster than
  * readFileSync and 3x faster than promise reads (DESIGN §7). No fstat: a Stats object per file costs more
- * than the read that finds the end. The returned view is valid until the next read.
+ * than the read itself. The returned view is valid until the next read.
  */
 export class FileReader {
   private buffer = new Uint8Array(1 << 20);
@@ -24,16 +24,19 @@ export class FileReader {
     }
     try {
       let length = 0;
+      const limit = maxSize + 1; // reading one byte past the cap is enough to know a file is too large
       for (;;) {
-        if (length > maxSize) return { skip: 'tooLarge' };
         if (length === this.buffer.length) {
-          const grown = new Uint8Array(Math.min(this.buffer.length * 2, maxSize + 1));
+          const grown = new Uint8Array(Math.min(this.buffer.length * 2, limit));
           grown.set(this.buffer);
           this.buffer = grown;
         }
-        const n = readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        if (n === 0) break;
+        const want = Math.min(this.buffer.length, limit) - length;
+        const n = readSync(fd, this.buffer, length, want, null);
         length += n;
+        if (length > maxSize) return { skip: 'tooLarge' };
+        // A regular file reads short only at its end: stop there, saving the read that would return 0.
+        if (n < want) break;
       }
       return { bytes: this.buffer.subarray(0, length) };
     } catch (error) {
