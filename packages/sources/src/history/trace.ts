@@ -95,19 +95,41 @@ function origin(commit: CommitRecord, path: string): BlobOrigin {
   return { commit: commit.oid, author: commit.author, date: commit.date, path };
 }
 
+/** Past this many credited commits, checking each one's parents costs more than one full walk. */
+const MAX_PARENT_CHECKS = 200;
+
 /**
  * Blobs that were already in a parent of the commit credited with them (the commit only moved or
- * copied them). One `rev-list --objects --no-walk` over all those parents: a blob found in any of
- * them is treated as moved (at worst, it is traced the slow way for nothing).
+ * copied them). Each commit's parents are listed on their own (`rev-list --objects --no-walk`), a few
+ * at a time: a blob counts as moved only if its own commit's parents hold it. Past MAX_PARENT_CHECKS
+ * commits, every blob is treated as moved (traced by the full walk instead).
  */
 async function existedInParents(
   context: GitContext,
-  found: Map<string, { parents: string[] }>,
+  found: Map<string, { commit: string; parents: string[] }>,
 ): Promise<Set<string>> {
-  const parents = new Set<string>();
-  for (const { parents: list } of found.values()) for (const parent of list) parents.add(parent);
+  const byCommit = new Map<string, { parents: string[]; blobs: string[] }>();
+  for (const [oid, { commit, parents }] of found) {
+    if (parents.length === 0) continue; // a root commit introduced everything it has
+    const entry = byCommit.get(commit) ?? { parents, blobs: [] };
+    entry.blobs.push(oid);
+    byCommit.set(commit, entry);
+  }
+  if (byCommit.size > MAX_PARENT_CHECKS) return new Set(found.keys());
   const moved = new Set<string>();
-  if (parents.size === 0) return moved;
+  const queue = [...byCommit.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const inParents = await parentBlobs(context, next.parents);
+      for (const oid of next.blobs) if (inParents.has(oid)) moved.add(oid);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return moved;
+}
+
+/** Every blob in the trees of the given commits. */
+async function parentBlobs(context: GitContext, parents: string[]): Promise<Set<string>> {
   const args = [
     'rev-list',
     '--objects',
@@ -118,7 +140,7 @@ async function existedInParents(
   ];
   const child = spawnGit(args, context);
   child.stdin.on('error', () => {});
-  child.stdin.end(`${[...parents].join('\n')}\n`);
+  child.stdin.end(`${parents.join('\n')}\n`);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
@@ -127,15 +149,16 @@ async function existedInParents(
     child.on('error', (error) => reject(spawnFailure(error, args, context)));
     child.on('close', (code) => resolve(code ?? 1));
   });
+  const blobs = new Set<string>();
   const decoder = new StringDecoder('latin1');
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) if (found.has(line)) moved.add(line);
+    for (const line of lines) blobs.add(line);
   }
-  if (found.has(rest)) moved.add(rest);
+  blobs.add(rest);
   const code = await exited;
   if (code !== 0) throw gitFailure(args, context, stderr, code);
-  return moved;
+  return blobs;
 }
