@@ -101,7 +101,10 @@ export function historySource(options: HistoryOptions): ScanSource {
     const readAhead = options.readAhead ?? 16 * 1024 * 1024;
     const readers = Math.max(1, Math.min(options.readers ?? defaultReaders(), 8));
     const parts = listed.blobs.split(readers).map(({ start, end }) => listed.blobs.range(start, end));
-    for await (const object of readObjectsConcurrently(options, parts, { highWater: readAhead })) {
+    for await (const object of readObjectsConcurrently(options, parts, {
+      highWater: readAhead,
+      reuseBuffer: true,
+    })) {
       done++;
       if (object.status !== 'ok') {
         // Listed a moment ago, gone now (a concurrent gc): the scan is not complete.

@@ -186,6 +186,26 @@ describe('CatFileBatch', () => {
     expect(seen.sort()).toEqual([...ids].sort());
   });
 
+  it('with reuseBuffer, gives each object intact at the time it is consumed', async () => {
+    const r = repo();
+    const contents = Array.from({ length: 12 }, (_, i) => Buffer.alloc(150_000 + i * 9_000, 97 + i));
+    const ids = contents.map((content) => hash(r, content));
+    const expected = new Map(ids.map((oid, i) => [oid, contents[i]!]));
+    const lists = [ids.slice(0, 6), ids.slice(6)].map((part) => part.map((oid) => ({ oid })));
+    let checked = 0;
+    for await (const object of readObjectsConcurrently({ cwd: r.dir, env: ENV }, lists, {
+      reuseBuffer: true,
+    })) {
+      expect(object.status).toBe('ok');
+      const bytes = (object as { bytes: Uint8Array }).bytes;
+      expect(Buffer.compare(Buffer.from(bytes), expected.get(object.oid)!)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // let the readers run ahead meanwhile
+      expect(Buffer.compare(Buffer.from(bytes), expected.get(object.oid)!)).toBe(0);
+      checked++;
+    }
+    expect(checked).toBe(12);
+  });
+
   it('stops its git processes when the consumer gives up early', async () => {
     const r = repo();
     const ids = Array.from({ length: 20 }, (_, i) => ({ oid: hash(r, `x${i}\n`) }));
