@@ -35,20 +35,22 @@ export function stagedSource(options: StagedOptions): ScanSource {
   };
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
 
+  // The diff starts now, not when items() is first asked for: the caller can build its scanner while git
+  // works (it exits by itself, so nothing is left running if the items are never read).
+  const diff = runGit(
+    ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff'],
+    options,
+    { allowFail: true },
+  );
+  const limit = options.paths && options.paths.length > 0 ? pathFilter(options, options.paths) : undefined;
+  diff.catch(() => {}); // awaited in items(); never an unhandled rejection meanwhile
+  limit?.catch(() => {});
+
   async function* items(): AsyncGenerator<ContentItem> {
-    // cat-file starts with the diff, not after it: its start-up (a few ms) overlaps the diff's work.
+    // cat-file starts before the diff is read: its start-up (a few ms) overlaps the diff's work.
     const batch = new CatFileBatch(options, { buffer: true });
     let finished = false;
     try {
-      const diff = runGit(
-        ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff'],
-        options,
-        {
-          allowFail: true,
-        },
-      );
-      const limit =
-        options.paths && options.paths.length > 0 ? pathFilter(options, options.paths) : undefined;
       const result = await diff;
       if (result.code !== 0) throw diffFailure(result.stderr, result.code, options);
       const accept = limit ? await limit : () => true;

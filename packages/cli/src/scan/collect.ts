@@ -27,8 +27,9 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
     ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
     env: io.env,
   });
-  const scanner = buildScanner(config);
+  // The source first: a git source starts git now, which then runs while the rules compile.
   const source = await selectSource({ args, io, config, maxSize: maxSizeOf(args, config) });
+  const scanner = buildScanner(config);
   const result = await runPipeline(source, scanner, {
     jobs: jobsOf(args),
     rules: scanner.ruleSet.rules.map((r) => r.spec),
