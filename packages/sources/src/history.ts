@@ -5,10 +5,10 @@ import { availableParallelism } from 'node:os';
 import { readObjectsConcurrently } from './git/cat-file.js';
 import { runGit, type GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
-import { listBlobs, type Shard } from './history/blob-list.js';
+import { listBlobs, type BlobList, type Shard } from './history/blob-list.js';
 import { historyShape, missingError, shallowError } from './history/complete.js';
 import { pathOf, walkReachable, type Reachability } from './history/reachable.js';
-import { traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
+import { traceAmong, traceByPaths, type BlobOrigin } from './history/trace.js';
 import type { ProgressListener } from './progress.js';
 
 export type { Shard } from './history/blob-list.js';
@@ -71,6 +71,7 @@ export function historySource(options: HistoryOptions): ScanSource {
   let reach: Promise<Reachability> | undefined;
   let shape: Awaited<ReturnType<typeof historyShape>> = { shallow: false, promisor: undefined };
   let describe: string | undefined;
+  let commits: BlobList | undefined;
 
   async function* items(): AsyncGenerator<ContentItem> {
     shape = await historyShape(query);
@@ -79,19 +80,22 @@ export function historySource(options: HistoryOptions): ScanSource {
       options.refs && options.refs.length > 0 ? await resolveRefs(query, options.refs) : await allRefs(query);
     reach = walkReachable(options, revs);
     reach.catch(() => {}); // awaited below or in resolve; never an unhandled rejection
-    // A partial clone usually lacks objects: learn that before reading gigabytes, not after.
+    // Objects missing (a partial clone usually lacks some): stop reading as soon as the walk says so,
+    // not after gigabytes; the walk runs alongside the listing and the reading.
+    let missing: Error | undefined;
+    void reach.then((walked) => {
+      if (walked.missingCount > 0) missing = missingError(walked, shape);
+    });
     const selected = options.refs !== undefined && options.refs.length > 0;
-    if (shape.promisor !== undefined || selected) {
-      const walked = await reach;
-      if (walked.missingCount > 0) throw missingError(walked, shape);
-    }
     const walked = selected ? await reach : undefined;
+    if (missing) throw missing;
     const listed = await listBlobs(options, {
       ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
       ...(options.shard ? { shard: options.shard } : {}),
       ...(walked ? { accept: (oid: string) => walked.blobs.has(oid) } : {}),
     });
-    stats.commits = listed.commits;
+    stats.commits = listed.commits.length;
+    commits = listed.commits;
     stats.skipped.tooLarge += listed.tooLarge;
     describe = describeScan(options, listed.blobs.length);
     const total = listed.blobs.length;
@@ -105,6 +109,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       highWater: readAhead,
       reuseBuffer: true,
     })) {
+      if (missing) throw missing;
       done++;
       if (object.status !== 'ok') {
         // Listed a moment ago, gone now (a concurrent gc): the scan is not complete.
@@ -121,6 +126,9 @@ export function historySource(options: HistoryOptions): ScanSource {
       // The path is unknown until a blob with findings is traced; its id stands in for it until then.
       yield { path: object.oid, bytes: object.bytes, blobId: object.oid };
     }
+    // Not complete until the walk says nothing is missing.
+    const walkedAll = await reach;
+    if (walkedAll.missingCount > 0) throw missingError(walkedAll, shape);
   }
 
   async function resolve(findings: Finding[]): Promise<Finding[]> {
@@ -132,17 +140,14 @@ export function historySource(options: HistoryOptions): ScanSource {
       const path = pathOf(walked, oid);
       if (path !== undefined) reachable.set(oid, path);
     }
-    const origins = await traceByPaths(options, revs, reachable);
-    // Blobs no ref reaches (or reached only through a tag on a tree or blob): try the reflogs, then
-    // the commits nothing refers to at all.
-    let rest = [...blobs].filter((oid) => !origins.has(oid));
-    if (rest.length > 0) mergeInto(origins, await traceBlobs(options, ['--reflog'], rest));
-    rest = rest.filter((oid) => !origins.has(oid));
-    if (rest.length > 0) {
-      const dangling = await unreachableCommits(options);
-      if (dangling.length > 0) mergeInto(origins, await traceBlobs(options, [], rest, { input: dangling }));
-    }
-    const atHead = await secretsAtHead(options, findings);
+    // Three independent questions, asked side by side (git does the work, one process each).
+    const rest = [...blobs].filter((oid) => !reachable.has(oid) && !walked.blobs.has(oid));
+    const [origins, unreachableOrigins, atHead] = await Promise.all([
+      traceByPaths(options, revs, reachable),
+      traceUnreachable(rest),
+      secretsAtHead(options, findings),
+    ]);
+    mergeInto(origins, unreachableOrigins);
     return findings.map((finding) => {
       const oid = finding.path;
       const origin = origins.get(oid);
@@ -157,6 +162,23 @@ export function historySource(options: HistoryOptions): ScanSource {
       if (origin && !resolved.suppressed && options.ignore?.(origin.path)) resolved.suppressed = 'config';
       return resolved;
     });
+  }
+
+  /**
+   * A blob no ref reaches was introduced by a commit no ref reaches (else that commit's tree would reach
+   * it): look among those alone, each diffed against its parents, never their whole history. They are
+   * the commits in the object store the reachability walk did not meet (reset or amended away, dropped
+   * stashes, fetched pull requests): hosts keep serving them by id.
+   */
+  async function traceUnreachable(blobs: string[]): Promise<Map<string, BlobOrigin>> {
+    const walked = await reach;
+    if (blobs.length === 0 || !commits || !walked) return new Map();
+    const unreachable: string[] = [];
+    for (let i = 0; i < commits.length; i++) {
+      const oid = commits.oid(i);
+      if (!walked.blobs.has(oid)) unreachable.push(oid);
+    }
+    return traceAmong(options, unreachable, blobs);
   }
 
   return {
@@ -191,23 +213,6 @@ async function resolveRefs(query: RepoQuery, refs: string[]): Promise<string[]> 
     out.push(oid);
   }
   return out;
-}
-
-/** Commits no ref or reflog reaches (`git fsck --unreachable`), asked only when a finding needs them. */
-async function unreachableCommits(context: GitContext): Promise<string[]> {
-  const result = await runGit(
-    ['fsck', '--unreachable', '--no-reflogs', '--no-progress', '--connectivity-only'],
-    context,
-    {
-      allowFail: true,
-    },
-  );
-  const commits: string[] = [];
-  for (const line of result.stdout.toString('utf8').split('\n')) {
-    const match = /^unreachable commit ([0-9a-f]+)$/.exec(line);
-    if (match?.[1]) commits.push(match[1]);
-  }
-  return commits;
 }
 
 /**

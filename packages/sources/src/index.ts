@@ -43,5 +43,5 @@ export {
 } from './git/cat-file.js';
 export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
 export { walkReachable, pathOf, type Reachability } from './history/reachable.js';
-export { traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
+export { traceAmong, traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
 export { addedLines, allLines, lineCount, type LineRanges } from './text/added-lines.js';

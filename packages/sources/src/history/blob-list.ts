@@ -87,8 +87,8 @@ export class BlobList implements Iterable<ObjectRequest> {
 
 export interface ListedObjects {
   blobs: BlobList;
-  /** Commits in the object store. */
-  commits: number;
+  /** Commits in the object store (their ids, compactly; sizes unused). */
+  commits: BlobList;
   /** Blobs left out for being over the size cap. */
   tooLarge: number;
 }
@@ -124,7 +124,7 @@ export async function listBlobs(
     child.on('close', (code) => resolve(code ?? 1));
   });
   const max = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
-  const out: ListedObjects = { blobs: new BlobList(), commits: 0, tooLarge: 0 };
+  const out: ListedObjects = { blobs: new BlobList(), commits: new BlobList(), tooLarge: 0 };
   const decoder = new StringDecoder('latin1');
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -145,7 +145,7 @@ function take(
   options: { shard?: Shard; accept?: (oid: string) => boolean },
 ): void {
   if (line.startsWith('commit ')) {
-    out.commits++;
+    out.commits.push(line.slice(7, line.indexOf(' ', 7)), 0);
     return;
   }
   if (!line.startsWith('blob ')) return;

@@ -91,6 +91,39 @@ export async function traceBlobs(
   return found;
 }
 
+/**
+ * Finds, among the given commits only (each diffed against its parents; no walk into their history),
+ * the oldest one that introduced each blob. For blobs no ref reaches: the commits no ref reaches.
+ * Merges are diffed too (`-c`): a fetched pull request's test merge makes new blobs of its own.
+ */
+export async function traceAmong(
+  context: GitContext,
+  commits: string[],
+  blobs: Iterable<string>,
+): Promise<Map<string, BlobOrigin>> {
+  const found = new Map<string, BlobOrigin>();
+  const wanted = new Set(blobs);
+  if (commits.length === 0 || wanted.size === 0) return found;
+  const filters = wanted.size <= MAX_FILTERS ? [...wanted].map((oid) => `--find-object=${oid}`) : [];
+  const args = [
+    'log',
+    ...RAW_LOG_FLAGS,
+    '-c',
+    '--no-renames',
+    '--no-walk=sorted',
+    ...filters,
+    '--stdin',
+    '--',
+  ];
+  // Newest first (commit date): the last commit seen for a blob is the oldest that introduced it.
+  for await (const commit of streamLog(args, context, { input: `${commits.join('\n')}\n` })) {
+    for (const entry of commit.entries) {
+      if (wanted.has(entry.oid) && !isZeroOid(entry.oid)) found.set(entry.oid, origin(commit, entry.path));
+    }
+  }
+  return found;
+}
+
 function origin(commit: CommitRecord, path: string): BlobOrigin {
   return { commit: commit.oid, author: commit.author, date: commit.date, path };
 }
