@@ -9,34 +9,9 @@ import {
   plantedText,
   randomBytes,
   seededRandom,
+  REAL,
 } from './__tests__/reference.js';
 
-const MARKER = ['t3bl', 'bkfj'].join('');
-/** The anchor set of the scanner (issue 2), lower-case as the rules give them. */
-const REAL = [
-  MARKER,
-  'sk-ant-',
-  'gsk_',
-  'sk-or-v1-',
-  'hf_',
-  'api_org_',
-  'aiza',
-  'xai-',
-  'pplx-',
-  'r8_',
-  'deepseek',
-  'azure',
-  'mistral',
-  'cohere',
-  'key',
-  'token',
-  'secret',
-  'passw',
-  'pwd',
-  'auth',
-  'bearer',
-  'cred',
-];
 /**
  * Overlaps, suffixes, duplicates (`key`/`KEY` are two ids), a literal repeating itself, literals of 8, 16 and 21
  * bytes (verification words), and bytes one 0x20 away from letters (`@`/`` ` ``, `[`/`{`, `_`/DEL) that must not

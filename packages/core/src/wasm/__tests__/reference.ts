@@ -1,3 +1,5 @@
+import { RULES } from '@keyward/rules';
+import { compileRules } from '../../compile.js';
 /** Test helpers for the anchor finders: a brute-force reference search, a seeded PRNG and input builders. */
 
 /** Every (anchorId, end) occurrence by brute force, ASCII case-insensitive, sorted by end then id. */
@@ -74,3 +76,6 @@ export function plant(bytes: Uint8Array, literal: string, at: number, upper = fa
     bytes[at + i] = upper && c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
   }
 }
+
+/** The scanner's real anchor set: every keyword of keyward's rules, lower-cased, as compileRules builds it. */
+export const REAL: readonly string[] = compileRules(RULES).automaton.anchors;
