@@ -1,4 +1,4 @@
-import type { Verification } from '@keyward/core';
+import { redactIn, type Verification } from '@keyward/core';
 import { resolveBaseUrls, type ResolvedBase } from './base-url.js';
 import { exchange, type ExchangeContext } from './exchange.js';
 import { nodeTransport } from './http.js';
@@ -81,7 +81,10 @@ async function verifyOne(
 /** Last line of defence: no detail ever carries the secret, whatever a provider echoed. */
 function scrub(verification: Verification, secret: string, ruleId: string): Verification {
   if (!verification.detail.includes(secret)) return verification;
-  return { ...verification, detail: verification.detail.split(secret).join(redactSecret(secret, ruleId)) };
+  return {
+    ...verification,
+    detail: redactIn(verification.detail, [{ secret, redacted: redactSecret(secret, ruleId) }]),
+  };
 }
 
 function announceOverrides(
