@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: load the CLI lazily so a broken install still exits 2 with one line, never a stack trace.
-import('../dist/main.js').then(
+import('../bundle/main.js').then(
   (cli) => cli.main(),
   (error) => {
     process.stderr.write(

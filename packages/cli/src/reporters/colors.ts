@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Severity } from '@keyward/core';
-import type picocolors from 'picocolors';
+import picocolors from 'picocolors';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -9,12 +8,11 @@ const PLAIN = new Proxy({} as Colors, { get: () => (text: unknown) => String(tex
 
 /**
  * Colours are decided by the caller (TTY, NO_COLOR, --no-color), never by picocolors' own stdout check.
- * picocolors is loaded only when colour is on: loading it (CommonJS) costs ~9 ms, on every commit.
+ * picocolors is bundled into the CLI (scripts/bundle.mjs): loaded from node_modules through Node's
+ * CommonJS loader it cost ~9 ms on every commit made in a terminal.
  */
 export function colors(enabled: boolean): Colors {
-  if (!enabled) return PLAIN;
-  const pc = createRequire(import.meta.url)('picocolors') as typeof picocolors;
-  return pc.createColors(true);
+  return enabled ? picocolors.createColors(true) : PLAIN;
 }
 
 export function severityColor(c: Colors, severity: Severity): (text: string) => string {

@@ -1,0 +1,80 @@
+/**
+ * Bundles the compiled CLI (dist/, from tsc) into bundle/, which bin/keyward.js runs.
+ *
+ * Why: Node 20's ESM loader costs ~0.5 ms per module (resolve, open, read, link), and a pre-commit run
+ * crossed ~65 of keyward's own modules, one dynamic import after another. Code is still split at the CLI's
+ * dynamic imports (no verifier, history, yargs or other reporters on the hook path), but everything the
+ * pre-commit path runs (`scan --staged`, text output) is one chunk: measured 7 files loaded instead of 65.
+ * npm dependencies stay external: they load from node_modules, only where the code imports them.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packages = join(cli, '..');
+
+/**
+ * The modules of the pre-commit path (paths under packages/, compiled). A module missing here still
+ * works, from a chunk of its own; `pnpm bench precommit` shows what that costs.
+ */
+const HOOK_PATH = [
+  /^core\/dist\//,
+  /^rules\/dist\/(index|generated|examples)\.js$/,
+  /^sources\/dist\/(staged|source|errors|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
+  /^cli\/dist\/(version|errors|messages|exit-codes|report)\.js$/,
+  /^cli\/dist\/commands\/scan\.js$/,
+  /^cli\/dist\/config\/(index|load|find|json-error|mini-yaml|validate|apply|size|types)\.js$/,
+  /^cli\/dist\/scan\/(collect|color|select-source|mode-options|git-source|pipeline|item-findings|rules)\.js$/,
+  /^cli\/dist\/reporters\/(index|load|emit|exit|summary|shared|colors|text)\.js$/,
+];
+
+/**
+ * The CLI's own npm dependencies load from node_modules (resolvable from bundle/), but picocolors, which is
+ * on the hook path and tiny (see reporters/colors.ts). The workspace packages' dependencies (fast-glob,
+ * ignore, simple-git) are bundled with them: pnpm does not let bundle/ resolve them.
+ */
+const BUNDLED = new Set(['picocolors']);
+
+function cliDependencies() {
+  const manifest = JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8'));
+  return new Set(
+    Object.entries(manifest.dependencies ?? {})
+      .filter(([name, range]) => !String(range).startsWith('workspace:') && !BUNDLED.has(name))
+      .map(([name]) => name),
+  );
+}
+
+const external = cliDependencies();
+const isExternal = (id) => external.has(id) || [...external].some((name) => id.startsWith(`${name}/`));
+const packagePath = (id) =>
+  id
+    .slice(packages.length + 1)
+    .split(sep)
+    .join('/');
+const onHookPath = (id) =>
+  /[\\/]node_modules[\\/]picocolors[\\/]/.test(id) ||
+  (id.startsWith(packages + sep) && HOOK_PATH.some((re) => re.test(packagePath(id))));
+
+const outdir = join(cli, 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+const bundle = await rolldown({
+  // worker.js must sit beside the chunk of scan/parallel.js, which starts it by that name.
+  input: { main: join(cli, 'dist/main.js'), worker: join(cli, 'dist/scan/worker.js') },
+  platform: 'node',
+  external: isExternal,
+  logLevel: 'warn',
+  onLog(level, log, handler) {
+    // sources/index re-exports the staged source that the CLI imports lazily: expected, not a problem.
+    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+    handler(level, log);
+  },
+});
+await bundle.write({
+  dir: outdir,
+  format: 'esm',
+  chunkFileNames: '[name]-[hash].js',
+  codeSplitting: { groups: [{ name: 'hook-path', test: onHookPath }] },
+});
+await bundle.close();
