@@ -25,6 +25,10 @@ export const MESSAGES = {
     exit: EXIT.incomplete,
     text: '{range}: cannot resolve {rev}{shallow}; fetch more history (actions/checkout `fetch-depth: 0`, or `git fetch --deepen=<n>`)',
   },
+  E_RANGE_NO_COMMITS: {
+    exit: EXIT.incomplete,
+    text: '{range}: the repository has no commits yet, so there is no range to scan (`keyward scan --staged` checks what the first commit will hold)',
+  },
   E_HISTORY_INCOMPLETE: {
     exit: EXIT.incomplete,
     text: 'the repository history is incomplete ({reason}); {hint}',

@@ -125,6 +125,13 @@ describe('keyward scan --range / --since', () => {
     expect(unresolved.stderr).toMatch(/cannot resolve origin\/main; fetch more history .*fetch-depth: 0/);
   });
 
+  it('exits 3 with "no commits yet" (no fetch hint) for --since in a repository without commits', async () => {
+    const result = await scan(repo(), ['--since', 'HEAD']);
+    expect(result).toMatchObject({ code: 3, stdout: '' });
+    expect(result.stderr).toMatch(/HEAD\.\.HEAD: the repository has no commits yet/);
+    expect(result.stderr).not.toMatch(/fetch/);
+  });
+
   it('exits 3 when a shallow clone cuts the range', async () => {
     const r = repo();
     r.commit('one', { 'a.txt': '1\n' });

@@ -9,6 +9,7 @@ export type SourceErrorCode =
   | 'E_GIT_FAILED'
   | 'E_RANGE_SYNTAX'
   | 'E_RANGE_UNRESOLVED'
+  | 'E_RANGE_NO_COMMITS'
   | 'E_RANGE_SHALLOW'
   | 'E_REF_UNRESOLVED'
   | 'E_PRE_PUSH_INPUT'

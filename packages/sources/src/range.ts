@@ -79,6 +79,9 @@ export function rangeSource(options: RangeOptions): ScanSource {
       [parsed.to, to],
     ] as const) {
       if (oid === undefined) {
+        // No commit at all is no missing history: fetching would not help.
+        if (!(await query.hasRefs('refs/')) && (await query.commitOf('HEAD')) === undefined)
+          throw new SourceError('E_RANGE_NO_COMMITS', { range: parsed.text });
         throw new SourceError('E_RANGE_UNRESOLVED', {
           range: parsed.text,
           rev,

@@ -167,6 +167,14 @@ describe('rangeSource', () => {
     expect(error).toMatchObject({ code: 'E_RANGE_UNRESOLVED', data: { rev: 'no-such-branch', shallow: '' } });
   });
 
+  it('says the repository has no commits (E_RANGE_NO_COMMITS), not that history is missing', async () => {
+    const r = repo();
+    for (const spec of ['HEAD..HEAD', 'HEAD~1..HEAD']) {
+      const error = await failure(collect(range(r, spec)));
+      expect(error).toMatchObject({ code: 'E_RANGE_NO_COMMITS', data: { range: spec } });
+    }
+  });
+
   describe('shallow clones', () => {
     function origin(): { r: TempRepo; commits: string[] } {
       const r = repo();
