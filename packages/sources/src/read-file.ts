@@ -6,7 +6,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
  * than the read itself. The returned view is valid until the next read.
  */
 export class FileReader {
-  private buffer = new Uint8Array(1 << 20);
+  // A Buffer, not a plain Uint8Array: the binary check's indexOf(0) is memchr on a Buffer and a byte loop on
+  // a Uint8Array (measured 18x apart on 8 KiB; ~40 ms of a 17k-file scan).
+  private buffer = Buffer.allocUnsafeSlow(1 << 20);
 
   /**
    * The file's bytes, or why it was not read: larger than `maxSize` (stops reading there), or unreadable.
@@ -27,7 +29,7 @@ export class FileReader {
       const limit = maxSize + 1; // reading one byte past the cap is enough to know a file is too large
       for (;;) {
         if (length === this.buffer.length) {
-          const grown = new Uint8Array(Math.min(this.buffer.length * 2, limit));
+          const grown = Buffer.allocUnsafeSlow(Math.min(this.buffer.length * 2, limit));
           grown.set(this.buffer);
           this.buffer = grown;
         }
