@@ -17,7 +17,7 @@ const NOT_ON_HOOK_PATH: Record<string, RegExp> = {
   sarif: /function sarifReporter\(/,
   html: /function htmlReporter\(/,
   worktree: /function worktreeSource\(/,
-  workers: /function runParallel\(/,
+  workers: /class WorkerPool\b|WorkerPool = class\b/,
 };
 
 let repo: TempRepo;

@@ -1,13 +1,15 @@
 import type { ContentItem, Finding } from '@keyward/core';
-import { emptySkips, isBinary, type ScanSource, type SourceStats } from './source.js';
+import { emptySkips, isBinary, type ParallelPlan, type ScanSource, type SourceStats } from './source.js';
 import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { readObjectsConcurrently } from './git/cat-file.js';
+import { makeFifos, type Fifos } from './git/fifos.js';
 import { runGit, type GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
-import { listBlobs, type BlobList, type Shard } from './history/blob-list.js';
-import { historyShape, missingError, shallowError } from './history/complete.js';
+import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
+import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
 import { pathOf, walkReachable, type Reachability } from './history/reachable.js';
+import { historyWork } from './history/work.js';
 import { traceAmong, traceByPaths, type BlobOrigin } from './history/trace.js';
 import type { ProgressListener } from './progress.js';
 
@@ -34,7 +36,22 @@ export interface HistoryOptions extends GitContext {
    * room: one reader on up to two cores, then one per core but one (at most four).
    */
   readers?: number;
+  /**
+   * Listed bytes below which a scan on worker threads is not worth its fixed costs (workers, one cat-file
+   * per run): the plan then yields no work and items() runs in the calling thread.
+   */
+  parallelMinBytes?: number;
 }
+
+/**
+ * Listed bytes below which a history is scanned in one thread: worker start-up (~100 ms of CPU each) and
+ * a second cold cat-file cost more than they save. Measured on 2 cores (median of 7): the bench's small
+ * generated history (11 MB of blobs) 0.52 s with workers vs 0.45 s without; pre-commit's own history
+ * (49 MB) 0.58 s vs 0.68 s.
+ */
+export const HISTORY_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Packs at least this large (compressed) start the workers while git still lists the blobs. */
+const PARALLEL_EARLY_PACK_BYTES = 4 * 1024 * 1024;
 
 /** `--shard i/n`: shard i (1-based) of n. */
 export function parseShard(text: string): Shard {
@@ -69,25 +86,38 @@ export function historySource(options: HistoryOptions): ScanSource {
   const query = new RepoQuery(options);
   let revs: string[] = [];
   let reach: Promise<Reachability> | undefined;
-  let shape: Awaited<ReturnType<typeof historyShape>> = { shallow: false, promisor: undefined };
+  let shaped: Promise<HistoryShape> | undefined;
+  let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
   let describe: string | undefined;
   let commits: BlobList | undefined;
+  let listing: Promise<ListedObjects> | undefined;
+  // Objects missing (a partial clone usually lacks some): reading stops as soon as the walk says so, not
+  // after gigabytes; the walk runs alongside the listing and the reading.
+  let missing: Error | undefined;
+  const onMissing: Array<(error: Error) => void> = [];
 
-  async function* items(): AsyncGenerator<ContentItem> {
-    shape = await historyShape(query);
+  const shapeOf = () => (shaped ??= historyShape(query));
+
+  /** Everything before reading, once (items() and the parallel plan share it): checks, walk, listing. */
+  const prepare = () => (listing ??= list());
+
+  async function list(): Promise<ListedObjects> {
+    shape = await shapeOf();
     if (shape.shallow) throw shallowError();
     revs =
       options.refs && options.refs.length > 0 ? await resolveRefs(query, options.refs) : await allRefs(query);
-    reach = walkReachable(options, revs);
-    reach.catch(() => {}); // awaited below or in resolve; never an unhandled rejection
-    // Objects missing (a partial clone usually lacks some): stop reading as soon as the walk says so,
-    // not after gigabytes; the walk runs alongside the listing and the reading.
-    let missing: Error | undefined;
-    void reach.then((walked) => {
-      if (walked.missingCount > 0) missing = missingError(walked, shape);
-    });
+    const walking = walkReachable(options, revs);
+    reach = walking;
+    walking.then(
+      (walked) => {
+        if (walked.missingCount === 0) return;
+        missing = missingError(walked, shape);
+        for (const stop of onMissing) stop(missing);
+      },
+      () => {}, // awaited after the reading or in resolve; never an unhandled rejection
+    );
     const selected = options.refs !== undefined && options.refs.length > 0;
-    const walked = selected ? await reach : undefined;
+    const walked = selected ? await walking : undefined;
     if (missing) throw missing;
     const listed = await listBlobs(options, {
       ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
@@ -98,6 +128,18 @@ export function historySource(options: HistoryOptions): ScanSource {
     commits = listed.commits;
     stats.skipped.tooLarge += listed.tooLarge;
     describe = describeScan(options, listed.blobs.length);
+    return listed;
+  }
+
+  /** Not complete until the walk says nothing is missing. */
+  async function walkedAll(): Promise<void> {
+    const walked = await reach;
+    if (walked && walked.missingCount > 0) throw missingError(walked, shape);
+  }
+
+  async function* items(): AsyncGenerator<ContentItem> {
+    const listed = await prepare();
+    if (missing) throw missing;
     const total = listed.blobs.length;
     const totalBytes = listed.blobs.bytes;
     let done = 0;
@@ -126,9 +168,60 @@ export function historySource(options: HistoryOptions): ScanSource {
       // The path is unknown until a blob with findings is traced; its id stands in for it until then.
       yield { path: object.oid, bytes: object.bytes, blobId: object.oid };
     }
-    // Not complete until the walk says nothing is missing.
-    const walkedAll = await reach;
-    if (walkedAll.missingCount > 0) throw missingError(walkedAll, shape);
+    await walkedAll();
+  }
+
+  /**
+   * The same scan on worker threads (history/runs.ts): each worker claims byte-balanced runs of the
+   * pack-ordered list, reads them through its own cat-file and scans each blob in place. This thread
+   * keeps the walk and `resolve`. Too little to split (fixed costs win): undefined, and items() runs.
+   */
+  function parallel(): ParallelPlan {
+    let total = 0;
+    let totalBytes = 0;
+    // Named pipes for the workers' blocking reads, made while git lists the blobs; removed at the end.
+    let fifos: Promise<Fifos | undefined> | undefined;
+    const pipesFor = (workers: number) => (fifos ??= makeFifos(workers));
+    const removePipes = async () => (await fifos)?.remove();
+    return {
+      async early(workers) {
+        const likely = (await shapeOf()).packBytes >= PARALLEL_EARLY_PACK_BYTES;
+        if (likely) void pipesFor(workers);
+        return likely;
+      },
+      async work(workers) {
+        try {
+          const listed = await prepare();
+          if (missing) throw missing;
+          if (listed.blobs.bytes < (options.parallelMinBytes ?? HISTORY_PARALLEL_MIN_BYTES)) {
+            await removePipes();
+            return undefined;
+          }
+          total = listed.blobs.length;
+          totalBytes = listed.blobs.bytes;
+          // One run per worker: each further split costs a cat-file whose delta cache starts cold (measured
+          // on the generated 20,000-commit history: 8 runs took 2.9 s of git CPU, 2 runs 1.8 s). On two
+          // cores balance matters little: while one worker scans its tail, its git and it fill both.
+          return historyWork(options, listed.blobs, workers, (await pipesFor(workers))?.paths);
+        } catch (error) {
+          await removePipes();
+          throw error;
+        }
+      },
+      watch(stop) {
+        if (missing) stop(missing);
+        else onMissing.push(stop);
+      },
+      progress(done, bytes) {
+        options.onProgress?.({ unit: 'blobs', done, total, bytes, totalBytes });
+      },
+      async finish(failure) {
+        await removePipes();
+        // The walk's verdict first: a missing object explains a failed read too.
+        await walkedAll();
+        if (failure !== undefined) throw failure;
+      },
+    };
   }
 
   async function resolve(findings: Finding[]): Promise<Finding[]> {
@@ -187,6 +280,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       return describe;
     },
     items,
+    parallel,
     resolve,
     stats: () => stats,
   };

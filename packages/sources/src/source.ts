@@ -40,19 +40,60 @@ export interface ScanSource {
   resolve?(findings: Finding[]): Promise<Finding[]>;
   /**
    * Work that can be split over worker threads: units each worker materialises and scans on its own (see
-   * units.ts). Called instead of items() when the pipeline runs in parallel.
+   * units.ts and history/runs.ts). When the plan yields work, the pipeline scans it instead of items().
    */
-  parallel?(): ParallelWork;
+  parallel?(): ParallelPlan;
   /** Counters the source keeps; read after items() is exhausted (or the parallel run ended). */
   stats(): SourceStats;
 }
 
+/**
+ * How a source's work is split over worker threads. The pipeline asks `early()` first (start the workers
+ * now, while the source still lists its work?), then `work(workers)`; undefined work means "too little to
+ * split": the pipeline calls items() instead.
+ */
+export interface ParallelPlan {
+  /**
+   * Whether the work will likely be large enough to start `workers` workers before it is known (each
+   * takes ~100 ms of CPU to start); the source may prepare for them meanwhile.
+   */
+  early?(workers: number): Promise<boolean>;
+  work(workers: number): ParallelWork | undefined | Promise<ParallelWork | undefined>;
+  /** Lets the source stop the workers early (history: the walk found missing objects). */
+  watch?(stop: (error: Error) => void): void;
+  /** The workers' running totals: objects done (scanned or skipped) and bytes read. */
+  progress?(done: number, bytes: number): void;
+  /**
+   * Called once the workers stopped, with the error that stopped them if any: the source's last checks
+   * (history: the walk found nothing missing). Throws the error the scan should fail with.
+   */
+  finish?(failure: unknown): Promise<void>;
+}
+
 /** Units of work a worker can read by itself, and how. Plain data: it crosses to worker threads. */
-export type ParallelWork = {
+export type ParallelWork = WorktreeWork | HistoryWork;
+
+export interface WorktreeWork {
   kind: 'worktree';
   units: Array<{ abs: string; shown: string }>;
   maxSize: number;
-};
+}
+
+/**
+ * Blobs of a history, in pack order, split into byte-balanced runs: a worker claims a run, reads it
+ * through its own `git cat-file --batch` and scans each blob in place (history/runs.ts).
+ */
+export interface HistoryWork {
+  kind: 'history';
+  git: { cwd: string; env?: Record<string, string | undefined> };
+  /** Raw object ids, `width` bytes each, in pack order (shared by every worker, not copied). */
+  ids: Uint8Array;
+  width: number;
+  /** Runs of blob indexes [start, end): the units workers claim. */
+  runs: Array<{ start: number; end: number }>;
+  /** A named pipe per worker (by its slot) to read git through; none: read git's output as a stream. */
+  pipes?: string[];
+}
 
 export function emptySkips(): SkipCounts {
   return { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 };

@@ -1,20 +1,16 @@
 import type { ContentItem } from '@keyward/core';
 import { FileReader } from './read-file.js';
-import type { ParallelWork, SourceStats } from './source.js';
+import type { SourceStats, WorktreeWork } from './source.js';
 import { readWorktreeFile } from './worktree.js';
 
 /**
- * How a worker thread turns one unit of parallel work into content: for the working tree, reading a file.
- * One reader per worker, so each reuses its own buffer.
+ * How a worker thread turns one unit of working-tree work into content: reading a file. One reader per
+ * worker, so each reuses its own buffer. (History work is read run by run: history/runs.ts.)
  */
 export function unitReader(
-  work: ParallelWork,
+  work: WorktreeWork,
   stats: SourceStats,
 ): (index: number) => ContentItem | undefined {
-  switch (work.kind) {
-    case 'worktree': {
-      const reader = new FileReader();
-      return (index) => readWorktreeFile(reader, work.units[index]!, work.maxSize, stats);
-    }
-  }
+  const reader = new FileReader();
+  return (index) => readWorktreeFile(reader, work.units[index]!, work.maxSize, stats);
 }

@@ -177,7 +177,7 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
         if (item) yield item;
       }
     },
-    parallel: () => ({ kind: 'worktree', units: list(), maxSize: options.maxFileSize }),
+    parallel: () => ({ work: () => ({ kind: 'worktree', units: list(), maxSize: options.maxFileSize }) }),
     stats: () => stats,
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScanSource } from '@keyward/sources';
+import type { ParallelPlan, ScanSource } from '@keyward/sources';
 import { isSourceError } from '@keyward/sources/errors';
 import type { ProgressListener } from '@keyward/sources/progress';
 import { KeywardError } from '../errors.js';
@@ -123,9 +123,10 @@ async function progressFor(
   return { option: { onProgress: progress.update }, stop: progress.stop };
 }
 
-/** Erases the progress line once the items are read (the summary line comes next). */
+/** Erases the progress line once the items are read, or the workers stopped (the summary line comes next). */
 function withProgress(source: ScanSource, progress: Progress): ScanSource {
   const items = source.items.bind(source);
+  const parallel = source.parallel?.bind(source);
   return Object.assign(Object.create(source) as ScanSource, {
     async *items() {
       try {
@@ -134,6 +135,24 @@ function withProgress(source: ScanSource, progress: Progress): ScanSource {
         progress.stop();
       }
     },
+    ...(parallel
+      ? {
+          parallel(): ParallelPlan {
+            const plan = parallel();
+            const finish = plan.finish?.bind(plan);
+            return {
+              ...plan,
+              async finish(failure: unknown) {
+                try {
+                  await finish?.(failure);
+                } finally {
+                  progress.stop();
+                }
+              },
+            };
+          },
+        }
+      : {}),
   });
 }
 
@@ -141,6 +160,7 @@ function withProgress(source: ScanSource, progress: Progress): ScanSource {
 function guard(source: ScanSource): ScanSource {
   const items = source.items.bind(source);
   const resolve = source.resolve?.bind(source);
+  const parallel = source.parallel?.bind(source);
   const guarded = Object.create(source) as ScanSource;
   guarded.items = async function* () {
     try {
@@ -149,16 +169,29 @@ function guard(source: ScanSource): ScanSource {
       throw asKeywardError(error);
     }
   };
-  if (resolve) {
-    guarded.resolve = async (findings) => {
-      try {
-        return await resolve(findings);
-      } catch (error) {
-        throw asKeywardError(error);
-      }
+  if (resolve) guarded.resolve = (findings) => translated(() => resolve(findings));
+  if (parallel) {
+    guarded.parallel = () => {
+      const plan = parallel();
+      const early = plan.early?.bind(plan);
+      const finish = plan.finish?.bind(plan);
+      return {
+        ...plan,
+        ...(early ? { early: (workers: number) => translated(() => early(workers)) } : {}),
+        work: (workers) => translated(async () => plan.work(workers)),
+        ...(finish ? { finish: (failure: unknown) => translated(() => finish(failure)) } : {}),
+      };
     };
   }
   return guarded;
+}
+
+async function translated<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw asKeywardError(error);
+  }
 }
 
 function asKeywardError(error: unknown): unknown {

@@ -1,35 +1,84 @@
 import { Worker } from 'node:worker_threads';
 import type { Finding, RuleSpec } from '@keyward/core';
-import type { ParallelWork, SourceStats } from '@keyward/sources';
-import type { WorkerInput, WorkerOutput } from './worker.js';
+import type { ParallelPlan, ParallelWork, SourceStats } from '@keyward/sources';
+import { SourceError, type SourceErrorCode } from '@keyward/sources/errors';
+import type { WorkerFailure, WorkerInput, WorkerMessage, WorkerOutput } from './worker.js';
 
-/** Whether this build can start scan workers (not when running from TypeScript sources, as in unit tests). */
-export function canRunWorkers(): boolean {
-  return import.meta.url.endsWith('.js');
+export interface ParallelResult {
+  findings: Finding[];
+  items: number;
+  bytes: number;
 }
 
+/** How often the workers' running totals are passed to the source's progress (a display redraws ~10/s). */
+const PROGRESS_MS = 100;
+
 /**
- * Scans parallel work on `jobs` worker threads. Findings come back in unit order (then position), so the
- * report is the same whatever the number of workers.
+ * Scan workers, started before their work is known (each builds its scanner meanwhile, while the source
+ * still lists), then given one piece of work: they claim its units from a shared counter. Findings come
+ * back in unit order (then position), so the report is the same whatever the number of workers.
  */
-export async function runParallel(
-  work: ParallelWork,
-  rules: readonly RuleSpec[],
-  inlineAllow: boolean,
-  jobs: number,
-  stats: SourceStats,
-): Promise<{ findings: Finding[]; items: number; bytes: number }> {
-  const counter = new SharedArrayBuffer(4);
-  const input: WorkerInput = { work, rules: [...rules], inlineAllow, counter };
-  const workers = Array.from({ length: Math.max(1, Math.min(jobs, work.units.length)) }, () => {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
-    return new Promise<WorkerOutput>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with code ${code}`)));
-    });
-  });
-  const outputs = await Promise.all(workers);
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly outputs: Array<Promise<WorkerOutput>> = [];
+  /** Per worker: objects done and bytes read so far (history progress), written by the worker. */
+  private readonly tally: Float64Array;
+  constructor(size: number, rules: readonly RuleSpec[], inlineAllow: boolean) {
+    const counter = new SharedArrayBuffer(4);
+    const tally = new SharedArrayBuffer(2 * 8 * size);
+    this.tally = new Float64Array(tally);
+    for (let slot = 0; slot < size; slot++) {
+      const input: WorkerInput = { rules: [...rules], inlineAllow, counter, tally, slot };
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+      const output = new Promise<WorkerOutput>((resolve, reject) => {
+        worker.once('message', (message: WorkerMessage) =>
+          'output' in message ? resolve(message.output) : reject(failureError(message.failure)),
+        );
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`scan worker exited with code ${code}`)));
+      });
+      output.catch(() => {}); // a pool closed unused, or a sibling failed first: awaited in run()
+      this.workers.push(worker);
+      this.outputs.push(output);
+    }
+  }
+
+  /**
+   * Scans the work; adds the workers' counts to `stats`. Stops every worker when one fails or the plan
+   * asks (`watch`); the pool is closed either way.
+   */
+  async run(work: ParallelWork, stats: SourceStats, plan: ParallelPlan): Promise<ParallelResult> {
+    for (const worker of this.workers) worker.postMessage(work);
+    const stopped = new Promise<never>((_, reject) => plan.watch?.(reject));
+    stopped.catch(() => {});
+    const progress = plan.progress?.bind(plan);
+    const timer = progress ? setInterval(() => progress(...this.totals()), PROGRESS_MS) : undefined;
+    try {
+      const outputs = await Promise.race([Promise.all(this.outputs), stopped]);
+      return merge(outputs, stats);
+    } finally {
+      if (timer) clearInterval(timer);
+      await this.close();
+    }
+  }
+
+  /** Stops the workers (if still running). */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private totals(): [number, number] {
+    let done = 0;
+    let bytes = 0;
+    for (let i = 0; i < this.tally.length; i += 2) {
+      done += this.tally[i]!;
+      bytes += this.tally[i + 1]!;
+    }
+    return [done, bytes];
+  }
+}
+
+function merge(outputs: WorkerOutput[], stats: SourceStats): ParallelResult {
   const found: Array<{ unit: number; finding: Finding }> = [];
   let items = 0;
   let bytes = 0;
@@ -48,4 +97,10 @@ export async function runParallel(
     (a, b) => a.unit - b.unit || a.finding.line - b.finding.line || a.finding.column - b.finding.column,
   );
   return { findings: found.map((f) => f.finding), items, bytes };
+}
+
+/** A worker's failure as an error of this thread: a source's expected failure keeps its code and data. */
+function failureError(failure: WorkerFailure): Error {
+  if ('code' in failure) return new SourceError(failure.code as SourceErrorCode, failure.data);
+  return new Error(failure.message);
 }

@@ -1,8 +1,9 @@
 import type { ContentItem, Finding, RuleSpec, ScanStats, Scanner } from '@keyward/core';
-import type { ScanSource, SourceStats } from '@keyward/sources';
+import type { ParallelWork, ScanSource, SourceStats } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
+import type { ParallelResult, WorkerPool } from './parallel.js';
 
-/** Below this many units, starting workers (~40 ms each) costs more than it saves. */
+/** Below this many files, starting workers (~40 ms each) costs more than it saves (history decides by bytes). */
 export const PARALLEL_MIN_UNITS = 256;
 
 export interface PipelineResult {
@@ -41,21 +42,11 @@ export async function runPipeline(
     bytes += item.bytes.length;
     findings.push(...itemFindings(scanner, item));
   };
-  const work = options.jobs > 1 ? source.parallel?.() : undefined;
-  // Worker code is loaded only for work large enough to split (never on the pre-commit path).
-  const parallel =
-    work && work.units.length >= PARALLEL_MIN_UNITS ? await import('./parallel.js') : undefined;
-  if (work && parallel?.canRunWorkers()) {
-    const done = await parallel.runParallel(
-      work,
-      options.rules,
-      options.inlineAllow,
-      options.jobs,
-      source.stats(),
-    );
-    findings.push(...done.findings);
-    items = done.items;
-    bytes = done.bytes;
+  const parallel = options.jobs > 1 ? await runOnWorkers(source, options) : undefined;
+  if (parallel) {
+    findings.push(...parallel.findings);
+    items = parallel.items;
+    bytes = parallel.bytes;
   } else {
     const iterable = source.items();
     if (Symbol.iterator in iterable) for (const item of iterable) take(item);
@@ -76,4 +67,49 @@ export async function runPipeline(
     },
     source: sourceStats,
   };
+}
+
+/**
+ * The source's work scanned on worker threads, or undefined when it has none or too little to split (then
+ * the caller scans items() here). Worker code is loaded only for work large enough to split, or for a
+ * source that asks to start the workers while it still lists (history): never on the pre-commit path.
+ */
+async function runOnWorkers(
+  source: ScanSource,
+  options: PipelineOptions,
+): Promise<ParallelResult | undefined> {
+  const plan = canRunWorkers() ? source.parallel?.() : undefined;
+  if (!plan) return undefined;
+  let pool = (await plan.early?.(options.jobs)) ? await startPool(options) : undefined;
+  let work: ParallelWork | undefined;
+  try {
+    work = await plan.work(options.jobs);
+  } catch (error) {
+    await pool?.close();
+    throw error;
+  }
+  if (!work || (work.kind === 'worktree' && work.units.length < PARALLEL_MIN_UNITS)) {
+    await pool?.close();
+    return undefined;
+  }
+  pool ??= await startPool(options);
+  let failure: unknown;
+  const result = await pool.run(work, source.stats(), plan).catch((error: unknown) => {
+    failure = error ?? new Error('scan workers failed');
+    return undefined;
+  });
+  // The source has the last word on a failure (history: objects missing explain a failed read).
+  await plan.finish?.(failure);
+  if (failure !== undefined) throw failure;
+  return result;
+}
+
+/** Whether this build can start scan workers (not when running from TypeScript sources, as in unit tests). */
+function canRunWorkers(): boolean {
+  return import.meta.url.endsWith('.js');
+}
+
+async function startPool(options: PipelineOptions): Promise<WorkerPool> {
+  const { WorkerPool } = await import('./parallel.js');
+  return new WorkerPool(options.jobs, options.rules, options.inlineAllow);
 }

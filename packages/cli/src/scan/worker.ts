@@ -1,44 +1,125 @@
 /**
- * A scan worker: claims the next unit of work from a counter shared with its siblings (workers that claim
- * balance far better than units dealt out in turn, DESIGN §7), reads it, scans it, and posts its findings
- * and counters back when the work runs out.
+ * A scan worker: builds its scanner as soon as it starts, waits for its work, then claims the next unit of
+ * work from a counter shared with its siblings (workers that claim balance far better than units dealt
+ * out in turn, DESIGN §7), reads it, scans it, and posts its findings and counters back when the work
+ * runs out. A unit is a file (working tree) or a run of blobs read through the worker's own cat-file
+ * (history).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { createScanner, type Finding, type RuleSpec } from '@keyward/core';
-import { newSourceStats, unitReader, type ParallelWork } from '@keyward/sources';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createScanner, type ContentItem, type Finding, type RuleSpec, type Scanner } from '@keyward/core';
+import {
+  isSourceError,
+  newSourceStats,
+  readHistoryRun,
+  RunReader,
+  unitReader,
+  type HistoryWork,
+  type ParallelWork,
+  type RunTally,
+  type WorktreeWork,
+} from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
 
 export interface WorkerInput {
-  work: ParallelWork;
   rules: RuleSpec[];
   inlineAllow: boolean;
   /** Int32 at index 0: the next unit to claim. */
   counter: SharedArrayBuffer;
+  /** Float64 pairs, one per worker (`slot`): objects done and bytes read, for progress. */
+  tally: SharedArrayBuffer;
+  /** This worker's index among its siblings. */
+  slot: number;
 }
 
 export interface WorkerOutput {
-  /** Each finding with the index of the unit it came from, for a stable order. */
+  /** Each finding with the index of the unit (file, or blob in pack order) it came from, for a stable order. */
   findings: Array<{ unit: number; finding: Finding }>;
   stats: ReturnType<typeof newSourceStats>;
   items: number;
   bytes: number;
 }
 
+/** Why a worker stopped: a source's expected failure (code and data), or anything else (a message). */
+export type WorkerFailure = { code: string; data: Record<string, string | number> } | { message: string };
+
+export type WorkerMessage = { output: WorkerOutput } | { failure: WorkerFailure };
+
 const input = workerData as WorkerInput;
-const scanner = createScanner(input.rules, { inlineAllow: input.inlineAllow });
-const stats = newSourceStats();
-const read = unitReader(input.work, stats);
-const counter = new Int32Array(input.counter);
-const output: WorkerOutput = { findings: [], stats, items: 0, bytes: 0 };
-for (
-  let unit = Atomics.add(counter, 0, 1);
-  unit < input.work.units.length;
-  unit = Atomics.add(counter, 0, 1)
-) {
-  const item = read(unit);
-  if (!item) continue;
-  output.items++;
-  output.bytes += item.bytes.length;
-  for (const finding of itemFindings(scanner, item)) output.findings.push({ unit, finding });
+const counter = input ? new Int32Array(input.counter) : undefined;
+const claim = () => Atomics.add(counter!, 0, 1);
+let scanner: Scanner;
+
+// Only in a worker thread: the bundler may place modules the main thread shares with this entry in its
+// chunk, and the main thread must then be able to load it without starting anything.
+if (!isMainThread && input) {
+  scanner = createScanner(input.rules, { inlineAllow: input.inlineAllow });
+  parentPort!.once('message', (work: ParallelWork) => {
+    scan(work).then(
+      (output) => parentPort!.postMessage({ output } satisfies WorkerMessage),
+      (error: unknown) => parentPort!.postMessage({ failure: failureOf(error) } satisfies WorkerMessage),
+    );
+  });
 }
-parentPort!.postMessage(output);
+
+async function scan(work: ParallelWork): Promise<WorkerOutput> {
+  const output: WorkerOutput = { findings: [], stats: newSourceStats(), items: 0, bytes: 0 };
+  const take = (unit: number, item: ContentItem) => {
+    output.items++;
+    output.bytes += item.bytes.length;
+    for (const finding of itemFindings(scanner, item)) output.findings.push({ unit, finding });
+  };
+  if (work.kind === 'worktree') scanFiles(work, output, take);
+  else await scanRuns(work, output, take);
+  return output;
+}
+
+function scanFiles(
+  work: WorktreeWork,
+  output: WorkerOutput,
+  take: (unit: number, item: ContentItem) => void,
+) {
+  const read = unitReader(work, output.stats);
+  for (let unit = claim(); unit < work.units.length; unit = claim()) {
+    const item = read(unit);
+    if (item) take(unit, item);
+  }
+}
+
+async function scanRuns(
+  work: HistoryWork,
+  output: WorkerOutput,
+  take: (unit: number, item: ContentItem) => void,
+): Promise<void> {
+  const reader = new RunReader(work.pipes?.[input.slot]);
+  const tally = sharedTally(new Float64Array(input.tally), input.slot * 2);
+  try {
+    for (let run = claim(); run < work.runs.length; run = claim()) {
+      await readHistoryRun(work, run, reader, output.stats, tally, take);
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/** Counts written straight into shared memory, where the main thread reads them for progress. */
+function sharedTally(cells: Float64Array, at: number): RunTally {
+  return {
+    get done() {
+      return cells[at]!;
+    },
+    set done(value: number) {
+      cells[at] = value;
+    },
+    get bytes() {
+      return cells[at + 1]!;
+    },
+    set bytes(value: number) {
+      cells[at + 1] = value;
+    },
+  };
+}
+
+function failureOf(error: unknown): WorkerFailure {
+  if (isSourceError(error)) return { code: error.code, data: error.data };
+  return { message: error instanceof Error ? error.message : String(error) };
+}

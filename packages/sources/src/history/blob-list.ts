@@ -45,6 +45,16 @@ export class BlobList implements Iterable<ObjectRequest> {
     return Buffer.from(this.ids.buffer, this.ids.byteOffset + start, this.width).toString('hex');
   }
 
+  /** Bytes per raw id (20 for SHA-1, 32 for SHA-256; 0 while empty). */
+  get idWidth(): number {
+    return this.width;
+  }
+
+  /** The raw ids, `idWidth` bytes each, in list order (a view: valid until the next push). */
+  idBytes(): Uint8Array {
+    return this.ids.subarray(0, this.length * this.width);
+  }
+
   size(index: number): number {
     return this.sizes[index] ?? 0;
   }

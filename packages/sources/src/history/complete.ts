@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import type { RepoQuery } from '../git/query.js';
 import type { Reachability } from './reachable.js';
@@ -8,6 +9,8 @@ export interface HistoryShape {
   shallow: boolean;
   /** The promisor remote of a partial (e.g. blobless) clone; `''` when only a `.promisor` pack says so. */
   promisor: string | undefined;
+  /** Bytes of the object store's packs (loose objects not counted): how large a scan to expect. */
+  packBytes: number;
 }
 
 export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
@@ -22,11 +25,19 @@ export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
     else if (key.endsWith('.promisor') && value === 'true')
       promisor ??= key.slice('remote.'.length, -'.promisor'.length);
   }
-  if (promisor === undefined) {
-    const files = await readdir(packDir).catch(() => [] as string[]);
-    if (files.some((f) => f.endsWith('.promisor'))) promisor = '';
-  }
-  return { shallow, promisor };
+  const files = await readdir(packDir).catch(() => [] as string[]);
+  if (promisor === undefined && files.some((f) => f.endsWith('.promisor'))) promisor = '';
+  const sizes = await Promise.all(
+    files
+      .filter((f) => f.endsWith('.pack'))
+      .map((f) =>
+        stat(join(packDir, f)).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+  );
+  return { shallow, promisor, packBytes: sizes.reduce((sum, size) => sum + size, 0) };
 }
 
 /** A shallow clone cannot be audited: its history stops at the boundary. */

@@ -1,0 +1,26 @@
+import type { GitContext } from '../git/exec.js';
+import type { HistoryWork } from '../source.js';
+import type { BlobList } from './blob-list.js';
+
+/**
+ * The listed blobs as work for scan workers: `runs` byte-balanced runs, each in pack order (so each
+ * cat-file keeps its delta cache warm). The ids go into shared memory: every worker sees the one copy.
+ */
+export function historyWork(
+  context: GitContext,
+  blobs: BlobList,
+  runs: number,
+  pipes: string[] | undefined,
+): HistoryWork {
+  const raw = blobs.idBytes();
+  const ids = new Uint8Array(new SharedArrayBuffer(raw.length));
+  ids.set(raw);
+  return {
+    kind: 'history',
+    git: { cwd: context.cwd, ...(context.env ? { env: { ...context.env } } : {}) },
+    ids,
+    width: blobs.idWidth,
+    runs: blobs.split(runs),
+    ...(pipes ? { pipes } : {}),
+  };
+}

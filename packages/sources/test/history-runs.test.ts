@@ -1,0 +1,224 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ContentItem } from '@keyward/core';
+import { createRepo, fakeKey, type TempRepo } from '@keyward/test-utils';
+import { BlockingCatFile, type VisitedObject } from '../src/git/blocking-cat-file.js';
+import { makeFifos } from '../src/git/fifos.js';
+import { historySource, type HistoryOptions } from '../src/history.js';
+import { readHistoryRun, RunReader, type RunTally } from '../src/history/runs.js';
+import { newSourceStats } from '../src/worktree.js';
+import type { HistoryWork, ScanSource } from '../src/source.js';
+import { collect, ENV, type SeenItem } from './helpers.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+function repo(): TempRepo {
+  const r = createRepo();
+  cleanups.push(r.cleanup);
+  return r;
+}
+const hash = (r: TempRepo, content: string | Buffer) => {
+  r.write({ 'tmp.bin': content });
+  return r.git('hash-object', '-w', 'tmp.bin');
+};
+
+/**
+ * A history with keys in several blobs, a binary blob, a blob larger than the reader's buffer (`big`),
+ * an unreachable blob, and a side branch.
+ */
+function history(options: { big: boolean }): TempRepo {
+  const r = createRepo();
+  r.commit('one', {
+    'a.env': `OPENAI_API_KEY=${fakeKey('openai-project', 701)}\n`,
+    'bin.dat': Buffer.from([0, 1, 2, 3, 4]),
+    ...(options.big
+      ? { 'big.txt': `${'line of text\n'.repeat(500_000)}${fakeKey('anthropic', 702)}\n` }
+      : {}),
+  });
+  r.commit('two', { 'a.env': 'OPENAI_API_KEY=\n', 'b.json': `{"k": "${fakeKey('groq', 703)}"}\n` });
+  for (let i = 0; i < 30; i++) r.commit(`filler ${i}`, { [`f${i % 7}.txt`]: `value ${i}\n`.repeat(i + 1) });
+  hash(r, `unreachable ${fakeKey('xai', 704)}\n`);
+  r.git('checkout', '-q', '-b', 'side', 'HEAD~20');
+  r.commit('side', { 'side.txt': `${fakeKey('openrouter', 705)}\n` });
+  return r;
+}
+
+describe('BlockingCatFile', () => {
+  it('reads objects in request order through a named pipe, each whole, a missing one marked', async () => {
+    const r = repo();
+    const small = hash(r, 'small\n');
+    const empty = hash(r, '');
+    const large = Buffer.alloc(9 << 20, 'x'); // over the 4 MiB buffer: it grows
+    large.write('end', large.length - 3);
+    const big = hash(r, large);
+    const missing = 'f'.repeat(40);
+    const fifos = await makeFifos(1);
+    expect(fifos).toBeDefined();
+    cleanups.push(() => fifos!.remove());
+    const reader = new BlockingCatFile(fifos!.paths[0]!);
+    const seen: Array<[number, VisitedObject['status'], string]> = [];
+    const ids = [small, missing, big, empty, small];
+    await reader.read({ cwd: r.dir, env: ENV }, `${ids.join('\n')}\n`, ids.length, (i, object) => {
+      const text = object.status === 'ok' ? Buffer.from(object.bytes).toString('latin1') : '';
+      seen.push([i, object.status, text.length > 20 ? `${text.length}:${text.slice(-3)}` : text]);
+    });
+    expect(seen).toEqual([
+      [0, 'ok', 'small\n'],
+      [1, 'missing', ''],
+      [2, 'ok', `${large.length}:end`],
+      [3, 'ok', ''],
+      [4, 'ok', 'small\n'],
+    ]);
+    reader.close();
+    expect(readdirSync(dirname(fifos!.paths[0]!))).toEqual(['cat-file-0']);
+    await fifos!.remove();
+    expect(existsSync(dirname(fifos!.paths[0]!))).toBe(false);
+  });
+
+  it("fails with git's own message when git cannot run there", async () => {
+    const fifos = await makeFifos(1);
+    cleanups.push(() => fifos!.remove());
+    const reader = new BlockingCatFile(fifos!.paths[0]!);
+    const notARepo = dirname(fifos!.paths[0]!);
+    const error = await reader
+      .read(
+        { cwd: notARepo, env: { ...ENV, GIT_CEILING_DIRECTORIES: dirname(notARepo) } },
+        'a\n',
+        1,
+        () => {},
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_NOT_A_REPO' });
+  });
+});
+
+/** The items a history source's plan gives workers, read here run by run as each worker would. */
+async function readPlan(
+  source: ScanSource,
+  workers: number,
+  fifo: boolean,
+): Promise<{ work: HistoryWork; items: Array<SeenItem & { index: number }>; tally: RunTally }> {
+  const plan = source.parallel!();
+  await plan.early?.(workers);
+  const work = (await plan.work(workers)) as HistoryWork;
+  expect(work.kind).toBe('history');
+  const items: Array<SeenItem & { index: number }> = [];
+  const tally = { done: 0, bytes: 0 };
+  const take = (index: number, { bytes, ...rest }: ContentItem) =>
+    items.push({ ...rest, index, text: Buffer.from(bytes).toString('utf8') });
+  for (let run = 0; run < work.runs.length; run++) {
+    const reader = new RunReader(fifo ? work.pipes?.[run % workers] : undefined);
+    await readHistoryRun(work, run, reader, source.stats(), tally, take);
+    reader.close();
+  }
+  await plan.finish?.(undefined);
+  if (work.pipes) expect(existsSync(dirname(work.pipes[0]!))).toBe(false);
+  return { work, items, tally };
+}
+
+function idAt(work: HistoryWork, index: number): string {
+  return Buffer.from(work.ids.subarray(index * work.width, (index + 1) * work.width)).toString('hex');
+}
+
+describe('history work for scan workers', () => {
+  let shared: TempRepo;
+  beforeAll(() => {
+    shared = history({ big: true });
+  });
+  afterAll(() => shared.cleanup());
+  const options = (r: TempRepo, more: Partial<HistoryOptions> = {}): HistoryOptions => ({
+    cwd: r.dir,
+    env: ENV,
+    parallelMinBytes: 0,
+    ...more,
+  });
+
+  it('gives workers byte-balanced runs that read back the same items, counts and order as items()', async () => {
+    const r = shared;
+    const alone = historySource(options(r));
+    const expected = await collect(alone);
+    for (const fifo of [true, false]) {
+      const source = historySource(options(r));
+      const { work, items, tally } = await readPlan(source, 2, fifo);
+      expect(work.runs).toHaveLength(2);
+      expect(work.runs[0]!.start).toBe(0);
+      expect(work.runs[0]!.end).toBe(work.runs[1]!.start);
+      expect(work.pipes).toHaveLength(2); // one per worker (the streaming reader leaves them unused)
+      expect(items.map(({ index: _index, ...item }) => item)).toEqual(expected);
+      // Each item's index is its blob's place in the pack-ordered list (binary blobs leave gaps).
+      for (const { index, blobId } of items) expect(idAt(work, index)).toBe(blobId);
+      expect(source.stats()).toEqual(alone.stats());
+      expect(tally.done).toBe(expected.length + alone.stats().skipped.binary);
+      expect(tally.bytes).toBeGreaterThan(6_500_000);
+      expect(source.describe).toBe(alone.describe);
+    }
+  });
+
+  it('keeps --shard and --branch: the runs hold exactly the blobs items() would scan', async () => {
+    const r = shared;
+    for (const more of [{ shard: { index: 2, count: 3 } }, { refs: ['side'] }]) {
+      const expected = await collect(historySource(options(r, more)));
+      const { items } = await readPlan(historySource(options(r, more)), 3, true);
+      expect(items.map((item) => item.blobId)).toEqual(expected.map((item) => item.blobId));
+      expect(items.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('yields no work below the size worth splitting, and items() still reads everything', async () => {
+    const r = shared;
+    const source = historySource(options(r, { parallelMinBytes: 1 << 30 }));
+    const plan = source.parallel!();
+    await plan.early?.(2);
+    expect(await plan.work(2)).toBeUndefined();
+    const items = await collect(source);
+    expect(items.length).toBeGreaterThan(10);
+  });
+
+  it('a missing object fails the scan with exit 3, stopping the workers early (watch) and in finish', async () => {
+    const r = history({ big: false });
+    cleanups.push(r.cleanup);
+    const blob = r.git('rev-parse', 'main:f0.txt');
+    rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    const source = historySource(options(r));
+    const plan = source.parallel!();
+    const stopped = new Promise<Error>((resolve) => plan.watch!(resolve));
+    const work = await plan.work(2).catch((e: unknown) => e);
+    // Either the walk reported it before the listing ended (work fails), or it stops the workers.
+    const error = work instanceof Error ? work : await stopped;
+    expect(error).toMatchObject({ code: 'E_HISTORY_INCOMPLETE' });
+    if (!(work instanceof Error)) {
+      await expect(plan.finish!(error)).rejects.toMatchObject({ code: 'E_HISTORY_INCOMPLETE' });
+    }
+  });
+
+  it('counts a blob gone since it was listed as a warning that makes the scan incomplete', async () => {
+    const r = shared;
+    const source = historySource(options(r));
+    const plan = source.parallel!();
+    const work = (await plan.work(1)) as HistoryWork;
+    const gone = Buffer.from('ab'.repeat(20), 'hex');
+    const ids = new Uint8Array(work.ids.length + gone.length);
+    ids.set(work.ids);
+    ids.set(gone, work.ids.length);
+    const count = ids.length / work.width;
+    const stats = newSourceStats();
+    const tally = { done: 0, bytes: 0 };
+    const reader = new RunReader(work.pipes?.[0]);
+    await readHistoryRun(
+      { ...work, ids, runs: [{ start: 0, end: count }] },
+      0,
+      reader,
+      stats,
+      tally,
+      () => {},
+    );
+    reader.close();
+    await plan.finish!(undefined);
+    expect(stats.incomplete).toBe(true);
+    expect(stats.warnings).toEqual([`blob ${'ab'.repeat(20)} disappeared while scanning`]);
+    expect(tally.done).toBe(count);
+  });
+});
