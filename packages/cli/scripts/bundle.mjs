@@ -22,7 +22,7 @@ const packages = join(cli, '..');
 const HOOK_PATH = [
   /^core\/dist\//,
   /^rules\/dist\/(index|generated|examples)\.js$/,
-  /^sources\/dist\/(staged|source|errors|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
+  /^sources\/dist\/(staged|source|errors|ignore-rules|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
   /^cli\/dist\/(version|errors|messages|exit-codes|report)\.js$/,
   /^cli\/dist\/commands\/scan\.js$/,
   /^cli\/dist\/config\/(index|load|find|json-error|mini-yaml|validate|apply|size|types)\.js$/,
@@ -54,7 +54,7 @@ const packagePath = (id) =>
     .split(sep)
     .join('/');
 const onHookPath = (id) =>
-  /[\\/]node_modules[\\/]picocolors[\\/]/.test(id) ||
+  /[\\/]node_modules[\\/](picocolors|ignore)[\\/]/.test(id) ||
   (id.startsWith(packages + sep) && HOOK_PATH.some((re) => re.test(packagePath(id))));
 
 const outdir = join(cli, 'bundle');

@@ -77,6 +77,33 @@ describe('keyward scan --staged', () => {
     expect((await scan(r, ['--staged', '--no-ignore'])).code).toBe(1);
   });
 
+  it('honours a .keywardignore in a subfolder, with re-inclusion, in staged and history scans', async () => {
+    const r = repo();
+    r.write({
+      'packages/app/.keywardignore': 'samples/\n*.example\n!keep.example\n',
+      'packages/app/samples/demo.ts': `const key = "${PROJECT}";\n`,
+      'packages/app/.env.example': `OPENAI_API_KEY=${ADMIN}\n`,
+      'packages/app/keep.example': `OPENAI_API_KEY=${PROJECT}\n`,
+      // A sibling folder's ignore file does not reach here.
+      'packages/lib/.env.example': `# lib\nOPENAI_API_KEY=${ADMIN}\n`,
+    });
+    r.git('add', '.');
+    const staged = await scan(r, ['--staged', '--format', 'json']);
+    expect(
+      json(staged.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual(['packages/app/keep.example', 'packages/lib/.env.example']);
+    expect(staged.stderr).toMatch(/2 ignored/);
+    r.commit('add');
+    const history = await scan(r, ['--history', '--format', 'json']);
+    const reported = json(history.stdout).findings.map((f) => f.path);
+    expect(reported).not.toContain('packages/app/samples/demo.ts');
+    expect(reported).not.toContain('packages/app/.env.example');
+    expect(reported).toContain('packages/app/keep.example');
+    expect(reported).toContain('packages/lib/.env.example');
+  });
+
   it('says so in one line outside a repository (exit 2)', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -74,6 +74,56 @@ export class IgnoreStack {
   }
 }
 
+/**
+ * Ignore rules for the repository paths git sources list (staged, range, pre-push, history), where there is
+ * no walk: the config's `ignorePaths`, then the `.keywardignore` of every folder on a path's way down from
+ * the top level, each read from the working tree once, deeper files overriding shallower ones as in git.
+ * `.gitignore` does not apply here: a tracked file is committed whatever it says.
+ */
+export class RepoPathIgnore {
+  private readonly config = new IgnoreStack();
+  /** Repository-relative folder ('' for the top level) → its `.keywardignore` rules, or null when it has none. */
+  private readonly folders = new Map<string, Ignore | null>();
+
+  constructor(
+    private readonly root: string,
+    config: { baseDir: string; patterns: string[] },
+  ) {
+    this.config.addPatterns(config.baseDir, config.patterns);
+  }
+
+  /** Whether a repository-relative POSIX path is ignored. */
+  ignores(path: string): boolean {
+    let ignored = this.config.ignores(join(this.root, ...path.split('/')), false);
+    let folder = '';
+    let rest = path;
+    for (;;) {
+      const result = this.rulesOf(folder)?.test(rest);
+      if (result?.ignored) ignored = true;
+      else if (result?.unignored) ignored = false;
+      const slash = rest.indexOf('/');
+      if (slash === -1) return ignored;
+      folder = folder === '' ? rest.slice(0, slash) : `${folder}/${rest.slice(0, slash)}`;
+      rest = rest.slice(slash + 1);
+    }
+  }
+
+  private rulesOf(folder: string): Ignore | null {
+    let rules = this.folders.get(folder);
+    if (rules === undefined) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(join(this.root, ...folder.split('/'), '.keywardignore'), 'utf8');
+      } catch {
+        text = undefined; // none (or unreadable): ignores nothing
+      }
+      rules = text === undefined ? null : ignore().add(text);
+      this.folders.set(folder, rules);
+    }
+    return rules;
+  }
+}
+
 function withSlash(dir: string): string {
   return dir.endsWith(sep) ? dir : dir + sep;
 }

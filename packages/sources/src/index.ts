@@ -18,7 +18,7 @@ export {
   type WorktreeFile,
 } from './worktree.js';
 export { unitReader } from './units.js';
-export { IgnoreStack, VENDOR_DIRS, IGNORE_FILES } from './ignore-rules.js';
+export { IgnoreStack, RepoPathIgnore, VENDOR_DIRS, IGNORE_FILES } from './ignore-rules.js';
 export { FileReader } from './read-file.js';
 // Git and stdin sources. The CLI imports each from its own subpath (`@keyward/sources/staged`, …) so a
 // hook loads only the source it runs; they are re-exported here for library use.

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ParallelPlan, ScanSource } from '@keyward/sources';
 import { isSourceError } from '@keyward/sources/errors';
 import type { ProgressListener } from '@keyward/sources/progress';
@@ -84,24 +82,20 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
 }
 
 /**
- * Paths not to scan in a git mode: the config's `ignorePaths` (relative to the config's folder) and the
- * repository root's `.keywardignore`, matched against repository-relative paths. `.gitignore` does not
- * apply: what git tracks is scanned. None with `--no-ignore`, or when there is nothing to ignore.
+ * What the git modes leave out: the config's `ignorePaths` and every `.keywardignore` on a path's way down
+ * from the top level (read from the working tree, as the worktree scan does), unless `--no-ignore`.
  */
 async function ignoreFor(
   args: SourceContext['args'],
   config: SourceContext['config'],
 ): Promise<((path: string) => boolean) | undefined> {
   if (args.ignore === false) return undefined;
-  const root = config.repoRoot ?? config.baseDir;
-  const file = join(root, '.keywardignore');
-  // Most repositories have neither: then the matcher (and its module) is never loaded on the hook path.
-  if (config.ignorePaths.length === 0 && !existsSync(file)) return undefined;
-  const { IgnoreStack } = await import('@keyward/sources/ignore-rules');
-  const stack = new IgnoreStack();
-  stack.addPatterns(config.baseDir, config.ignorePaths);
-  stack.addFile(root, file);
-  return (path) => stack.ignores(join(root, ...path.split('/')), false);
+  const { RepoPathIgnore } = await import('@keyward/sources/ignore-rules');
+  const rules = new RepoPathIgnore(config.repoRoot ?? config.baseDir, {
+    baseDir: config.baseDir,
+    patterns: config.ignorePaths,
+  });
+  return (path) => rules.ignores(path);
 }
 
 interface Progress {
