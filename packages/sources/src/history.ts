@@ -2,13 +2,13 @@ import type { ContentItem, Finding } from '@keyward/core';
 import { emptySkips, isBinary, type ParallelPlan, type ScanSource, type SourceStats } from './source.js';
 import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
-import { readObjectsConcurrently } from './git/cat-file.js';
 import { makeFifos, type Fifos } from './git/fifos.js';
 import { runGit, type GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
 import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
 import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
 import { pathOf, walkReachable, type Reachability } from './history/reachable.js';
+import { readInThread } from './history/in-thread.js';
 import { historyWork } from './history/work.js';
 import { traceAmong, traceByPaths, type BlobOrigin } from './history/trace.js';
 import type { ProgressListener } from './progress.js';
@@ -30,10 +30,13 @@ export interface HistoryOptions extends GitContext {
   /** Bytes of blob contents read ahead of the scanner at most (default 16 MiB). */
   readAhead?: number;
   /**
-   * `git cat-file` processes reading blobs side by side, each a byte-balanced run of the pack-ordered
-   * list. git's object decoding, not the scan, is the slow part of a history; but this process needs a
-   * core to parse and scan, and the reachability walk another for a while, so the default leaves them
-   * room: one reader on up to two cores, then one per core but one (at most four).
+   * `git cat-file` processes reading blobs side by side when the scan runs in the calling thread, each a
+   * byte-balanced run of the pack-ordered list. One reads through a named pipe with blocking reads (a
+   * third of the CPU of stream events), giving the event loop a turn every few MiB; more read as streams.
+   * git's object decoding is a large part of a history; but this process needs a core to parse and scan,
+   * and the reachability walk another for a while, so the default leaves them room: one reader on up to
+   * two cores, then one per core but one (at most four). Large histories go to worker threads instead
+   * (`parallel()`), each worker with its own reader.
    */
   readers?: number;
   /**
@@ -44,12 +47,13 @@ export interface HistoryOptions extends GitContext {
 }
 
 /**
- * Listed bytes below which a history is scanned in one thread: worker start-up (~100 ms of CPU each) and
- * a second cold cat-file cost more than they save. Measured on 2 cores (median of 7): the bench's small
- * generated history (11 MB of blobs) 0.52 s with workers vs 0.45 s without; pre-commit's own history
- * (49 MB) 0.58 s vs 0.68 s.
+ * Listed bytes below which a history is scanned in one thread: worker start-up (~100 ms of CPU each, most
+ * of it Node loading its own modules again) and a second cold cat-file cost more than they save. Measured
+ * on 2 cores, one thread with blocking reads vs two workers (median of 7, load ~2.5): the bench's small
+ * generated history (11 MB of blobs) 0.35 s vs 0.48 s; pre-commit's (49 MB) 0.79 vs 0.74 s; the bench's
+ * mid (113 MB) 1.18 vs 1.16 s; express (212 MB) 1.43 vs 1.29 s; the bench's large (792 MB) 6.4 vs 5.6 s.
  */
-export const HISTORY_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+export const HISTORY_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** Packs at least this large (compressed) start the workers while git still lists the blobs. */
 const PARALLEL_EARLY_PACK_BYTES = 4 * 1024 * 1024;
 
@@ -83,7 +87,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     errors: [],
     incomplete: false,
   };
-  const query = new RepoQuery(options);
+  const query = new RepoQuery(options, { direct: true });
   let revs: string[] = [];
   let reach: Promise<Reachability> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
@@ -102,10 +106,21 @@ export function historySource(options: HistoryOptions): ScanSource {
   const prepare = () => (listing ??= list());
 
   async function list(): Promise<ListedObjects> {
-    shape = await shapeOf();
+    const selected = options.refs !== undefined && options.refs.length > 0;
+    const sizes = {
+      ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+    };
+    // Independent questions at once: is the history complete, which refs, and (auditing every object)
+    // which blobs. With --branch the listing waits for the walk, which says which blobs those reach.
+    const shaping = shapeOf();
+    const resolving = selected ? resolveRefs(query, options.refs!) : allRefs(query);
+    const listingAll = selected ? undefined : listBlobs(options, sizes);
+    resolving.catch(() => {}); // awaited below, after the shape (whose errors come first)
+    listingAll?.catch(() => {});
+    shape = await shaping;
     if (shape.shallow) throw shallowError();
-    revs =
-      options.refs && options.refs.length > 0 ? await resolveRefs(query, options.refs) : await allRefs(query);
+    revs = await resolving;
     const walking = walkReachable(options, revs);
     reach = walking;
     walking.then(
@@ -116,14 +131,13 @@ export function historySource(options: HistoryOptions): ScanSource {
       },
       () => {}, // awaited after the reading or in resolve; never an unhandled rejection
     );
-    const selected = options.refs !== undefined && options.refs.length > 0;
     const walked = selected ? await walking : undefined;
     if (missing) throw missing;
-    const listed = await listBlobs(options, {
-      ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
-      ...(options.shard ? { shard: options.shard } : {}),
-      ...(walked ? { accept: (oid: string) => walked.blobs.has(oid) } : {}),
-    });
+    const listed = await (listingAll ??
+      listBlobs(options, {
+        ...sizes,
+        ...(walked ? { accept: (oid: string) => walked.blobs.has(oid) } : {}),
+      }));
     stats.commits = listed.commits.length;
     commits = listed.commits;
     stats.skipped.tooLarge += listed.tooLarge;
@@ -144,13 +158,9 @@ export function historySource(options: HistoryOptions): ScanSource {
     const totalBytes = listed.blobs.bytes;
     let done = 0;
     let bytes = 0;
-    const readAhead = options.readAhead ?? 16 * 1024 * 1024;
+    const highWater = options.readAhead ?? 16 * 1024 * 1024;
     const readers = Math.max(1, Math.min(options.readers ?? defaultReaders(), 8));
-    const parts = listed.blobs.split(readers).map(({ start, end }) => listed.blobs.range(start, end));
-    for await (const object of readObjectsConcurrently(options, parts, {
-      highWater: readAhead,
-      reuseBuffer: true,
-    })) {
+    for await (const object of readInThread(options, listed.blobs, { readers, highWater })) {
       if (missing) throw missing;
       done++;
       if (object.status !== 'ok') {
@@ -259,9 +269,9 @@ export function historySource(options: HistoryOptions): ScanSource {
 
   /**
    * A blob no ref reaches was introduced by a commit no ref reaches (else that commit's tree would reach
-   * it): look among those alone, each diffed against its parents, never their whole history. They are
-   * the commits in the object store the reachability walk did not meet (reset or amended away, dropped
-   * stashes, fetched pull requests): hosts keep serving them by id.
+   * it): look among those alone, leaving out all the refs reach. They are the commits in the object
+   * store the reachability walk did not meet (reset or amended away, dropped stashes, fetched pull
+   * requests): hosts keep serving them by id.
    */
   async function traceUnreachable(blobs: string[]): Promise<Map<string, BlobOrigin>> {
     const walked = await reach;
@@ -271,7 +281,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       const oid = commits.oid(i);
       if (!walked.blobs.has(oid)) unreachable.push(oid);
     }
-    return traceAmong(options, unreachable, blobs);
+    return traceAmong(options, unreachable, blobs, revs);
   }
 
   return {

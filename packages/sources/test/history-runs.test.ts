@@ -167,6 +167,15 @@ describe('history work for scan workers', () => {
     }
   });
 
+  it('reads the same blobs in this thread through one named pipe or several cat-file streams', async () => {
+    const one = await collect(historySource(options(shared, { readers: 1 })));
+    const three = await collect(historySource(options(shared, { readers: 3 })));
+    const byId = (a: SeenItem, b: SeenItem) => ((a.blobId ?? '') < (b.blobId ?? '') ? -1 : 1);
+    expect([...three].sort(byId)).toEqual([...one].sort(byId));
+    expect(one.length).toBeGreaterThan(10);
+    expect(one.some((item) => item.text.length > 6_000_000)).toBe(true);
+  });
+
   it('yields no work below the size worth splitting, and items() still reads everything', async () => {
     const r = shared;
     const source = historySource(options(r, { parallelMinBytes: 1 << 30 }));

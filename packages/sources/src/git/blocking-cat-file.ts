@@ -1,27 +1,48 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { gitEnv, gitFailure, NEUTRAL_CONFIG, spawnFailure, type GitContext } from './exec.js';
 
-/** One object of a list, as a visitor sees it. `bytes` is a view of the read buffer: valid during the call. */
+/** One object of a list. `bytes` is a view of the read buffer: valid until the next object is asked for. */
 export type VisitedObject = { status: 'ok'; size: number; bytes: Uint8Array } | { status: 'missing' };
 
 export type ObjectVisitor = (index: number, object: VisitedObject) => void;
 
 const ARGS = ['cat-file', '--batch', '--buffer'];
 
+/** A header line is `<id> <type> <size>`: well under this many bytes. */
+const MAX_HEADER = 256;
+/** A Linux pipe holds 64 KiB: never read into less room than that. */
+const MIN_READ = 64 * 1024;
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<{ code: number; error?: Error }>;
+  fd: number;
+  context: GitContext;
+  count: number;
+  /** Objects taken so far. */
+  index: number;
+  /** git closed the pipe. */
+  ended: boolean;
+}
+
 /**
- * `git cat-file --batch` read with blocking reads, for a worker thread with nothing else to do: git writes
- * into a named pipe that this thread reads synchronously, and each object is handed to the visitor in
- * place, a view of one reused buffer (copied only when it straddles the buffer's end). Measured on a
- * 792 MB history: 0.75 s of CPU to read and split every blob, against 2.2 s through Node's stream events
- * (a callback, a fresh 64 KiB chunk and a promise per object). The object ids go in from a file and git's
- * messages out to one, so no pipe but the one being read can fill and stall git.
+ * `git cat-file --batch` read with blocking reads: git writes into a named pipe that this thread reads
+ * synchronously, and each object comes out in place, a view of one reused buffer (copied only when it
+ * straddles the buffer's end). Measured on a 792 MB history: 0.75 s of CPU to read and split every blob,
+ * against 2.2 s through Node's stream events (a callback, a fresh 64 KiB chunk and a promise per
+ * object). The object ids go in from a file and git's messages out to one, so no pipe but the one being
+ * read can fill and stall git. A reader blocks its thread while git works: made for a worker thread, or
+ * for a caller that gives its event loop a turn now and then.
  *
  * The pipe comes from `makeFifos` (fifos.ts: POSIX `mkfifo`; none on Windows: callers then read through the
  * streaming CatFileBatch). The id list and git's messages go in files beside it.
  */
 export class BlockingCatFile {
   private buffer = Buffer.allocUnsafe(4 << 20);
+  private start = 0;
+  private end = 0;
+  private running: Running | undefined;
   private readonly listFile: string;
   private readonly errorFile: string;
 
@@ -30,19 +51,22 @@ export class BlockingCatFile {
     this.errorFile = `${fifo}.err`;
   }
 
-  /**
-   * Reads `count` objects named in `list` (ids, one a line), visiting each in order. Blocks the thread
-   * until git has written them all; resolves once git exited, rejects if it failed or stopped short.
-   */
+  /** Reads `count` objects named in `list` (ids, one a line), visiting each in order; see `begin`. */
   async read(context: GitContext, list: string, count: number, visit: ObjectVisitor): Promise<void> {
+    this.begin(context, list, count);
+    for (let index = 0, object = this.next(); object; object = this.next()) visit(index++, object);
+    await this.finish();
+  }
+
+  /** Starts git on `count` objects named in `list` (ids, one a line). Take them with `next()`. */
+  begin(context: GitContext, list: string, count: number): void {
+    if (this.running) throw new Error('BlockingCatFile: already reading');
     writeFileSync(this.listFile, list, { mode: 0o600 });
     const input = openSync(this.listFile, 'r');
     const errors = openSync(this.errorFile, 'w', 0o600);
     // Open the pipe's write end for git without blocking: a reader must exist first (a non-blocking one).
     const probe = openSync(this.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const output = openSync(this.fifo, constants.O_WRONLY);
-    let reading: number | undefined;
-    let exited: Promise<{ code: number; error?: Error }>;
     try {
       const child = spawn('git', [...NEUTRAL_CONFIG, ...ARGS], {
         cwd: context.cwd,
@@ -50,90 +74,107 @@ export class BlockingCatFile {
         stdio: [input, output, errors],
         windowsHide: true,
       });
-      exited = new Promise((resolve) => {
+      const exited = new Promise<{ code: number; error?: Error }>((resolve) => {
         child.once('error', (error) => resolve({ code: -1, error }));
         child.once('close', (code) => resolve({ code: code ?? 1 }));
       });
       // A blocking read end. Opening it returns at once: our own write end is still open. Once that is
       // closed, git holds the only one, so its exit (or failure to start) ends the reads.
-      reading = openSync(this.fifo, constants.O_RDONLY);
+      const fd = openSync(this.fifo, constants.O_RDONLY);
+      this.running = { child, exited, fd, context, count, index: 0, ended: false };
+      this.start = this.end = 0;
     } finally {
       closeSync(output);
       closeSync(probe);
       closeSync(input);
       closeSync(errors);
     }
-    let visited: number;
-    try {
-      visited = this.drain(reading, count, visit);
-    } finally {
-      closeSync(reading);
-    }
-    const { code, error } = await exited;
-    if (error) throw spawnFailure(error, ARGS, context);
-    if (code !== 0 || visited < count) {
-      const stderr = readFileSync(this.errorFile, 'utf8').slice(0, 4096);
-      throw gitFailure(ARGS, context, stderr || `answered ${visited} of ${count} objects`, code);
-    }
   }
 
-  /** Removes the files beside the pipe (the pipe's folder goes with `Fifos.remove`). */
-  close(): void {
-    for (const file of [this.listFile, this.errorFile]) rmSync(file, { force: true });
-  }
-
-  /** Splits git's output into objects until `count` were visited or git closed the pipe; returns how many. */
-  private drain(fd: number, count: number, visit: ObjectVisitor): number {
-    let buffer = this.buffer;
-    let start = 0;
-    let end = 0;
-    let index = 0;
-    while (index < count) {
-      // Bytes needed from `start` before the next object can be visited: its header, then all of it.
+  /** The next object, blocking until git has written it; undefined once all were taken or git stopped. */
+  next(): VisitedObject | undefined {
+    const run = this.running;
+    if (!run || run.index >= run.count) return undefined;
+    for (;;) {
+      // Bytes needed from `start` before the next object is whole: its header, then all of it.
       let want = MAX_HEADER;
+      const { buffer, start, end } = this;
       const lf = end > start ? buffer.subarray(start, Math.min(end, start + MAX_HEADER)).indexOf(10) : -1;
       if (lf !== -1) {
         const [, type, sizeText] = buffer.toString('latin1', start, start + lf).split(' ');
         if (type === undefined || sizeText === undefined) {
           // `<id> missing` (or `ambiguous`): nothing follows the header.
-          visit(index++, { status: 'missing' });
-          start += lf + 1;
-          continue;
+          this.start += lf + 1;
+          run.index++;
+          return { status: 'missing' };
         }
         const size = Number(sizeText);
         const body = start + lf + 1;
         if (body + size + 1 <= end) {
-          visit(index++, { status: 'ok', size, bytes: buffer.subarray(body, body + size) });
-          start = body + size + 1; // the LF after the contents
-          continue;
+          this.start = body + size + 1; // the LF after the contents
+          run.index++;
+          return { status: 'ok', size, bytes: buffer.subarray(body, body + size) };
         }
         want = lf + 1 + size + 1;
       } else if (end - start >= MAX_HEADER) {
         throw new Error('git cat-file: unexpected output (no header line)');
       }
-      if (start === end) start = end = 0;
-      // Room for the whole object, and for a full pipe's worth per read: move the partial object to the
-      // front (a few KiB on average), or into a larger buffer when it is larger than this one.
-      if (start + want > buffer.length || buffer.length - end < MIN_READ) {
-        if (want > buffer.length) {
-          const grown = Buffer.allocUnsafe(Math.max(want, buffer.length * 2));
-          buffer.copy(grown, 0, start, end);
-          this.buffer = buffer = grown;
-        } else if (start > 0) {
-          buffer.copy(buffer, 0, start, end);
-        }
-        end -= start;
-        start = 0;
+      if (run.ended || !this.fill(want)) {
+        run.ended = true;
+        return undefined;
       }
-      const n = readSync(fd, buffer, end, buffer.length - end, null);
-      if (n === 0) break;
-      end += n;
     }
-    return index;
+  }
+
+  /** Waits for git to exit; throws if it failed or answered fewer objects than asked. */
+  async finish(): Promise<void> {
+    const run = this.running;
+    if (!run) return;
+    this.running = undefined;
+    closeSync(run.fd);
+    const { code, error } = await run.exited;
+    if (error) throw spawnFailure(error, ARGS, run.context);
+    if (code !== 0 || run.index < run.count) {
+      const stderr = readFileSync(this.errorFile, 'utf8').slice(0, 4096);
+      throw gitFailure(ARGS, run.context, stderr || `answered ${run.index} of ${run.count} objects`, code);
+    }
+  }
+
+  /** Stops reading: git, if still writing, ends on the closed pipe. */
+  abort(): void {
+    const run = this.running;
+    if (!run) return;
+    this.running = undefined;
+    closeSync(run.fd);
+    run.child.kill();
+  }
+
+  /** Removes the files beside the pipe (the pipe's folder goes with `Fifos.remove`). */
+  close(): void {
+    this.abort();
+    for (const file of [this.listFile, this.errorFile]) rmSync(file, { force: true });
+  }
+
+  /**
+   * Reads more of git's output, with room for `want` bytes from `start` and for a full pipe per read:
+   * the partial object moves to the front (a few KiB on average), or into a larger buffer when it is
+   * larger than this one. False when git closed the pipe.
+   */
+  private fill(want: number): boolean {
+    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start + want > this.buffer.length || this.buffer.length - this.end < MIN_READ) {
+      if (want > this.buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(want, this.buffer.length * 2));
+        this.buffer.copy(grown, 0, this.start, this.end);
+        this.buffer = grown;
+      } else if (this.start > 0) {
+        this.buffer.copy(this.buffer, 0, this.start, this.end);
+      }
+      this.end -= this.start;
+      this.start = 0;
+    }
+    const n = readSync(this.running!.fd, this.buffer, this.end, this.buffer.length - this.end, null);
+    this.end += n;
+    return n > 0;
   }
 }
-
-/** A header line is `<id> <type> <size>`: well under this many bytes. */
-const MAX_HEADER = 256;
-/** A Linux pipe holds 64 KiB: never read into less room than that. */
-const MIN_READ = 64 * 1024;

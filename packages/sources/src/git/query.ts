@@ -1,6 +1,6 @@
 import type { SimpleGit } from 'simple-git';
 import { SourceError } from '../errors.js';
-import { firstMeaningfulLine, gitEnv, NEUTRAL_CONFIG, type GitContext } from './exec.js';
+import { firstMeaningfulLine, gitEnv, gitFailure, NEUTRAL_CONFIG, runGit, type GitContext } from './exec.js';
 
 /**
  * simple-git refuses environment variables that could run programs (EDITOR, PAGER, GIT_SSH_COMMAND…) or
@@ -24,14 +24,22 @@ const USER_ENVIRONMENT = {
  * Small repository questions (rev-parse, config, for-each-ref) asked through simple-git. Its module is
  * loaded on first use: importing it costs ~40-60 ms, a third of the pre-commit budget, so the staged path,
  * which needs no queries, never loads it. Output is trimmed; failures become SourceErrors.
+ *
+ * `direct`: ask git itself, one spawn per question, the same answers without simple-git. The history
+ * scan asks this way: its first questions gate everything after them, and simple-git (loading, then
+ * each call) put ~100 ms before git could start listing a 3,000-commit history (measured).
  */
 export class RepoQuery {
   private git: Promise<SimpleGit> | undefined;
 
-  constructor(private readonly context: GitContext) {}
+  constructor(
+    private readonly context: GitContext,
+    private readonly options: { direct?: boolean } = {},
+  ) {}
 
   /** Runs git and returns its trimmed stdout (simple-git resolves a silent non-zero exit as ''). */
   async raw(args: string[]): Promise<string> {
+    if (this.options.direct) return this.direct(args);
     const git = await this.client();
     try {
       return (await git.raw([...NEUTRAL_CONFIG, ...args])).trim();
@@ -81,6 +89,13 @@ export class RepoQuery {
     return this.git.catch((error: unknown) => {
       throw this.failure(['rev-parse'], error);
     });
+  }
+
+  private async direct(args: string[]): Promise<string> {
+    const result = await runGit(args, this.context, { allowFail: true });
+    if (result.code !== 0 && result.stderr.trim() !== '')
+      throw gitFailure(args, this.context, result.stderr, result.code);
+    return result.code === 0 ? result.stdout.toString('utf8').trim() : '';
   }
 
   private failure(args: string[], error: unknown): SourceError {
