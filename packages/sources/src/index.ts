@@ -12,6 +12,7 @@ export {
 export {
   worktreeSource,
   listWorktree,
+  walkWorktree,
   readWorktreeFile,
   newSourceStats,
   type WorktreeOptions,
@@ -20,6 +21,7 @@ export {
 export { unitReader } from './units.js';
 export { IgnoreStack, RepoPathIgnore, VENDOR_DIRS, IGNORE_FILES } from './ignore-rules.js';
 export { FileReader } from './read-file.js';
+export { packPaths, packedPathReader, type PackedPaths } from './packed-paths.js';
 // Git and stdin sources. The CLI imports each from its own subpath (`@keyward/sources/staged`, …) so a
 // hook loads only the source it runs; they are re-exported here for library use.
 export { SourceError, isSourceError, type SourceErrorCode } from './errors.js';

@@ -1,4 +1,5 @@
 import type { ContentItem, Finding, ScanStats } from '@keyward/core';
+import type { PackedPaths } from './packed-paths.js';
 
 /** Counts of what a scan passed over, each said in the summary (never silently dropped). */
 export interface SkipCounts {
@@ -75,7 +76,8 @@ export type ParallelWork = WorktreeWork | HistoryWork;
 
 export interface WorktreeWork {
   kind: 'worktree';
-  units: Array<{ abs: string; shown: string }>;
+  /** The files, packed in shared memory: workers read them in place (packed-paths.ts). */
+  files: PackedPaths;
   maxSize: number;
 }
 

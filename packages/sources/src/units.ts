@@ -1,5 +1,6 @@
 import type { ContentItem } from '@keyward/core';
 import { FileReader } from './read-file.js';
+import { packedPathReader } from './packed-paths.js';
 import type { SourceStats, WorktreeWork } from './source.js';
 import { readWorktreeFile } from './worktree.js';
 
@@ -12,5 +13,6 @@ export function unitReader(
   stats: SourceStats,
 ): (index: number) => ContentItem | undefined {
   const reader = new FileReader();
-  return (index) => readWorktreeFile(reader, work.units[index]!, work.maxSize, stats);
+  const file = packedPathReader(work.files);
+  return (index) => readWorktreeFile(reader, file(index), work.maxSize, stats);
 }

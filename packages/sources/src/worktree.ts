@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
 import { IgnoreStack, VENDOR_DIRS } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
+import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
 import { emptySkips, isBinary, type ScanSource, type SourceStats } from './source.js';
 
 export interface WorktreeOptions {
@@ -42,12 +43,20 @@ export function newSourceStats(): SourceStats {
  * to read; reading is separate so that workers can share the list.
  */
 export function listWorktree(options: WorktreeOptions, stats: SourceStats): WorktreeFile[] {
+  return [...walkWorktree(options, stats)];
+}
+
+/**
+ * The files to scan, yielded as the walk finds them: a scan that reads each at once holds no list, so its
+ * memory does not grow with the tree (a list of 35k files grew the heap by ~20 MB: V8 sizes the heap by
+ * what is live).
+ */
+export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Generator<WorktreeFile> {
   const cwd = resolve(options.cwd);
   const useIgnore = options.useIgnore ?? true;
   const display = (abs: string) => relative(cwd, abs).split(sep).join('/') || '.';
-  const files: WorktreeFile[] = [];
 
-  const walk = (root: string): void => {
+  function* walk(root: string): Generator<WorktreeFile> {
     const ignores = new IgnoreStack();
     if (useIgnore && options.ignorePaths) {
       ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
@@ -100,12 +109,12 @@ export function listWorktree(options: WorktreeOptions, stats: SourceStats): Work
         const child = open(abs, shown);
         if (child) stack.push(child);
       } else if (entry.isFile()) {
-        files.push({ abs, shown });
+        yield { abs, shown };
       } else {
         stats.skipped.unreadable++; // sockets, FIFOs, devices: never opened (a FIFO would block)
       }
     }
-  };
+  }
 
   for (const path of options.paths?.length ? options.paths : ['.']) {
     const abs = resolve(cwd, path);
@@ -129,11 +138,10 @@ export function listWorktree(options: WorktreeOptions, stats: SourceStats): Work
       }
       continue;
     }
-    if (stat.isDirectory()) walk(abs);
-    else if (stat.isFile()) files.push({ abs, shown: display(abs) });
+    if (stat.isDirectory()) yield* walk(abs);
+    else if (stat.isFile()) yield { abs, shown: display(abs) };
     else stats.skipped.unreadable++; // a named FIFO or device is never opened: it could block
   }
-  return files;
 }
 
 /** Reads one listed file, counting what it skips: binary, oversized, unreadable. */
@@ -166,18 +174,24 @@ export function readWorktreeFile(
  */
 export function worktreeSource(options: WorktreeOptions): ScanSource {
   const stats = newSourceStats();
-  let files: WorktreeFile[] | undefined;
-  const list = () => (files ??= listWorktree(options, stats));
+  // Listed for workers (packed in shared memory), or never: items() reads each file as the walk finds it.
+  let packed: PackedPaths | undefined;
   return {
     mode: 'worktree',
     *items() {
       const reader = new FileReader();
-      for (const file of list()) {
+      const files = packed ? unpackedPaths(packed) : walkWorktree(options, stats);
+      for (const file of files) {
         const item = readWorktreeFile(reader, file, options.maxFileSize, stats);
         if (item) yield item;
       }
     },
-    parallel: () => ({ work: () => ({ kind: 'worktree', units: list(), maxSize: options.maxFileSize }) }),
+    parallel: () => ({
+      work: () => {
+        packed ??= packPaths(walkWorktree(options, stats));
+        return { kind: 'worktree', files: packed, maxSize: options.maxFileSize };
+      },
+    }),
     stats: () => stats,
   };
 }

@@ -88,7 +88,7 @@ async function runOnWorkers(
     await pool?.close();
     throw error;
   }
-  if (!work || (work.kind === 'worktree' && work.units.length < PARALLEL_MIN_UNITS)) {
+  if (!work || (work.kind === 'worktree' && work.files.count < PARALLEL_MIN_UNITS)) {
     await pool?.close();
     return undefined;
   }

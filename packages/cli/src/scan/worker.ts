@@ -79,7 +79,7 @@ function scanFiles(
   take: (unit: number, item: ContentItem) => void,
 ) {
   const read = unitReader(work, output.stats);
-  for (let unit = claim(); unit < work.units.length; unit = claim()) {
+  for (let unit = claim(); unit < work.files.count; unit = claim()) {
     const item = read(unit);
     if (item) take(unit, item);
   }
