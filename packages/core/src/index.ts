@@ -9,6 +9,7 @@ export {
 } from './compile.js';
 export { buildAutomaton, findAnchors, type AnchorAutomaton } from './anchors.js';
 export { redact, redactIn } from './redact.js';
+export { ruleForSecret } from './classify.js';
 export { fingerprint } from './fingerprint.js';
 export { shannonEntropy } from './entropy.js';
 export { placeholderReason, longestSequentialRun } from './placeholder.js';

@@ -21,7 +21,7 @@ export async function applyVerification(
 ): Promise<Finding[]> {
   const reported = findings.filter((finding) => !finding.suppressed);
   const verdicts = await verifyAll(
-    reported.map(({ ruleId, secret }) => ({ ruleId, secret })),
+    reported.map(({ ruleId, secret, redacted }) => ({ ruleId, secret, redacted })),
     options,
   );
   const keep = options.results ? new Set(options.results) : undefined;

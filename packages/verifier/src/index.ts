@@ -10,7 +10,6 @@ export {
   VERIFICATION_STATUSES,
   type ApplyVerificationOptions,
 } from './apply.js';
-export { classifyKey, redactSecret } from './key-shapes.js';
 export {
   BaseUrlError,
   OFFICIAL_BASE_URLS,

@@ -18,6 +18,11 @@ export type ProviderId =
 export interface VerifyItem {
   ruleId: string;
   secret: string;
+  /**
+   * The secret as reported (the finding's `redacted`): what a provider message that echoes the secret
+   * shows instead. Default: its last 4 characters only.
+   */
+  redacted?: string;
 }
 
 /**

@@ -1,8 +1,7 @@
-import { redactIn, type Verification } from '@keyward/core';
+import { redact, redactIn, type Verification } from '@keyward/core';
 import { resolveBaseUrls, type ResolvedBase } from './base-url.js';
 import { exchange, type ExchangeContext } from './exchange.js';
 import { nodeTransport } from './http.js';
-import { redactSecret } from './key-shapes.js';
 import { createLimiter } from './limiter.js';
 import { checkFor, unsupportedReason } from './providers/index.js';
 import { mapReach } from './reach.js';
@@ -33,9 +32,13 @@ export async function verifyAll(
   options: VerifyOptions = {},
 ): Promise<Map<string, Verification>> {
   const bases = resolveBaseUrls(options.env, options.baseUrls);
-  const ruleBySecret = new Map<string, string>();
-  for (const item of items) if (!ruleBySecret.has(item.secret)) ruleBySecret.set(item.secret, item.ruleId);
-  announceOverrides(bases, [...ruleBySecret.values()], options.onNotice);
+  const bySecret = new Map<string, VerifyItem>();
+  for (const item of items) if (!bySecret.has(item.secret)) bySecret.set(item.secret, item);
+  announceOverrides(
+    bases,
+    [...bySecret.values()].map((item) => item.ruleId),
+    options.onNotice,
+  );
 
   const ctx: ExchangeContext = {
     transport: options.transport ?? nodeTransport,
@@ -49,18 +52,17 @@ export async function verifyAll(
     hostFailures: new Map(),
     deadHosts: new Map(),
   };
-  const entries = [...ruleBySecret];
+  const entries = [...bySecret.values()];
   const verdicts = await Promise.all(
-    entries.map(([secret, ruleId]) => verifyOne(ctx, bases, ruleId, secret, options.blastRadius ?? false)),
+    entries.map((item) => verifyOne(ctx, bases, item, options.blastRadius ?? false)),
   );
-  return new Map(entries.map(([secret], i) => [secret, verdicts[i]!]));
+  return new Map(entries.map((item, i) => [item.secret, verdicts[i]!]));
 }
 
 async function verifyOne(
   ctx: ExchangeContext,
   bases: Record<ProviderId, ResolvedBase>,
-  ruleId: string,
-  secret: string,
+  { ruleId, secret, redacted }: VerifyItem,
   blastRadius: boolean,
 ): Promise<Verification> {
   const check = checkFor(ruleId);
@@ -75,16 +77,13 @@ async function verifyOne(
   if (blastRadius && verdict.status === 'live' && check.reach) {
     verification.reach = await mapReach(ctx, check, base, secret, verdict);
   }
-  return scrub(verification, secret, ruleId);
+  return scrub(verification, secret, redacted ?? redact(secret));
 }
 
 /** Last line of defence: no detail ever carries the secret, whatever a provider echoed. */
-function scrub(verification: Verification, secret: string, ruleId: string): Verification {
+function scrub(verification: Verification, secret: string, redacted: string): Verification {
   if (!verification.detail.includes(secret)) return verification;
-  return {
-    ...verification,
-    detail: redactIn(verification.detail, [{ secret, redacted: redactSecret(secret, ruleId) }]),
-  };
+  return { ...verification, detail: redactIn(verification.detail, [{ secret, redacted }]) };
 }
 
 function announceOverrides(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '@keyward/core';
+import { redact, type Finding } from '@keyward/core';
 import { fakeKey } from '@keyward/test-utils';
-import { applyVerification, parseResultsFilter, redactSecret, verificationExitCode } from '@keyward/verifier';
+import { applyVerification, parseResultsFilter, verificationExitCode } from '@keyward/verifier';
 import { json, openAiError, startFakeProvider, type FakeProvider } from './fake-provider.js';
 
 const LIVE = fakeKey('openai-project', 31);
@@ -31,7 +31,7 @@ function finding(secret: string, line: number, extra: Partial<Finding> = {}): Fi
     endLine: line,
     endColumn: secret.length + 1,
     secret,
-    redacted: redactSecret(secret),
+    redacted: redact(secret, 8), // `sk-proj-…`, as the project-key rule shows it
     fingerprint: `fp${line}`,
     ...extra,
   };

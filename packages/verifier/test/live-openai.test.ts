@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKey, verifyAll } from '@keyward/verifier';
+import { compileRules, ruleForSecret } from '@keyward/core';
+import { RULES } from '@keyward/rules';
+import { verifyAll } from '@keyward/verifier';
 
 /**
  * Opt-in: runs only when KEYWARD_LIVE_OPENAI_KEY holds a real, live OpenAI key, and then sends exactly one
@@ -10,7 +12,7 @@ const key = process.env.KEYWARD_LIVE_OPENAI_KEY?.trim();
 
 describe.skipIf(!key)('live OpenAI API (KEYWARD_LIVE_OPENAI_KEY)', () => {
   it('reports the key live against the real API, with a reach map', async () => {
-    const ruleId = classifyKey(key!);
+    const ruleId = ruleForSecret(compileRules(RULES).rules, key!)?.spec.id;
     expect(ruleId).toMatch(/^openai-/);
     const results = await verifyAll([{ ruleId: ruleId!, secret: key! }], { blastRadius: true, env: {} });
     const verification = results.get(key!)!;

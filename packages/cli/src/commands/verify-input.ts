@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fingerprint, type Severity } from '@keyward/core';
+import {
+  compileRules,
+  fingerprint,
+  redact,
+  ruleForSecret,
+  type RuleSpec,
+  type Severity,
+} from '@keyward/core';
 import { RULES } from '@keyward/rules';
-import { classifyKey, redactSecret } from '@keyward/verifier';
 import { KeywardError } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -28,22 +34,26 @@ export interface VerifyInput {
 
 export const STDIN_PATH = '<stdin>';
 
-/** Keys piped on stdin, one a line (blank lines and `#` comments skipped), each classified by its prefix. */
+/**
+ * Keys piped on stdin, one a line (blank lines and `#` comments skipped), each classified by keyward's
+ * rules (the first whose pattern takes the whole line) and redacted as a scan would redact it.
+ */
 export async function readStdinKeys(io: Pick<Io, 'stdin'>, version: string): Promise<VerifyInput> {
   if ((io.stdin as { isTTY?: boolean }).isTTY) throw new KeywardError('E_VERIFY_NO_INPUT');
   let text = '';
   for await (const chunk of io.stdin)
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   const entries: VerifyEntry[] = [];
+  const { rules } = compileRules(RULES);
   text.split(/\r?\n/).forEach((raw, index) => {
     const secret = raw.trim();
     if (secret === '' || secret.startsWith('#')) return;
-    const classified = classifyKey(secret);
-    const ruleId = classified ?? 'generic-secret';
+    const classified = ruleForSecret(rules, secret)?.spec;
+    const ruleId = classified?.id ?? 'generic-secret';
     const line = index + 1;
-    const redacted = redactSecret(secret, ruleId);
+    const redacted = redact(secret, classified?.redactPrefix ?? 0);
     const start = raw.indexOf(secret) + 1;
-    const { severity, confidence } = ruleLevel(ruleId, classified !== undefined);
+    const { severity, confidence } = ruleLevel(classified);
     entries.push({
       ruleId,
       secret,
@@ -95,9 +105,10 @@ export function readReportKeys(file: string, io: Pick<Io, 'cwd'>): VerifyInput {
     }
     const ruleId = finding.ruleId;
     const secret = typeof finding.secret === 'string' && finding.secret !== '' ? finding.secret : undefined;
+    // Redacted again from the secret when the report holds it: a report file may have been edited.
     const redacted =
       secret !== undefined
-        ? redactSecret(secret, ruleId)
+        ? redact(secret, RULES.find((rule) => rule.id === ruleId)?.redactPrefix ?? 0)
         : typeof finding.redacted === 'string'
           ? finding.redacted
           : '…';
@@ -111,10 +122,9 @@ export function readReportKeys(file: string, io: Pick<Io, 'cwd'>): VerifyInput {
   return { entries, report };
 }
 
-/** Severity and confidence of a stdin key: the rule's own when the rules know it, else DESIGN §4's default. */
-function ruleLevel(ruleId: string, recognised: boolean): { severity: Severity; confidence: string } {
-  const rule = RULES.find((r) => r.id === ruleId);
-  if (rule && recognised) return { severity: rule.severity, confidence: rule.confidence };
-  if (!recognised) return { severity: 'medium', confidence: 'low' };
-  return { severity: ruleId.includes('admin') ? 'critical' : 'high', confidence: 'high' };
+/** Severity and confidence of a stdin key: its rule's, or for a key no rule knows, DESIGN §4's default. */
+function ruleLevel(rule: RuleSpec | undefined): { severity: Severity; confidence: string } {
+  return rule
+    ? { severity: rule.severity, confidence: rule.confidence }
+    : { severity: 'medium', confidence: 'low' };
 }

@@ -36,7 +36,7 @@ export async function runVerify(args: Args, io: Io): Promise<number> {
 
   const checkable = input.entries.filter((entry) => entry.secret !== undefined && !entry.unrecognised);
   const verdicts = await verifyAll(
-    checkable.map((entry) => ({ ruleId: entry.ruleId, secret: entry.secret! })),
+    checkable.map((entry) => ({ ruleId: entry.ruleId, secret: entry.secret!, redacted: entry.redacted })),
     options,
   );
   const verdictOf = (entry: VerifyEntry): Verification =>
