@@ -7,10 +7,10 @@ import { runGit, type GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
 import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
 import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
-import { pathOf, walkReachable, type Reachability } from './history/reachable.js';
+import { originOf, pathOf, walkReachable, type Reachability, type WalkRefs } from './history/reachable.js';
 import { readInThread } from './history/in-thread.js';
 import { historyWork } from './history/work.js';
-import { traceAmong, traceByPaths, type BlobOrigin } from './history/trace.js';
+import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
 import type { ProgressListener } from './progress.js';
 
 export type { Shard } from './history/blob-list.js';
@@ -88,7 +88,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     incomplete: false,
   };
   const query = new RepoQuery(options, { direct: true });
-  let revs: string[] = [];
+  let refs: WalkRefs = { revs: [] };
   let reach: Promise<Reachability> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
@@ -114,14 +114,14 @@ export function historySource(options: HistoryOptions): ScanSource {
     // Independent questions at once: is the history complete, which refs, and (auditing every object)
     // which blobs. With --branch the listing waits for the walk, which says which blobs those reach.
     const shaping = shapeOf();
-    const resolving = selected ? resolveRefs(query, options.refs!) : allRefs(query);
+    const resolving = selected ? resolveRefs(query, options.refs!) : allRefs(options, query);
     const listingAll = selected ? undefined : listBlobs(options, sizes);
     resolving.catch(() => {}); // awaited below, after the shape (whose errors come first)
     listingAll?.catch(() => {});
     shape = await shaping;
     if (shape.shallow) throw shallowError();
-    revs = await resolving;
-    const walking = walkReachable(options, revs);
+    refs = await resolving;
+    const walking = walkReachable(options, refs);
     reach = walking;
     walking.then(
       (walked) => {
@@ -235,34 +235,44 @@ export function historySource(options: HistoryOptions): ScanSource {
   }
 
   async function resolve(findings: Finding[]): Promise<Finding[]> {
-    const walked = await (reach ?? walkReachable(options, revs));
+    const walked = await (reach ?? walkReachable(options, refs));
     if (walked.missingCount > 0) throw missingError(walked, shape);
     const blobs = new Set(findings.map((f) => f.path));
-    const reachable = new Map<string, string>();
+    // Reachable blobs: the walk met each after the oldest commit that held it. Only those a ref to a
+    // blob or tree alone reaches have none (a path, at most).
+    const where = new Map<string, { commit: string; path: string }>();
+    const rest: string[] = [];
     for (const oid of blobs) {
-      const path = pathOf(walked, oid);
-      if (path !== undefined) reachable.set(oid, path);
+      const origin = originOf(walked, oid);
+      if (origin) where.set(oid, origin);
+      else if (!walked.blobs.has(oid)) rest.push(oid);
     }
     // Three independent questions, asked side by side (git does the work, one process each).
-    const rest = [...blobs].filter((oid) => !reachable.has(oid) && !walked.blobs.has(oid));
-    const [origins, unreachableOrigins, atHead] = await Promise.all([
-      traceByPaths(options, revs, reachable),
+    const [people, unreachableOrigins, atHead] = await Promise.all([
+      commitPeople(options, [...new Set([...where.values()].map((w) => w.commit))]),
       traceUnreachable(rest),
       secretsAtHead(options, findings),
     ]);
+    const origins = new Map<string, BlobOrigin>();
+    for (const [oid, { commit, path }] of where) {
+      const who = people.get(commit);
+      if (who) origins.set(oid, { commit, ...who, path });
+    }
     mergeInto(origins, unreachableOrigins);
     return findings.map((finding) => {
       const oid = finding.path;
       const origin = origins.get(oid);
+      const path = origin?.path ?? pathOf(walked, oid);
       const resolved: Finding = {
         ...finding,
-        path: origin?.path ?? oid,
+        path: path ?? oid,
         reachable: walked.blobs.has(oid),
         presentAtHead: atHead.has(finding.secret),
       };
       if (origin)
         Object.assign(resolved, { commit: origin.commit, author: origin.author, date: origin.date });
-      if (origin && !resolved.suppressed && options.ignore?.(origin.path)) resolved.suppressed = 'config';
+      if (path !== undefined && !resolved.suppressed && options.ignore?.(path))
+        resolved.suppressed = 'config';
       return resolved;
     });
   }
@@ -281,7 +291,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       const oid = commits.oid(i);
       if (!walked.blobs.has(oid)) unreachable.push(oid);
     }
-    return traceAmong(options, unreachable, blobs, revs);
+    return traceAmong(options, unreachable, blobs, refs.revs);
   }
 
   return {
@@ -296,18 +306,42 @@ export function historySource(options: HistoryOptions): ScanSource {
   };
 }
 
-/** Every ref (branches, tags, remote-tracking refs, notes, the stash) and every stash entry below the top. */
-async function allRefs(query: RepoQuery): Promise<string[]> {
+/**
+ * Every ref (branches, tags, remote-tracking refs, notes, the stash) and every stash entry below the top.
+ * Refs that name no commit, even through tags (a tag on a blob or a tree), are set aside: the walk reaches
+ * what they hold apart, so that a commit's tree still credits its blobs to it.
+ */
+async function allRefs(context: GitContext, query: RepoQuery): Promise<WalkRefs> {
+  const listing = await query.raw(['for-each-ref', '--format=%(refname)%00%(objecttype)%00%(*objecttype)']);
   const revs = ['--all'];
-  if (await query.hasRefs('refs/stash')) {
+  const aside: string[] = [];
+  const nested: string[] = [];
+  let stash = false;
+  for (const line of listing.split('\n')) {
+    const [name = '', type, peeled] = line.split('\0');
+    if (name === '') continue;
+    if (name === 'refs/stash') stash = true;
+    if (type === 'commit' || (type === 'tag' && peeled === 'commit')) continue;
+    if (type === 'tag' && peeled === 'tag') nested.push(name);
+    else aside.push(name);
+  }
+  if (nested.length > 0) {
+    // Tags on tags: what they end on, all the way down.
+    const result = await runGit(['cat-file', '--batch-check=%(objecttype)'], context, {
+      input: nested.map((name) => `${name}^{}\n`).join(''),
+    });
+    const types = result.stdout.toString('utf8').split('\n');
+    nested.forEach((name, i) => types[i] !== 'commit' && aside.push(name));
+  }
+  if (stash) {
     const stashes = await query.raw(['log', '--walk-reflogs', '--format=%H', 'refs/stash', '--']);
     revs.push(...stashes.split('\n').filter((line) => line.length > 0));
   }
-  return revs;
+  return { revs, ...(aside.length > 0 ? { aside } : {}) };
 }
 
 /** `--branch` names: a branch first, else any revision git knows (a tag, `origin/x`). */
-async function resolveRefs(query: RepoQuery, refs: string[]): Promise<string[]> {
+async function resolveRefs(query: RepoQuery, refs: string[]): Promise<WalkRefs> {
   const out: string[] = [];
   for (const ref of refs) {
     const oid = /^-/.test(ref)
@@ -316,7 +350,7 @@ async function resolveRefs(query: RepoQuery, refs: string[]): Promise<string[]> 
     if (oid === undefined) throw new SourceError('E_REF_UNRESOLVED', { ref });
     out.push(oid);
   }
-  return out;
+  return { revs: out };
 }
 
 /**

@@ -47,10 +47,10 @@ export {
   type ObjectResult,
 } from './git/cat-file.js';
 export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
-export { walkReachable, pathOf, type Reachability } from './history/reachable.js';
+export { walkReachable, pathOf, originOf, type Reachability, type WalkRefs } from './history/reachable.js';
 export { historyWork } from './history/work.js';
 export { readHistoryRun, RunReader, type RunTally } from './history/runs.js';
 export { BlockingCatFile, type ObjectVisitor, type VisitedObject } from './git/blocking-cat-file.js';
 export { makeFifos, type Fifos } from './git/fifos.js';
-export { traceAmong, traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
+export { commitPeople, traceAmong, traceBlobs, traceByPaths, type BlobOrigin } from './history/trace.js';
 export { addedLines, allLines, lineCount, type LineRanges } from './text/added-lines.js';

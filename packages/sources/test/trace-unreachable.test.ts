@@ -65,3 +65,34 @@ describe('tracing blobs no ref reaches', () => {
     expect(alone.get(blob)).toMatchObject({ commit: fx.second, date: '2026-01-04T00:00:00+00:00' });
   });
 });
+
+describe('the reachability walk credits each blob to the oldest commit that held it', () => {
+  it('leaves refs to trees and blobs aside: their blobs reachable, with a path, no commit unless one held them', async () => {
+    const r = createRepo();
+    try {
+      const base = r.commit('base', { 'a.txt': 'a\n' }, '2026-01-01T00:00:00Z');
+      r.git('tag', '-a', '-m', 'v1', 'v1', base);
+      r.git('tag', '-a', '-m', 'on a tag', 'v1-signed', 'v1'); // a tag on a tag on a commit
+      // A tree only a tag names, holding one blob of its own and one a later commit also holds.
+      r.write({ 'only-tree.txt': `${fakeKey('anthropic', 911)}\n`, 'both.txt': `${fakeKey('groq', 912)}\n` });
+      r.git('add', 'only-tree.txt', 'both.txt');
+      const tree = r.git('write-tree');
+      r.git('reset', '-q');
+      r.git('tag', 'tree-tag', tree);
+      r.git('tag', '-a', '-m', 'tree', 'tree-annotated', tree);
+      const later = r.commit('later', { 'both.txt': `${fakeKey('groq', 912)}\n` }, '2026-01-02T00:00:00Z');
+      const source = historySource({ cwd: r.dir, env: ENV });
+      const items = await collect(source);
+      const findings = await source.resolve!(
+        findSecrets(items, [fakeKey('anthropic', 911), fakeKey('groq', 912)]),
+      );
+      const byPath = new Map(findings.map((f) => [f.path, f]));
+      expect(byPath.get('only-tree.txt')).toMatchObject({ reachable: true });
+      expect(byPath.get('only-tree.txt')?.commit).toBeUndefined();
+      expect(byPath.get('both.txt')).toMatchObject({ reachable: true, commit: later });
+      expect(source.stats().commits).toBe(2);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

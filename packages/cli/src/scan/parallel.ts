@@ -10,6 +10,9 @@ export interface ParallelResult {
   bytes: number;
 }
 
+/** Each worker's young generation (V8's default: up to 48 MB, most of a worker's heap). */
+const WORKER_YOUNG_MB = 8;
+
 /** How often the workers' running totals are passed to the source's progress (a display redraws ~10/s). */
 const PROGRESS_MS = 100;
 
@@ -29,7 +32,12 @@ export class WorkerPool {
     this.tally = new Float64Array(tally);
     for (let slot = 0; slot < size; slot++) {
       const input: WorkerInput = { rules: [...rules], inlineAllow, counter, tally, slot };
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+      const worker = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: input,
+        // A scan's garbage is short-lived: a small young generation is collected as often, in smaller bites.
+        // Measured on git.git: peak RSS 280 -> 244 MB with two workers; the bench's large history no slower.
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      });
       const output = new Promise<WorkerOutput>((resolve, reject) => {
         worker.once('message', (message: WorkerMessage) =>
           'output' in message ? resolve(message.output) : reject(failureError(message.failure)),

@@ -1,50 +1,182 @@
 import { StringDecoder } from 'node:string_decoder';
 import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
 import { OidMap } from '../git/oid-map.js';
+import { BlobList } from './blob-list.js';
 
 export interface Reachability {
-  /** Blobs reachable from the walked refs, each with the index of a path it has (in `paths`). */
+  /** Objects reachable from the walked refs (commits, trees, blobs), each with its entry number. */
   blobs: OidMap;
   paths: string[];
+  /** Per entry: the index of a path the object has (in `paths`), or NO_PATH. */
+  entryPath: Uint32Array;
+  /** Per entry: the index of the oldest commit whose tree holds the object (in `commits`), or NO_COMMIT. */
+  entryCommit: Uint32Array;
+  commits: BlobList;
   /** Objects the walk needed but the repository does not have (first few, and how many in all). */
   missing: string[];
   missingCount: number;
 }
 
+/** What the walk asks for: revisions (`--all`, commit ids), and refs `--all` must leave to `aside`. */
+export interface WalkRefs {
+  revs: string[];
+  /** Refs naming no commit, even through tags (a tag on a blob or a tree): walked apart, by name. */
+  aside?: string[];
+}
+
 /** Stands for "no path": an object a ref names directly (a tag on a blob), or a commit. */
 const NO_PATH = 0xffffffff;
+/** Stands for "no commit": an object only a ref to a blob or tree reaches. */
+const NO_COMMIT = 0xffffffff;
 
-/** A path a reachable blob has (the first one the walk met, from the newest commits down). */
+/** A path a reachable blob has (the one it had in the oldest commit that held it). */
 export function pathOf(reach: Reachability, oid: string): string | undefined {
-  const index = reach.blobs.get(oid);
-  return index === undefined || index === NO_PATH ? undefined : reach.paths[index];
+  const entry = reach.blobs.get(oid);
+  const path = entry === undefined ? NO_PATH : (reach.entryPath[entry] ?? NO_PATH);
+  return path === NO_PATH ? undefined : reach.paths[path];
+}
+
+/** The oldest commit whose tree holds a reachable blob, and the blob's path there. */
+export function originOf(reach: Reachability, oid: string): { commit: string; path: string } | undefined {
+  const entry = reach.blobs.get(oid);
+  if (entry === undefined) return undefined;
+  const commit = reach.entryCommit[entry] ?? NO_COMMIT;
+  const path = pathOf(reach, oid);
+  return commit === NO_COMMIT || path === undefined ? undefined : { commit: reach.commits.oid(commit), path };
 }
 
 /**
- * Walks every object reachable from `revs` once (`git rev-list --objects`), keeping each blob id with a
- * path it has, in a compact map, and noting each object that should be there but is not
- * (`--missing=print`): a repository with a missing object is not a complete history. One pass answers
- * "is this blob reachable, and where?" for every finding and "is anything missing?" for the whole scan.
- * Object ids go on stdin (stash entries can be many).
+ * Walks every object reachable from the refs once (`git rev-list --objects`), noting each object that
+ * should be there but is not (`--missing=print`): a repository with a missing object is not a complete
+ * history. Commits come oldest first but parents always before children (`--date-order --reverse`),
+ * each followed by the objects of its tree not met before (`--in-commit-order`): the commit a blob
+ * follows is the oldest that held it, the one that introduced it (none of its parents had it, or they
+ * would have shown it first), and the path it shows is its path there. One pass answers "is this blob
+ * reachable, where, and since which commit?" for every finding and "is anything missing?" for the whole
+ * scan: no log over the history to trace the findings (on the bench's 20,000-commit history the
+ * path-limited log took 1-2 s after the scan). Object ids go on stdin (stash entries can be many).
  */
-export async function walkReachable(context: GitContext, revs: string[]): Promise<Reachability> {
+export async function walkReachable(context: GitContext, refs: WalkRefs): Promise<Reachability> {
+  const result: Reachability = {
+    blobs: new OidMap(1 << 16),
+    paths: [],
+    entryPath: new Uint32Array(1 << 16),
+    entryCommit: new Uint32Array(1 << 16),
+    commits: new BlobList(),
+    missing: [],
+    missingCount: 0,
+  };
+  const pathIndex = new Map<string, number>();
+  let entries = 0;
+  const record = (oid: string, path: string, commit: number) => {
+    const known = result.blobs.get(oid);
+    if (known !== undefined && result.entryCommit[known] !== NO_COMMIT) return;
+    const entry = known ?? entries++;
+    if (entry >= result.entryPath.length) {
+      result.entryPath = grown(result.entryPath);
+      result.entryCommit = grown(result.entryCommit);
+    }
+    let index = NO_PATH;
+    if (path !== '') {
+      index = pathIndex.get(path) ?? result.paths.length;
+      if (index === result.paths.length) {
+        result.paths.push(path);
+        pathIndex.set(path, index);
+      }
+    }
+    result.entryPath[entry] = index;
+    result.entryCommit[entry] = commit;
+    if (known === undefined) result.blobs.set(oid, entry);
+  };
+  const missed = (line: string) => {
+    result.missingCount++;
+    if (result.missing.length < 5) result.missing.push(line.slice(1));
+  };
+
+  // Refs to blobs or trees first: what they alone reach has no commit (a commit's tree wins later).
+  if (refs.aside && refs.aside.length > 0) {
+    const args = ['rev-list', '--objects', '--missing=print', '--stdin'];
+    await streamLines(args, context, refs.aside, (line) => {
+      if (line.startsWith('?')) return missed(line);
+      const space = line.indexOf(' ');
+      record(
+        space === -1 ? line : line.slice(0, space),
+        space === -1 ? '' : line.slice(space + 1),
+        NO_COMMIT,
+      );
+    });
+  }
+
   const args = [
     'rev-list',
     '--objects',
+    '--in-commit-order',
+    '--date-order',
+    '--reverse',
+    '--format=%H',
     '--missing=print',
-    '--filter=object:type=blob',
+    ...(refs.aside ?? []).map((ref) => `--exclude=${ref}`),
     // Options such as --all stay in argv (older git reads only revisions from stdin).
-    ...revs.filter((rev) => rev.startsWith('-')),
+    ...refs.revs.filter((rev) => rev.startsWith('-')),
     '--stdin',
   ];
+  let commit = NO_COMMIT;
+  let commitId = '';
+  // Trees are printed too, with no type: an object whose next line lies inside its path is a tree, not
+  // kept (a third of git.git's objects). A new tree whose entries were all met before looks like a blob
+  // and is kept: only memory.
+  let held: { oid: string; path: string; commit: number } | undefined;
+  const settle = (next: string | undefined) => {
+    if (held && (next === undefined || !next.startsWith(`${held.path}/`)))
+      record(held.oid, held.path, held.commit);
+    held = undefined;
+  };
+  await streamLines(
+    args,
+    context,
+    refs.revs.filter((rev) => !rev.startsWith('-')),
+    (line) => {
+      if (line.startsWith('commit ')) {
+        settle(undefined);
+        commitId = line.slice(7);
+        commit = result.commits.length;
+        result.commits.push(commitId, 0);
+        record(commitId, '', NO_COMMIT);
+        return;
+      }
+      if (line.startsWith('?')) return missed(line);
+      const space = line.indexOf(' ');
+      // The commit's own line again (the format), or a tag's target named without a path.
+      if (space === -1) {
+        if (line !== commitId) record(line, '', NO_COMMIT);
+        return;
+      }
+      const path = line.slice(space + 1);
+      settle(path);
+      // The root tree has no path: never a blob.
+      if (path !== '') held = { oid: line.slice(0, space), path, commit };
+    },
+  );
+  settle(undefined);
+  return result;
+}
+
+function grown(array: Uint32Array): Uint32Array {
+  const out = new Uint32Array(array.length * 2);
+  out.set(array);
+  return out;
+}
+
+/** Runs git with `input` lines on stdin and hands each line of its output to `take`; throws if git failed. */
+async function streamLines(
+  args: string[],
+  context: GitContext,
+  input: string[],
+  take: (line: string) => void,
+): Promise<void> {
   const child = spawnGit(args, context);
   child.stdin.on('error', () => {});
-  child.stdin.end(
-    revs
-      .filter((rev) => !rev.startsWith('-'))
-      .map((rev) => `${rev}\n`)
-      .join(''),
-  );
+  child.stdin.end(input.map((line) => `${line}\n`).join(''));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
@@ -53,39 +185,15 @@ export async function walkReachable(context: GitContext, revs: string[]): Promis
     child.on('error', (error) => reject(spawnFailure(error, args, context)));
     child.on('close', (code) => resolve(code ?? 1));
   });
-  const result: Reachability = { blobs: new OidMap(1 << 16), paths: [], missing: [], missingCount: 0 };
-  const pathIndex = new Map<string, number>();
-  const take = (line: string) => {
-    if (line.startsWith('?')) {
-      result.missingCount++;
-      if (result.missing.length < 5) result.missing.push(line.slice(1));
-      return;
-    }
-    const space = line.indexOf(' ');
-    // Without a path: a commit (the filter drops trees only) or a blob a tag names directly. Both are
-    // kept, as reachable without a path; no blob lookup ever asks for a commit's id.
-    if (space === -1) {
-      if (line.length > 0 && !result.blobs.has(line)) result.blobs.set(line, NO_PATH);
-      return;
-    }
-    const path = line.slice(space + 1);
-    let index = pathIndex.get(path);
-    if (index === undefined) {
-      index = result.paths.length;
-      result.paths.push(path);
-      pathIndex.set(path, index);
-    }
-    result.blobs.set(line.slice(0, space), index);
-  };
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) take(line);
+    for (const line of lines) if (line !== '') take(line);
   }
-  take(rest + decoder.end());
+  rest += decoder.end();
+  if (rest !== '') take(rest);
   const code = await exited;
   if (code !== 0) throw gitFailure(args, context, stderr, code);
-  return result;
 }

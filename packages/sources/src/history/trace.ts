@@ -145,7 +145,7 @@ export async function traceAmong(
 }
 
 /** Author name and date (`%aI`) of each commit. */
-async function commitPeople(
+export async function commitPeople(
   context: GitContext,
   commits: string[],
 ): Promise<Map<string, { author: string; date: string }>> {
