@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,23 @@ describe('BlockingCatFile', () => {
       )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_NOT_A_REPO' });
+  });
+});
+
+describe('makeFifos', () => {
+  it('removes its folder when the process is interrupted before the scan removes it', () => {
+    // In a process of its own (from the build): the signal ends it, as Ctrl-C would.
+    const fifos = new URL('../dist/git/fifos.js', import.meta.url).href;
+    const script = `const { makeFifos } = await import(${JSON.stringify(fifos)});
+      const made = await makeFifos(2);
+      process.stdout.write(made.paths[0] + '\\n');
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => {}, 5000);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.signal).toBe('SIGINT');
+    const pipe = run.stdout.trim();
+    expect(pipe).toMatch(/keyward-pipes-.*cat-file-0$/);
+    expect(existsSync(dirname(pipe))).toBe(false);
   });
 });
 
