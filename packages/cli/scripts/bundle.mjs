@@ -31,6 +31,15 @@ const HOOK_PATH = [
 ];
 
 /**
+ * What scan workers share with the history and worktree sources. Left to the bundler, these land in the
+ * worker entry itself, and the history chunk would import worker.js in the main thread.
+ */
+const WORKER_SHARED = [
+  /^sources\/dist\/(units|packed-paths|read-file|worktree|ignore-rules)\.js$/,
+  /^sources\/dist\/(git\/(blocking-cat-file|fifos)|history\/runs)\.js$/,
+];
+
+/**
  * The CLI's own npm dependencies load from node_modules (resolvable from bundle/), but picocolors, which is
  * on the hook path and tiny (see reporters/colors.ts). The workspace packages' dependencies (fast-glob,
  * ignore, simple-git) are bundled with them: pnpm does not let bundle/ resolve them.
@@ -57,6 +66,9 @@ const onHookPath = (id) =>
   /[\\/]node_modules[\\/](picocolors|ignore)[\\/]/.test(id) ||
   (id.startsWith(packages + sep) && HOOK_PATH.some((re) => re.test(packagePath(id))));
 
+const workerShared = (id) =>
+  id.startsWith(packages + sep) && WORKER_SHARED.some((re) => re.test(packagePath(id)));
+
 const outdir = join(cli, 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 const bundle = await rolldown({
@@ -75,6 +87,11 @@ await bundle.write({
   dir: outdir,
   format: 'esm',
   chunkFileNames: '[name]-[hash].js',
-  codeSplitting: { groups: [{ name: 'hook-path', test: onHookPath }] },
+  codeSplitting: {
+    groups: [
+      { name: 'hook-path', test: onHookPath, priority: 2 },
+      { name: 'scan-shared', test: workerShared, priority: 1 },
+    ],
+  },
 });
 await bundle.close();
