@@ -11,7 +11,7 @@ import { LogParser } from '../src/git/log.js';
 import { OidMap } from '../src/git/oid-map.js';
 import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
 import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
-import { ENV } from './helpers.js';
+import { ENV, writeBlob } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -22,10 +22,6 @@ function repo(): TempRepo {
   cleanups.push(r.cleanup);
   return r;
 }
-const hash = (r: TempRepo, content: string | Buffer) => {
-  r.write({ 'tmp.bin': content });
-  return r.git('hash-object', '-w', 'tmp.bin');
-};
 async function drain(batch: CatFileBatch, n: number): Promise<ObjectResult[]> {
   const out: ObjectResult[] = [];
   for (let i = 0; i < n; i++) out.push(await batch.next());
@@ -128,7 +124,7 @@ describe('CatFileBatch', () => {
   it('returns contents in request order: empty, large (across chunks), missing, and over-the-cap objects', async () => {
     const r = repo();
     const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'k');
-    const ids = { empty: hash(r, ''), big: hash(r, big), small: hash(r, 'small\n') };
+    const ids = { empty: writeBlob(r, ''), big: writeBlob(r, big), small: writeBlob(r, 'small\n') };
     const missing = 'f'.repeat(40);
     const batch = new CatFileBatch({ cwd: r.dir, env: ENV });
     batch.request(ids.small);
@@ -150,7 +146,7 @@ describe('CatFileBatch', () => {
 
   it('stops reading from git while a backlog of results waits, and resumes when they are taken', async () => {
     const r = repo();
-    const ids = Array.from({ length: 40 }, (_, i) => hash(r, `${String(i % 10).repeat(20_000)}${i}\n`));
+    const ids = Array.from({ length: 40 }, (_, i) => writeBlob(r, `${String(i % 10).repeat(20_000)}${i}\n`));
     const batch = new CatFileBatch({ cwd: r.dir, env: ENV }, { buffer: true, highWater: 64 * 1024 });
     void batch.requestAll(ids.map((oid) => ({ oid })));
     await new Promise((resolve) => setTimeout(resolve, 300)); // git could have sent all 800 kB by now
@@ -164,7 +160,7 @@ describe('CatFileBatch', () => {
 
   it('streams a list through readObjects in order', async () => {
     const r = repo();
-    const ids = Array.from({ length: 25 }, (_, i) => hash(r, `item ${i}\n`));
+    const ids = Array.from({ length: 25 }, (_, i) => writeBlob(r, `item ${i}\n`));
     const seen: string[] = [];
     for await (const object of readObjects(
       { cwd: r.dir, env: ENV },
@@ -176,7 +172,7 @@ describe('CatFileBatch', () => {
 
   it('reads several lists side by side, each object once', async () => {
     const r = repo();
-    const ids = Array.from({ length: 30 }, (_, i) => hash(r, `blob ${i}\n`));
+    const ids = Array.from({ length: 30 }, (_, i) => writeBlob(r, `blob ${i}\n`));
     const lists = [ids.slice(0, 10), ids.slice(10, 25), ids.slice(25)].map((part) =>
       part.map((oid) => ({ oid })),
     );
@@ -189,7 +185,7 @@ describe('CatFileBatch', () => {
   it('with reuseBuffer, gives each object intact at the time it is consumed', async () => {
     const r = repo();
     const contents = Array.from({ length: 12 }, (_, i) => Buffer.alloc(150_000 + i * 9_000, 97 + i));
-    const ids = contents.map((content) => hash(r, content));
+    const ids = contents.map((content) => writeBlob(r, content));
     const expected = new Map(ids.map((oid, i) => [oid, contents[i]!]));
     const lists = [ids.slice(0, 6), ids.slice(6)].map((part) => part.map((oid) => ({ oid })));
     let checked = 0;
@@ -208,7 +204,7 @@ describe('CatFileBatch', () => {
 
   it('stops its git processes when the consumer gives up early', async () => {
     const r = repo();
-    const ids = Array.from({ length: 20 }, (_, i) => ({ oid: hash(r, `x${i}\n`) }));
+    const ids = Array.from({ length: 20 }, (_, i) => ({ oid: writeBlob(r, `x${i}\n`) }));
     let n = 0;
     for await (const _ of readObjectsConcurrently({ cwd: r.dir, env: ENV }, [
       ids.slice(0, 10),

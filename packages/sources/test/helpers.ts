@@ -1,5 +1,5 @@
 import type { ContentItem, Finding } from '@keyward/core';
-import { GIT_ENV } from '@keyward/test-utils';
+import { GIT_ENV, type TempRepo } from '@keyward/test-utils';
 import type { ScanSource } from '../src/source.js';
 
 /** The environment sources get in tests: the caller's, with git config isolated like createRepo's. */
@@ -56,4 +56,10 @@ export function findSecrets(items: SeenItem[], secrets: string[]): Finding[] {
     });
   }
   return findings;
+}
+
+/** Writes `content` into the repository's object store as a blob (no commit) and returns its id. */
+export function writeBlob(r: TempRepo, content: string | Buffer): string {
+  r.write({ 'tmp.bin': content });
+  return r.git('hash-object', '-w', 'tmp.bin');
 }

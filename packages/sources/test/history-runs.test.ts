@@ -10,7 +10,7 @@ import { historySource, type HistoryOptions } from '../src/history.js';
 import { readHistoryRun, RunReader, type RunTally } from '../src/history/runs.js';
 import { newSourceStats } from '../src/worktree.js';
 import type { HistoryWork, ScanSource } from '../src/source.js';
-import { collect, ENV, type SeenItem } from './helpers.js';
+import { collect, ENV, type SeenItem, writeBlob } from './helpers.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -21,10 +21,6 @@ function repo(): TempRepo {
   cleanups.push(r.cleanup);
   return r;
 }
-const hash = (r: TempRepo, content: string | Buffer) => {
-  r.write({ 'tmp.bin': content });
-  return r.git('hash-object', '-w', 'tmp.bin');
-};
 
 /**
  * A history with keys in several blobs, a binary blob, a blob larger than the reader's buffer (`big`),
@@ -41,7 +37,7 @@ function history(options: { big: boolean }): TempRepo {
   });
   r.commit('two', { 'a.env': 'OPENAI_API_KEY=\n', 'b.json': `{"k": "${fakeKey('groq', 703)}"}\n` });
   for (let i = 0; i < 30; i++) r.commit(`filler ${i}`, { [`f${i % 7}.txt`]: `value ${i}\n`.repeat(i + 1) });
-  hash(r, `unreachable ${fakeKey('xai', 704)}\n`);
+  writeBlob(r, `unreachable ${fakeKey('xai', 704)}\n`);
   r.git('checkout', '-q', '-b', 'side', 'HEAD~20');
   r.commit('side', { 'side.txt': `${fakeKey('openrouter', 705)}\n` });
   return r;
@@ -50,11 +46,11 @@ function history(options: { big: boolean }): TempRepo {
 describe('BlockingCatFile', () => {
   it('reads objects in request order through a named pipe, each whole, a missing one marked', async () => {
     const r = repo();
-    const small = hash(r, 'small\n');
-    const empty = hash(r, '');
+    const small = writeBlob(r, 'small\n');
+    const empty = writeBlob(r, '');
     const large = Buffer.alloc(9 << 20, 'x'); // over the 4 MiB buffer: it grows
     large.write('end', large.length - 3);
-    const big = hash(r, large);
+    const big = writeBlob(r, large);
     const missing = 'f'.repeat(40);
     const fifos = await makeFifos(1);
     expect(fifos).toBeDefined();
