@@ -1,5 +1,5 @@
 import type { ContentItem, Finding } from '@keyward/core';
-import { emptySkips, isBinary, type ParallelPlan, type ScanSource, type SourceStats } from './source.js';
+import { newSourceStats, isBinary, type ParallelPlan, type ScanSource } from './source.js';
 import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { makeFifos, type Fifos } from './git/fifos.js';
@@ -80,13 +80,7 @@ export function parseShard(text: string): Shard {
  * With `refs`, only blobs reachable from those revisions are scanned.
  */
 export function historySource(options: HistoryOptions): ScanSource {
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
+  const stats = newSourceStats();
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
   let reach: Promise<Reachability> | undefined;

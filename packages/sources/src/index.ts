@@ -1,5 +1,6 @@
 export {
   emptySkips,
+  newSourceStats,
   isBinary,
   type ScanSource,
   type SourceStats,
@@ -14,7 +15,6 @@ export {
   listWorktree,
   walkWorktree,
   readWorktreeFile,
-  newSourceStats,
   type WorktreeOptions,
   type WorktreeFile,
 } from './worktree.js';

@@ -1,5 +1,5 @@
 import type { ContentItem } from '@keyward/core';
-import { emptySkips, type ScanSource, type SourceStats } from './source.js';
+import { newSourceStats, type ScanSource } from './source.js';
 import { SourceError } from './errors.js';
 import { commitItems, type CommitWalk } from './git/commits.js';
 import type { GitContext } from './git/exec.js';
@@ -57,13 +57,7 @@ export function parsePrePushInput(input: string | string[]): PushUpdate[] {
  * whole history from the root. Deletions send nothing.
  */
 export function prePushSource(options: PrePushOptions): ScanSource {
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
+  const stats = newSourceStats();
   const updates = parsePrePushInput(options.stdinLines);
   let describe: string | undefined;
 

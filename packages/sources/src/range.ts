@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ContentItem } from '@keyward/core';
-import { emptySkips, type ScanSource, type SourceStats } from './source.js';
+import { newSourceStats, type ScanSource } from './source.js';
 import { SourceError } from './errors.js';
 import { commitItems } from './git/commits.js';
 import type { GitContext } from './git/exec.js';
@@ -59,13 +59,7 @@ export function sinceRange(rev: string): ParsedRange {
  * clone's boundary, fails with exit 3 and what to fetch: it never reports clean.
  */
 export function rangeSource(options: RangeOptions): ScanSource {
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
+  const stats = newSourceStats();
   let describe: string | undefined;
   const parsed =
     options.range !== undefined ? parseRange(options.range) : sinceRange(options.since ?? missingRange());

@@ -101,6 +101,11 @@ export function emptySkips(): SkipCounts {
   return { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 };
 }
 
+/** A source's counters before it has read anything. */
+export function newSourceStats(): SourceStats {
+  return { commits: 0, skipped: emptySkips(), warnings: [], errors: [], incomplete: false };
+}
+
 /** Binary content: a NUL byte in the first 8 KiB (git's own heuristic). */
 export function isBinary(bytes: Uint8Array, length = bytes.length): boolean {
   return bytes.subarray(0, Math.min(length, 8192)).indexOf(0) !== -1;

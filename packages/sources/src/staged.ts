@@ -1,6 +1,6 @@
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
-import { emptySkips, type ScanSource, type SourceStats } from './source.js';
+import { newSourceStats, type ScanSource } from './source.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { planChange, requestChange, takeChange, type ChangePlan } from './git/changes.js';
 import { gitFailure, gitText, runGit, type GitContext } from './git/exec.js';
@@ -26,13 +26,7 @@ export interface StagedOptions extends GitContext {
  * one `cat-file --batch`.
  */
 export function stagedSource(options: StagedOptions): ScanSource {
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
+  const stats = newSourceStats();
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
 
   // The diff starts now, not when items() is first asked for: the caller can build its scanner while git

@@ -1,5 +1,5 @@
 import type { ContentItem } from '@keyward/core';
-import { emptySkips, type ScanSource, type SourceStats } from './source.js';
+import { newSourceStats, type ScanSource } from './source.js';
 
 export interface StdinOptions {
   /** Standard input (or any byte stream): logs, pasted text. */
@@ -17,13 +17,7 @@ export const STDIN_NAME = '<stdin>';
  * are reported as lines of the whole input. Binary bytes are scanned too (a log may hold a stray NUL).
  */
 export function stdinSource(options: StdinOptions): ScanSource {
-  const stats: SourceStats = {
-    commits: 0,
-    skipped: emptySkips(),
-    warnings: [],
-    errors: [],
-    incomplete: false,
-  };
+  const stats = newSourceStats();
   const max = options.maxSize ?? Number.POSITIVE_INFINITY;
 
   async function* items(): AsyncGenerator<ContentItem> {

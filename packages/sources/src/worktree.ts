@@ -4,7 +4,7 @@ import type { ContentItem } from '@keyward/core';
 import { IgnoreStack, VENDOR_DIRS } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
 import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
-import { emptySkips, isBinary, type ScanSource, type SourceStats } from './source.js';
+import { isBinary, newSourceStats, type ScanSource, type SourceStats } from './source.js';
 
 export interface WorktreeOptions {
   /** Folder that relative paths, and reported paths, are relative to. */
@@ -31,10 +31,6 @@ interface Frame {
   entries: Dirent[];
   next: number;
   layers: number;
-}
-
-export function newSourceStats(): SourceStats {
-  return { commits: 0, skipped: emptySkips(), warnings: [], errors: [], incomplete: false };
 }
 
 /**

@@ -8,7 +8,7 @@ import { BlockingCatFile, type VisitedObject } from '../src/git/blocking-cat-fil
 import { makeFifos } from '../src/git/fifos.js';
 import { historySource, type HistoryOptions } from '../src/history.js';
 import { readHistoryRun, RunReader, type RunTally } from '../src/history/runs.js';
-import { newSourceStats } from '../src/worktree.js';
+import { newSourceStats } from '../src/source.js';
 import type { HistoryWork, ScanSource } from '../src/source.js';
 import { collect, ENV, type SeenItem, writeBlob } from './helpers.js';
 
