@@ -47,6 +47,38 @@ export function spawnGit(args: string[], context: GitContext): GitChild {
   });
 }
 
+/** A git child started by `startGit`. */
+export interface StartedGit {
+  child: GitChild;
+  /** Its exit code (rejects only when git could not be started). */
+  exited: Promise<number>;
+  /** Waits for git to exit; throws a SourceError unless it exited 0. */
+  finished(): Promise<void>;
+}
+
+/**
+ * Starts git with `input` on stdin (closed at once when there is none), keeping the start of its stderr
+ * for the error a failed exit becomes: for commands whose output is read as a stream.
+ */
+export function startGit(args: string[], context: GitContext, input = ''): StartedGit {
+  const child = spawnGit(args, context);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  child.stdin.on('error', () => {}); // git may exit before reading all of its input
+  child.stdin.end(input);
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) => reject(spawnFailure(error, args, context)));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const finished = async () => {
+    const code = await exited;
+    if (code !== 0) throw gitFailure(args, context, stderr, code);
+  };
+  return { child, exited, finished };
+}
+
 export interface GitResult {
   stdout: Buffer;
   stderr: string;

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ObjectRequest } from '../git/cat-file.js';
-import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { startGit, type GitContext } from '../git/exec.js';
 
 /** Which shard of the blobs to keep: `index` of `count`, 1-based (`--shard 2/4`). */
 export interface Shard {
@@ -123,16 +123,7 @@ export async function listBlobs(
     '--batch-check=%(objecttype) %(objectname) %(objectsize)',
     '--unordered',
   ];
-  const child = spawnGit(args, context);
-  child.stdin.end();
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, finished } = startGit(args, context);
   const max = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
   const out: ListedObjects = { blobs: new BlobList(), commits: new BlobList(), tooLarge: 0 };
   const decoder = new StringDecoder('latin1');
@@ -143,8 +134,7 @@ export async function listBlobs(
     for (const line of lines) take(line, out, max, options);
   }
   if (rest !== '') take(rest, out, max, options);
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  await finished();
   return out;
 }
 

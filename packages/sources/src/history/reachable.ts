@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { startGit, type GitContext } from '../git/exec.js';
 import { OidMap } from '../git/oid-map.js';
 import { BlobList } from './blob-list.js';
 
@@ -174,17 +174,7 @@ async function streamLines(
   input: string[],
   take: (line: string) => void,
 ): Promise<void> {
-  const child = spawnGit(args, context);
-  child.stdin.on('error', () => {});
-  child.stdin.end(input.map((line) => `${line}\n`).join(''));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, finished } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -194,6 +184,5 @@ async function streamLines(
   }
   rest += decoder.end();
   if (rest !== '') take(rest);
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  await finished();
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { gitFailure, runGit, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { runGit, startGit, type GitContext } from '../git/exec.js';
 import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
 
 /**
@@ -254,16 +254,7 @@ async function replayBranch(
 
 /** The lines of a git command's output, as git writes them. */
 async function* lines(args: string[], context: GitContext): AsyncGenerator<string> {
-  const child = spawnGit(args, context);
-  child.stdin.end();
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, finished } = startGit(args, context);
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     const parts = (rest + chunk.toString('latin1')).split('\n');
@@ -271,6 +262,5 @@ async function* lines(args: string[], context: GitContext): AsyncGenerator<strin
     yield* parts;
   }
   if (rest !== '') yield rest;
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  await finished();
 }

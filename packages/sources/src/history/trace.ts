@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { gitFailure, spawnFailure, spawnGit, type GitContext } from '../git/exec.js';
+import { startGit, type GitContext } from '../git/exec.js';
 import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
 import { isZeroOid } from '../git/raw.js';
 
@@ -170,17 +170,7 @@ async function streamLines(
   input: string,
   take: (line: string) => boolean,
 ): Promise<void> {
-  const child = spawnGit(args, context);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  child.stdin.on('error', () => {});
-  child.stdin.end(input);
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, exited, finished } = startGit(args, context, input);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let more = true;
@@ -196,8 +186,7 @@ async function streamLines(
     await exited.catch(() => {});
     return;
   }
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  await finished();
 }
 
 function origin(commit: CommitRecord, path: string): BlobOrigin {
@@ -247,17 +236,7 @@ async function parentBlobs(context: GitContext, parents: string[]): Promise<Set<
     '--filter=object:type=blob',
     '--stdin',
   ];
-  const child = spawnGit(args, context);
-  child.stdin.on('error', () => {});
-  child.stdin.end(`${parents.join('\n')}\n`);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, finished } = startGit(args, context, `${parents.join('\n')}\n`);
   const blobs = new Set<string>();
   const decoder = new StringDecoder('latin1');
   let rest = '';
@@ -267,7 +246,6 @@ async function parentBlobs(context: GitContext, parents: string[]): Promise<Set<
     for (const line of lines) blobs.add(line);
   }
   blobs.add(rest);
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, context, stderr, code);
+  await finished();
   return blobs;
 }
