@@ -22,18 +22,7 @@ const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
  * Anything that is not such a report fails with E_REPORT_READ naming the file and what is wrong.
  */
 export function readJsonReport(file: string, cwd: string): ReadReport {
-  let text: string;
-  let parsed: unknown;
-  try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const reason =
-      error instanceof SyntaxError
-        ? 'not valid JSON'
-        : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
-    throw new KeywardError('E_REPORT_READ', { file, reason });
-  }
+  const { text, parsed } = readJsonFile(file, cwd);
   const bad = (reason: string) => new KeywardError('E_REPORT_READ', { file, reason });
   if (!isRecord(parsed) || parsed.version !== 1 || !isRecord(parsed.scan) || !Array.isArray(parsed.findings))
     throw bad('not a keyward JSON report (version 1, scan, findings)');
@@ -101,4 +90,18 @@ function count(value: unknown): number {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A report file's text and parsed JSON, or E_REPORT_READ saying why it could not be read or parsed. */
+export function readJsonFile(file: string, cwd: string): { text: string; parsed: unknown } {
+  try {
+    const text = readFileSync(resolve(cwd, file), 'utf8');
+    return { text, parsed: JSON.parse(text) };
+  } catch (error) {
+    const reason =
+      error instanceof SyntaxError
+        ? 'not valid JSON'
+        : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
+    throw new KeywardError('E_REPORT_READ', { file, reason });
+  }
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   compileRules,
   fingerprint,
@@ -10,6 +8,7 @@ import {
 } from '@keyward/core';
 import { RULES } from '@keyward/rules';
 import { KeywardError } from '../errors.js';
+import { readJsonFile } from './report-file.js';
 import type { Io } from '../io.js';
 
 /** One key to check, with the JSON finding it will be reported as. */
@@ -85,17 +84,7 @@ export async function readStdinKeys(io: Pick<Io, 'stdin'>, version: string): Pro
 
 /** The findings of a keyward JSON report; only those written with --reveal carry a secret to check. */
 export function readReportKeys(file: string, io: Pick<Io, 'cwd'>): VerifyInput {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(resolve(io.cwd, file), 'utf8'));
-  } catch (error) {
-    const reason =
-      error instanceof SyntaxError
-        ? 'not valid JSON'
-        : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
-    throw new KeywardError('E_REPORT_READ', { file, reason });
-  }
-  const report = parsed as VerifyInput['report'];
+  const report = readJsonFile(file, io.cwd).parsed as VerifyInput['report'];
   if (report === null || typeof report !== 'object' || !Array.isArray(report.findings)) {
     throw new KeywardError('E_REPORT_READ', { file, reason: 'not a keyward JSON report: no findings list' });
   }
