@@ -22,7 +22,7 @@ function readNodeRss(file) {
 }
 
 export function keywardBuilt() {
-  return existsSync(join(REPO_ROOT, 'packages/cli/bundle/main.js'));
+  return existsSync(join(REPO_ROOT, 'packages/cli/bundle/main.cjs'));
 }
 
 /** The first meaningful stderr line, for "not available: …" rows. */

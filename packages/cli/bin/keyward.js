@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Thin launcher: load the CLI lazily so a broken install still exits 2 with one line, never a stack trace.
-import('../bundle/main.js').then(
-  (cli) => cli.main(),
-  (error) => {
-    process.stderr.write(
-      `keyward: cannot load the CLI (${error && error.code ? error.code : error}); reinstall keyward\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+// Thin launcher: load the CLI here so a broken install still exits 2 with one line, never a stack trace.
+// The bundle is CommonJS, loaded with V8's code cache (load-bundle.cjs): a hook pays for it on every commit.
+import { createRequire } from 'node:module';
+
+let cli;
+try {
+  cli = createRequire(import.meta.url)('./load-bundle.cjs').loadBundle('main.cjs');
+} catch (error) {
+  process.stderr.write(
+    `keyward: cannot load the CLI (${error && error.code ? error.code : error}); reinstall keyward\n`,
+  );
+  process.exitCode = 2;
+}
+cli?.main();

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIT_ENV, createRepo, fakeKey, tempDir, type TempRepo } from '@keyward/test-utils';
+import { recordBundleReads } from './bundle-reads.js';
 
 // The real bin runs the bundle (scripts/bundle.mjs), as a pre-commit hook does.
 const BIN = fileURLToPath(new URL('../bin/keyward.js', import.meta.url));
@@ -13,7 +14,7 @@ const NOT_ON_HOOK_PATH: Record<string, RegExp> = {
   history: /function historySource\(/,
   range: /function rangeSource\(/,
   verifier: /function applyVerification\(/,
-  yargs: /from\s*["']yargs["']/,
+  yargs: /(from\s*|import\(|require\()["']yargs["']/,
   sarif: /function sarifReporter\(/,
   html: /function htmlReporter\(/,
   worktree: /function worktreeSource\(/,
@@ -29,27 +30,12 @@ beforeAll(() => {
 });
 afterAll(() => repo.cleanup());
 
-/** Runs `keyward scan --staged` with a loader hook that lists every module file it loads. */
+/** Runs `keyward scan --staged`, recording which bundle files it read. */
 function stagedScan(): { code: number; loaded: string[] } {
-  const log = join(logDir, `loaded-${Date.now()}.txt`);
-  const hook = join(logDir, 'log-hook.mjs');
-  writeFileSync(
-    hook,
-    `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  if (result.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
-  return result;
-}`,
-  );
-  const register = join(logDir, 'register.mjs');
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
-  );
+  const reads = recordBundleReads(logDir);
   let code = 0;
   try {
-    execFileSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, 'scan', '--staged'], {
+    execFileSync(process.execPath, [...reads.execArgv, BIN, 'scan', '--staged'], {
       cwd: repo.dir,
       env: { ...process.env, ...GIT_ENV, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,10 +43,7 @@ export async function resolve(specifier, context, next) {
   } catch (error) {
     code = (error as { status: number }).status;
   }
-  const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))]
-    .map((url) => fileURLToPath(url))
-    .filter((path) => path !== BIN && path !== hook && path !== register);
-  return { code, loaded };
+  return { code, loaded: reads.read() };
 }
 
 describe('the pre-commit path (scan --staged)', () => {
@@ -70,11 +53,12 @@ describe('the pre-commit path (scan --staged)', () => {
     const { code, loaded } = stagedScan();
     expect(code).toBe(1); // the staged key was found: the path really scanned
     expect(loaded.every((path) => path.includes(`${join('packages', 'cli', 'bundle')}`))).toBe(true);
-    // Measured: main.js, the hook-path chunk and a few shared chunks; 65 modules before bundling.
+    // Measured: main.cjs, the hook-path chunk and a few shared chunks; 65 modules before bundling.
     expect(loaded.length).toBeLessThanOrEqual(8);
     const source = loaded.map((path) => readFileSync(path, 'utf8')).join('\n');
     const bundle = dirname(loaded[0]!);
     const everything = readdirSync(bundle)
+      .filter((name) => name.endsWith('.cjs'))
       .map((name) => readFileSync(join(bundle, name), 'utf8'))
       .join('\n');
     for (const [what, definition] of Object.entries(NOT_ON_HOOK_PATH)) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey, tempDir } from '@keyward/test-utils';
+import { recordBundleReads } from './bundle-reads.js';
 
 // Workers run from the build (dist/): this test spawns the real bin, as users do.
 const BIN = fileURLToPath(new URL('../bin/keyward.js', import.meta.url));
@@ -27,7 +28,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function scan(jobs: number): {
+function scan(
+  jobs: number,
+  execArgv: string[] = [],
+): {
   code: number;
   report: { findings: Array<{ path: string; line: number; secret: string }>; scan: { files: number } };
   stderr: string;
@@ -35,7 +39,7 @@ function scan(jobs: number): {
   try {
     const stdout = execFileSync(
       process.execPath,
-      [BIN, 'scan', '--jobs', String(jobs), '--format', 'json', '--reveal'],
+      [...execArgv, BIN, 'scan', '--jobs', String(jobs), '--format', 'json', '--reveal'],
       {
         cwd: dir,
         encoding: 'utf8',
@@ -61,5 +65,13 @@ describe('parallel working-tree scan', () => {
       expect(many.report.scan.files).toBe(600);
       expect(many.stderr).toMatch(/1 binary/);
     }
+  });
+
+  it('starts worker threads from the bundle with --jobs 2, and none with --jobs 1', () => {
+    const reads = recordBundleReads(tempDir());
+    expect(scan(1, reads.execArgv).code).toBe(1);
+    expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
+    expect(scan(2, reads.execArgv).code).toBe(1);
+    expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(true);
   });
 });

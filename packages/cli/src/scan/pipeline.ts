@@ -104,9 +104,12 @@ async function runOnWorkers(
   return result;
 }
 
-/** Whether this build can start scan workers (not when running from TypeScript sources, as in unit tests). */
+/**
+ * Whether this build can start scan workers: tsc's dist/ (.js) or the bundle (.cjs), not TypeScript sources
+ * as in unit tests.
+ */
 function canRunWorkers(): boolean {
-  return import.meta.url.endsWith('.js');
+  return /\.c?js$/.test(import.meta.url);
 }
 
 async function startPool(options: PipelineOptions): Promise<WorkerPool> {
