@@ -1,5 +1,5 @@
 import type { ContentItem, Finding } from '@keyward/core';
-import { newSourceStats, isBinary, type ParallelPlan, type ScanSource } from './source.js';
+import { newSourceStats, isBinary, type ParallelPlan, type ResolveHints, type ScanSource } from './source.js';
 import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { makeFifos, type Fifos } from './git/fifos.js';
@@ -11,6 +11,7 @@ import { originOf, pathOf, walkReachable, type Reachability, type WalkRefs } fro
 import { readInThread } from './history/in-thread.js';
 import { historyWork } from './history/work.js';
 import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
+import { secretsAtHead } from './history/at-head.js';
 import type { ProgressListener } from './progress.js';
 
 export type { Shard } from './history/blob-list.js';
@@ -89,6 +90,8 @@ export function historySource(options: HistoryOptions): ScanSource {
   let describe: string | undefined;
   let commits: BlobList | undefined;
   let listing: Promise<ListedObjects> | undefined;
+  /** Every blob in the object store is listed for scanning (no --branch, no shard, none too large). */
+  let listedAll = false;
   // Objects missing (a partial clone usually lacks some): reading stops as soon as the walk says so, not
   // after gigabytes; the walk runs alongside the listing and the reading.
   let missing: Error | undefined;
@@ -135,6 +138,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     stats.commits = listed.commits.length;
     commits = listed.commits;
     stats.skipped.tooLarge += listed.tooLarge;
+    listedAll = !selected && !options.shard && listed.tooLarge === 0;
     describe = describeScan(options, listed.blobs.length);
     return listed;
   }
@@ -228,7 +232,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     };
   }
 
-  async function resolve(findings: Finding[]): Promise<Finding[]> {
+  async function resolve(findings: Finding[], hints: ResolveHints = {}): Promise<Finding[]> {
     const walked = await (reach ?? walkReachable(options, refs));
     if (walked.missingCount > 0) throw missingError(walked, shape);
     const blobs = new Set(findings.map((f) => f.path));
@@ -245,7 +249,10 @@ export function historySource(options: HistoryOptions): ScanSource {
     const [people, unreachableOrigins, atHead] = await Promise.all([
       commitPeople(options, [...new Set([...where.values()].map((w) => w.commit))]),
       traceUnreachable(rest),
-      secretsAtHead(options, findings),
+      secretsAtHead(options, findings, {
+        scannedAll: listedAll && !stats.incomplete,
+        ...(hints.standsAlone ? { standsAlone: hints.standsAlone } : {}),
+      }),
     ]);
     const origins = new Map<string, BlobOrigin>();
     for (const [oid, { commit, path }] of where) {
@@ -345,29 +352,6 @@ async function resolveRefs(query: RepoQuery, refs: string[]): Promise<WalkRefs> 
     out.push(oid);
   }
   return { revs: out };
-}
-
-/**
- * Which of the findings' secrets are still in the tree at HEAD: `git grep -F` over HEAD with the secrets
- * as patterns on stdin (never in argv, where `ps` would show them). False for all when there is no HEAD.
- */
-async function secretsAtHead(context: GitContext, findings: Finding[]): Promise<Set<string>> {
-  const secrets = [...new Set(findings.map((f) => f.secret))].filter(
-    (s) => s.length > 0 && !s.includes('\n'),
-  );
-  const present = new Set<string>();
-  if (secrets.length === 0) return present;
-  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], context, {
-    allowFail: true,
-  });
-  if (head.code !== 0) return present;
-  const result = await runGit(
-    ['grep', '-I', '-F', '-o', '-h', '--no-color', '--no-textconv', '-f', '-', 'HEAD', '--'],
-    context,
-    { allowFail: true, input: `${secrets.join('\n')}\n` },
-  );
-  for (const line of result.stdout.toString('utf8').split('\n')) if (line.length > 0) present.add(line);
-  return present;
 }
 
 function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {

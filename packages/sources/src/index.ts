@@ -3,6 +3,7 @@ export {
   newSourceStats,
   isBinary,
   type ScanSource,
+  type ResolveHints,
   type SourceStats,
   type SkipCounts,
   type ParallelPlan,

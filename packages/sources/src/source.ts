@@ -26,6 +26,17 @@ export interface SourceStats {
   incomplete: boolean;
 }
 
+/** What the scanner can tell a source about its findings when they are resolved. */
+export interface ResolveHints {
+  /**
+   * True when the scan finds this finding's secret wherever its text appears: the key's own text carries
+   * its rule's pattern (an OpenAI key, say), unlike a value that needs a name or a nearby keyword to count.
+   * Where a ref's blobs were all scanned, such a secret is in its tree exactly when the scan found it in
+   * one of those blobs, with no search of the tree.
+   */
+  standsAlone?: (finding: Finding) => boolean;
+}
+
 /**
  * What the scan pipeline needs from a source (working tree, staged index, range, pre-push, history, stdin).
  * The pipeline scans every item it yields with the core before asking for the next one, so a source may
@@ -38,7 +49,7 @@ export interface ScanSource {
   describe?: string;
   items(): AsyncIterable<ContentItem> | Iterable<ContentItem>;
   /** Called once after every item was scanned, with the findings; returns them with provenance attached. */
-  resolve?(findings: Finding[]): Promise<Finding[]>;
+  resolve?(findings: Finding[], hints?: ResolveHints): Promise<Finding[]>;
   /**
    * Work that can be split over worker threads: units each worker materialises and scans on its own (see
    * units.ts and history/runs.ts). When the plan yields work, the pipeline scans it instead of items().

@@ -163,7 +163,7 @@ function guard(source: ScanSource): ScanSource {
       throw asKeywardError(error);
     }
   };
-  if (resolve) guarded.resolve = (findings) => translated(() => resolve(findings));
+  if (resolve) guarded.resolve = (findings, hints) => translated(() => resolve(findings, hints));
   if (parallel) {
     guarded.parallel = () => {
       const plan = parallel();

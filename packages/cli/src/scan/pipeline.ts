@@ -1,5 +1,12 @@
-import type { ContentItem, Finding, RuleSpec, ScanStats, Scanner } from '@keyward/core';
-import type { ParallelWork, ScanSource, SourceStats } from '@keyward/sources';
+import {
+  ruleForSecret,
+  type ContentItem,
+  type Finding,
+  type RuleSpec,
+  type ScanStats,
+  type Scanner,
+} from '@keyward/core';
+import type { ParallelWork, ResolveHints, ScanSource, SourceStats } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
 import type { ParallelResult, WorkerPool } from './parallel.js';
 
@@ -52,7 +59,7 @@ export async function runPipeline(
     if (Symbol.iterator in iterable) for (const item of iterable) take(item);
     else for await (const item of iterable) take(item);
   }
-  const resolved = source.resolve ? await source.resolve(findings) : findings;
+  const resolved = source.resolve ? await source.resolve(findings, resolveHints(scanner)) : findings;
   const sourceStats = source.stats();
   const fromGit = source.mode !== 'worktree' && source.mode !== 'stdin';
   return {
@@ -67,6 +74,12 @@ export async function runPipeline(
     },
     source: sourceStats,
   };
+}
+
+/** A finding stands alone when its rule takes its secret as the whole text (ruleForSecret): no context. */
+function resolveHints(scanner: Scanner): ResolveHints {
+  const rules = scanner.ruleSet.rules;
+  return { standsAlone: (finding) => ruleForSecret(rules, finding.secret)?.spec.id === finding.ruleId };
 }
 
 /**
