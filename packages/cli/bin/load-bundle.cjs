@@ -24,10 +24,17 @@ const CONTENT_HASHED = /-[\w-]{8}\.cjs$/;
 const modules = new Map();
 /** @type {{ script: vm.Script, file: string }[]} */
 const uncached = [];
+let listening = false;
 
-/** The exports of a bundle file (`main.cjs`, or a path from one chunk's `require('./…')`). */
-function loadBundle(name) {
-  return load(path.join(BUNDLE, name));
+/**
+ * The exports of a bundle file (`main.cjs`, or a path from one chunk's `require('./…')`). A scan worker
+ * passes `writeNow`: worker threads end by `terminate()`, with no exit event, so their caches are written
+ * as soon as the entry has run (holding what its start compiled) rather than at exit.
+ */
+function loadBundle(name, options = {}) {
+  const exports = load(path.join(BUNDLE, name));
+  if (options.writeNow) writeCaches();
+  return exports;
 }
 
 function load(file) {
@@ -48,7 +55,8 @@ function load(file) {
     },
   );
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    if (uncached.length === 0) process.once('exit', writeCaches);
+    if (!listening) process.once('exit', writeCaches);
+    listening = true;
     uncached.push({ script, file: cacheFile });
   }
   const dir = path.dirname(file);
@@ -68,7 +76,7 @@ function readIfPresent(file) {
 
 /** At exit the cache also holds every function the run compiled, not only the top level. */
 function writeCaches() {
-  for (const { script, file } of uncached) {
+  for (const { script, file } of uncached.splice(0)) {
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
