@@ -242,6 +242,43 @@ describe('blob listing', () => {
     expect(list.split(10).reduce((n, p) => n + p.end - p.start, 0)).toBe(7);
   });
 
+  it('balances runs by what git inflates too: packed bytes weigh on a blob cost', () => {
+    // Four whole objects first (packed nearly as large as they are), then deltas (packed small): by size
+    // alone the first run would get two whole objects, by cost it gets fewer blobs than the second.
+    const list = new BlobList();
+    const blobs: Array<[number, number]> = [
+      [1000, 900],
+      [1000, 900],
+      [1000, 900],
+      [1000, 900],
+      [1000, 20],
+      [1000, 20],
+      [1000, 20],
+      [1000, 20],
+    ];
+    blobs.forEach(([size, packed], i) => list.push(String(i).repeat(40), size, packed));
+    expect(list.bytes).toBe(8000);
+    const [first, second] = list.split(2);
+    expect(first).toEqual({ start: 0, end: 3 });
+    expect(second).toEqual({ start: 3, end: 8 });
+  });
+
+  it('lists how many bytes each blob takes where git stores it', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': 'a'.repeat(10_000) });
+    const listed = await listBlobs({ cwd: r.dir, env: ENV });
+    const stored = Number(
+      r
+        .git('cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize:disk)')
+        .split('\n')
+        .find((line) => line.startsWith('blob '))
+        ?.slice(5),
+    );
+    expect(stored).toBeGreaterThan(0);
+    // A loose object here: its stored bytes are zlib's, which 10,000 'a's make small.
+    expect(listed.blobs.cost(0)).toBe(10_000 + 3 * stored);
+  });
+
   it('assigns every blob to exactly one shard, by id', () => {
     const ids = Array.from({ length: 300 }, () => randomBytes(20).toString('hex'));
     for (const id of ids) {
