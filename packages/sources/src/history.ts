@@ -7,7 +7,8 @@ import { runGit, type GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
 import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
 import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
-import { originOf, pathOf, walkReachable, type Reachability, type WalkRefs } from './history/reachable.js';
+import { walkReachable, type WalkRefs } from './history/reachable.js';
+import type { Walked } from './history/walked.js';
 import { readInThread } from './history/in-thread.js';
 import { historyWork } from './history/work.js';
 import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
@@ -55,6 +56,11 @@ export interface HistoryOptions extends GitContext {
  * mid (113 MB) 1.18 vs 1.16 s; express (212 MB) 1.43 vs 1.29 s; the bench's large (792 MB) 6.4 vs 5.6 s.
  */
 export const HISTORY_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * A reachability walk's output up to this size is kept raw and searched for the findings' blobs rather
+ * than parsed beside the scan (see walkReachable): ~10 MB of packs make ~2 MB of it.
+ */
+const RAW_WALK_BYTES = 16 * 1024 * 1024;
 /** Packs at least this large (compressed) start the workers while git still lists the blobs. */
 const PARALLEL_EARLY_PACK_BYTES = 4 * 1024 * 1024;
 
@@ -84,7 +90,7 @@ export function historySource(options: HistoryOptions): ScanSource {
   const stats = newSourceStats();
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
-  let reach: Promise<Reachability> | undefined;
+  let reach: Promise<Walked> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
   let describe: string | undefined;
@@ -118,7 +124,8 @@ export function historySource(options: HistoryOptions): ScanSource {
     shape = await shaping;
     if (shape.shallow) throw shallowError();
     refs = await resolving;
-    const walking = walkReachable(options, refs);
+    // Auditing every object, the walk's output is searched afterwards unless it is long (see walkReachable).
+    const walking = walkReachable(options, refs, selected ? {} : { rawUpTo: RAW_WALK_BYTES });
     reach = walking;
     walking.then(
       (walked) => {
@@ -133,7 +140,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     const listed = await (listingAll ??
       listBlobs(options, {
         ...sizes,
-        ...(walked ? { accept: (oid: string) => walked.blobs.has(oid) } : {}),
+        ...(walked ? { accept: (oid: string) => walked.reaches(oid) } : {}),
       }));
     stats.commits = listed.commits.length;
     commits = listed.commits;
@@ -241,9 +248,9 @@ export function historySource(options: HistoryOptions): ScanSource {
     const where = new Map<string, { commit: string; path: string }>();
     const rest: string[] = [];
     for (const oid of blobs) {
-      const origin = originOf(walked, oid);
+      const origin = walked.originOf(oid);
       if (origin) where.set(oid, origin);
-      else if (!walked.blobs.has(oid)) rest.push(oid);
+      else if (!walked.reaches(oid)) rest.push(oid);
     }
     // Three independent questions, asked side by side (git does the work, one process each).
     const [people, unreachableOrigins, atHead] = await Promise.all([
@@ -263,11 +270,11 @@ export function historySource(options: HistoryOptions): ScanSource {
     return findings.map((finding) => {
       const oid = finding.path;
       const origin = origins.get(oid);
-      const path = origin?.path ?? pathOf(walked, oid);
+      const path = origin?.path ?? walked.pathOf(oid);
       const resolved: Finding = {
         ...finding,
         path: path ?? oid,
-        reachable: walked.blobs.has(oid),
+        reachable: walked.reaches(oid),
         presentAtHead: atHead.has(finding.secret),
       };
       if (origin)
@@ -290,7 +297,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     const unreachable: string[] = [];
     for (let i = 0; i < commits.length; i++) {
       const oid = commits.oid(i);
-      if (!walked.blobs.has(oid)) unreachable.push(oid);
+      if (!walked.reaches(oid)) unreachable.push(oid);
     }
     return traceAmong(options, unreachable, blobs, refs.revs);
   }

@@ -49,6 +49,7 @@ export {
 } from './git/cat-file.js';
 export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
 export { walkReachable, pathOf, originOf, type Reachability, type WalkRefs } from './history/reachable.js';
+export { RawWalk, type Walked } from './history/walked.js';
 export { historyWork } from './history/work.js';
 export { readHistoryRun, RunReader, type RunTally } from './history/runs.js';
 export { BlockingCatFile, type ObjectVisitor, type VisitedObject } from './git/blocking-cat-file.js';

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import type { RepoQuery } from '../git/query.js';
-import type { Reachability } from './reachable.js';
+import type { Walked } from './walked.js';
 
 /** How a repository may be missing history: a shallow clone, or a partial clone (objects left on a remote). */
 export interface HistoryShape {
@@ -49,7 +49,7 @@ export function shallowError(): SourceError {
 }
 
 /** Objects the history needs but the repository does not have: say which, and where to get them. */
-export function missingError(reach: Reachability, shape: HistoryShape): SourceError {
+export function missingError(reach: Walked, shape: HistoryShape): SourceError {
   const some = reach.missing.map((oid) => oid.slice(0, 12)).join(', ');
   const count = reach.missingCount;
   const what = `${count} object${count === 1 ? ' is' : 's are'} missing, e.g. ${some}`;
