@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '@keyward/rules';
 import { randomString, rng } from '@keyward/rules';
-import { genericValueRejection, isSecretName, nameWords } from './generic.js';
+import {
+  genericValueRejection,
+  isSecretName,
+  matchAssignment,
+  nameWords,
+  primeAssignment,
+} from './generic.js';
 import { wordiness } from './english.js';
 import type { GenericSpec } from './types.js';
 
@@ -78,5 +84,16 @@ describe('genericValueRejection', () => {
   it('measures wordiness as the share of word-like runs', () => {
     expect(wordiness('SomeKindOfPassword')).toBeGreaterThan(0.5);
     expect(wordiness('q8Zr2Xk0pLm4Vb7N')).toBeLessThan(0.3);
+  });
+});
+
+describe('primeAssignment', () => {
+  it('runs on the shipped spec and on sparse ones, and changes no answer', () => {
+    const line = new TextEncoder().encode('secret := "abcdefghijklmnopqrstuvwx"\n');
+    const before = matchAssignment(line, 0, 6, spec);
+    primeAssignment(spec);
+    primeAssignment({ ...spec, authSchemes: [], minLength: 0, maxLength: 1 });
+    expect(matchAssignment(line, 0, 6, spec)).toEqual(before);
+    expect(before).toMatchObject({ nameStart: 0, nameEnd: 6, valueStart: 11, valueEnd: 35 });
   });
 });

@@ -83,4 +83,19 @@ describe('createScanner', () => {
     // A guard against super-linear patterns, not a speed target: 4x the input may not cost 12x the time.
     expect(large / Math.max(small, 1)).toBeLessThan(12);
   });
+
+  it('finds the same in a Buffer, a view into the middle of one, and a Uint8Array', () => {
+    const text = `const a = 1;\napi_key = "q7Vz2LmN9xR4tK8wB3hJ6cF1"\nconst k = "${project}";\n`;
+    const plain = new TextEncoder().encode(text);
+    const padded = Buffer.concat([
+      Buffer.from('x'.repeat(100)),
+      Buffer.from(text),
+      Buffer.from('y'.repeat(50)),
+    ]);
+    const middle = padded.subarray(100, 100 + plain.length);
+    const expected = scanner.scan(plain, 'a.ts');
+    expect(expected.map((f) => f.ruleId).sort()).toEqual(['generic-secret', 'openai-project-key']);
+    expect(scanner.scan(Buffer.from(text), 'a.ts')).toEqual(expected);
+    expect(scanner.scan(middle, 'a.ts')).toEqual(expected);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Confidence, Finding, GenericSpec, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
-import { matchAssignment, isSecretName, genericValueRejection } from './generic.js';
+import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
 import { placeholderReason } from './placeholder.js';
 import { shannonEntropy } from './entropy.js';
 import { isAllowedInline } from './allow.js';
@@ -76,9 +76,17 @@ class Matcher {
   constructor(private readonly set: CompiledRuleSet) {
     this.windowEnd = new Int32Array(set.rules.length);
     this.finder = createAnchorFinder(set.automaton.anchors, { automaton: set.automaton });
+    for (const rule of set.rules) if (rule.spec.generic) primeAssignment(rule.spec.generic);
   }
 
-  run(bytes: Uint8Array): Match[] {
+  run(input: Uint8Array): Match[] {
+    // One array shape on the hot path whatever the caller passes (a Buffer read from a file, a Uint8Array
+    // from scanText, the priming's): V8's optimised code for it then never meets a second shape and is
+    // not thrown away for it.
+    const bytes =
+      input.constructor === Uint8Array
+        ? input
+        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.bytes = bytes;
     this.matches = [];
     this.windowEnd.fill(-1);
