@@ -7,7 +7,7 @@ import {
   readObjectsConcurrently,
   type ObjectResult,
 } from '../src/git/cat-file.js';
-import { LogParser } from '../src/git/log.js';
+import { LogParser, RAW_LOG_FLAGS, streamLog } from '../src/git/log.js';
 import { OidMap } from '../src/git/oid-map.js';
 import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
 import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
@@ -285,5 +285,24 @@ describe('blob listing', () => {
       const shards = [1, 2, 3].filter((index) => inShard(id, { index, count: 3 }));
       expect(shards).toHaveLength(1);
     }
+  });
+});
+
+describe('streamLog', () => {
+  it('yields each commit with its raw entries, and turns a failed git into a SourceError', async () => {
+    const r = repo();
+    const first = r.commit('one', { 'a.txt': 'a\n' });
+    const second = r.commit('two', { 'b.txt': 'b\n' });
+    const commits = [];
+    for await (const commit of streamLog(['log', ...RAW_LOG_FLAGS], { cwd: r.dir, env: ENV }))
+      commits.push(commit);
+    expect(commits.map((c) => [c.oid, c.entries.map((e) => e.path)])).toEqual([
+      [second, ['b.txt']],
+      [first, ['a.txt']],
+    ]);
+    const failing = streamLog(['log', ...RAW_LOG_FLAGS, 'no-such-revision'], { cwd: r.dir, env: ENV });
+    await expect(failing.next()).rejects.toMatchObject({ code: 'E_GIT_FAILED' });
+    const nowhere = streamLog(['log', ...RAW_LOG_FLAGS], { cwd: `${r.dir}/missing`, env: ENV });
+    await expect(nowhere.next()).rejects.toMatchObject({ code: 'E_NOT_A_REPO' });
   });
 });

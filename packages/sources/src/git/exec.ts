@@ -72,6 +72,8 @@ export function startGit(args: string[], context: GitContext, input = ''): Start
     child.on('error', (error) => reject(spawnFailure(error, args, context)));
     child.on('close', (code) => resolve(code ?? 1));
   });
+  // Awaited once the output is read; until then a failure to start must not count as unhandled.
+  exited.catch(() => {});
   const finished = async () => {
     const code = await exited;
     if (code !== 0) throw gitFailure(args, context, stderr, code);

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { gitFailure, spawnFailure, spawnGit, type GitContext } from './exec.js';
+import { startGit, type GitContext } from './exec.js';
 import { parseRawMeta, type RawEntry } from './raw.js';
 
 /** One commit of a `git log --raw -z` stream with the header format below. */
@@ -36,36 +36,20 @@ export async function* streamLog(
   context: GitContext,
   options: { input?: string } = {},
 ): AsyncGenerator<CommitRecord> {
-  const child = spawnGit(args, context);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  child.stdin.on('error', () => {});
-  child.stdin.end(options.input ?? '');
-  let spawnError: Error | undefined;
-  const exited = new Promise<number>((resolve) => {
-    child.on('error', (error) => {
-      spawnError = spawnFailure(error, args, context);
-      resolve(-1);
-    });
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const git = startGit(args, context, options.input ?? '');
   const parser = new LogParser();
-  let finished = false;
+  let complete = false;
   try {
-    for await (const token of nulTokens(child.stdout)) {
+    for await (const token of nulTokens(git.child.stdout)) {
       const done = parser.push(token);
       if (done) yield done;
     }
     const last = parser.end();
-    const code = await exited;
-    if (spawnError) throw spawnError;
-    if (code !== 0) throw gitFailure(args, context, stderr, code);
+    await git.finished(); // a failure to start or a non-zero exit, as a SourceError
     if (last) yield last;
-    finished = true;
+    complete = true;
   } finally {
-    if (!finished) child.kill();
+    if (!complete) git.child.kill();
   }
 }
 
