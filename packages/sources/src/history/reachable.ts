@@ -165,7 +165,7 @@ export async function walkReachable(
   const input = refs.revs.filter((rev) => !rev.startsWith('-'));
   const rawUpTo = refs.aside && refs.aside.length > 0 ? undefined : options.rawUpTo;
   const raw = await streamLines(args, context, input, take, rawUpTo);
-  if (raw) return raw;
+  if (raw) return new RawWalk(raw);
   settle(undefined);
   return parsedWalk(result);
 }
@@ -189,7 +189,7 @@ function grown(array: Uint32Array): Uint32Array {
 
 /**
  * Runs git with `input` lines on stdin and hands each line of its output to `take`; throws if git failed.
- * With `rawUpTo`, an output that stays within that many bytes is not split at all but returned, raw.
+ * With `rawUpTo`, an output that stays within that many bytes is not split at all but returned whole.
  */
 async function streamLines(
   args: string[],
@@ -197,7 +197,7 @@ async function streamLines(
   input: string[],
   take: (line: string) => void,
   rawUpTo?: number,
-): Promise<RawWalk | undefined> {
+): Promise<Buffer | undefined> {
   const { child, finished } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
   const decoder = new StringDecoder('utf8');
   let rest = '';
@@ -221,7 +221,7 @@ async function streamLines(
     }
   }
   await finished();
-  if (kept !== undefined) return new RawWalk(Buffer.concat(kept));
+  if (kept !== undefined) return Buffer.concat(kept);
   rest += decoder.end();
   if (rest !== '') take(rest);
   return undefined;
