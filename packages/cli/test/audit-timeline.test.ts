@@ -1,15 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyTimeline, type TimelineKey } from '@keyward/sources/history/timeline';
-import { createRepo, fakeKey, GIT_ENV, runCli, type TempRepo } from '@keyward/test-utils';
+import { fakeKey, GIT_ENV, runCli, type TempRepo, Scratch } from '@keyward/test-utils';
 
 const K1 = fakeKey('openai-project', 701);
 const K2 = fakeKey('anthropic', 702);
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 
 interface Fixture {
   r: TempRepo;
@@ -21,8 +19,7 @@ interface Fixture {
  * files, then removed from one; feature merged into main.
  */
 function fixture(): Fixture {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
+  const r = scratch.repo();
   const c: Record<string, string> = {};
   c.add = r.commit('add', { '.env': `KEY=${K1}\n` }, '2026-01-02T00:00:00Z');
   c.edit = r.commit('edit', { '.env': `KEY=${K1}\nMORE=1\n` }, '2026-01-03T00:00:00Z');
@@ -118,8 +115,7 @@ describe('keyTimeline', () => {
   it('follows the remote-tracking branches that no local branch stands for (a CI clone)', async () => {
     const { r, c } = fixture();
     const { keys, idOf } = await scannedKeys(r);
-    const clone = createRepo();
-    cleanups.push(clone.cleanup);
+    const clone = scratch.repo();
     clone.git('remote', 'add', 'origin', r.dir);
     clone.git('fetch', '-q', 'origin');
     clone.git('checkout', '-q', '-b', 'main', 'origin/main');
@@ -135,8 +131,7 @@ describe('keyTimeline', () => {
   it("counts occurrences whose commits are not in the repository (another repository's report)", async () => {
     const { r } = fixture();
     const { keys } = await scannedKeys(r);
-    const other = createRepo();
-    cleanups.push(other.cleanup);
+    const other = scratch.repo();
     other.commit('unrelated', { 'x.txt': 'x\n' });
     const timeline = await keyTimeline({ cwd: other.dir, env: GIT_ENV }, keys);
     expect(timeline.unresolved).toBe(keys.reduce((n, k) => n + k.occurrences.length, 0));

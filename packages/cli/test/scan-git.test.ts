@@ -4,21 +4,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '@keyward/cli';
-import { createRepo, fakeKey, GIT_ENV, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
+import { fakeKey, GIT_ENV, runCli, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 
 const PROJECT = fakeKey('openai-project', 501);
 const ADMIN = fakeKey('openai-admin', 502);
 const ANTHROPIC = fakeKey('anthropic', 503);
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 /** keyward in the repo, with git config isolated like the repo's own commands. */
 const scan = (r: TempRepo | string, argv: string[], stdin?: string) =>
   runCli(['scan', ...argv], {
@@ -31,7 +24,7 @@ const json = (stdout: string) =>
 
 describe('keyward scan --staged', () => {
   it('fails the commit for a staged key, from the index, on added lines only', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'old.env': `OLD=${ADMIN}\n` });
     r.write({ 'src/config.ts': `export const key = "${PROJECT}";\n`, 'old.env': `OLD=${ADMIN}\nA=1\n` });
     r.git('add', '.');
@@ -45,7 +38,7 @@ describe('keyward scan --staged', () => {
   });
 
   it('passes when the key is only in the working tree, and on an empty index', async () => {
-    const r = repo();
+    const r = scratch.repo();
     expect((await scan(r, ['--staged'])).code).toBe(0);
     r.commit('base', { 'a.txt': 'a\n' });
     r.write({ 'a.txt': `a\n${PROJECT}\n` });
@@ -55,7 +48,7 @@ describe('keyward scan --staged', () => {
   });
 
   it('takes lint-staged style absolute paths', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.write({ 'a.ts': `const k = "${PROJECT}";\n`, 'b.ts': `const k = "${ANTHROPIC}";\n` });
     r.git('add', '.');
     const result = await scan(r, ['--staged', '--format', 'json', join(r.dir, 'b.ts')]);
@@ -63,7 +56,7 @@ describe('keyward scan --staged', () => {
   });
 
   it("honours the config's ignorePaths and .keywardignore; --no-ignore turns them off", async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.write({
       'keyward.config.json': JSON.stringify({ ignorePaths: ['fixtures/'] }),
       '.keywardignore': 'docs/*.md\n',
@@ -78,7 +71,7 @@ describe('keyward scan --staged', () => {
   });
 
   it('honours a .keywardignore in a subfolder, with re-inclusion, in staged and history scans', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.write({
       'packages/app/.keywardignore': 'samples/\n*.example\n!keep.example\n',
       'packages/app/samples/demo.ts': `const key = "${PROJECT}";\n`,
@@ -106,7 +99,7 @@ describe('keyward scan --staged', () => {
 
   it('says so in one line outside a repository (exit 2)', async () => {
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
     const result = await scan(dir, ['--staged']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`keyward: ${dir} is not inside a git repository\n`);
@@ -115,7 +108,7 @@ describe('keyward scan --staged', () => {
 
 describe('keyward scan --range / --since', () => {
   function history(): { r: TempRepo; base: string; added: string } {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base', { 'README.md': 'hi\n' });
     const added = r.commit('add', { 'app/.env': `OPENAI_API_KEY=${PROJECT}\n` }, '2026-03-04T05:06:07Z');
     r.commit('remove', { 'app/.env': 'OPENAI_API_KEY=\n' });
@@ -153,18 +146,18 @@ describe('keyward scan --range / --since', () => {
   });
 
   it('exits 3 with "no commits yet" (no fetch hint) for --since in a repository without commits', async () => {
-    const result = await scan(repo(), ['--since', 'HEAD']);
+    const result = await scan(scratch.repo(), ['--since', 'HEAD']);
     expect(result).toMatchObject({ code: 3, stdout: '' });
     expect(result.stderr).toMatch(/HEAD\.\.HEAD: the repository has no commits yet/);
     expect(result.stderr).not.toMatch(/fetch/);
   });
 
   it('exits 3 when a shallow clone cuts the range', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('one', { 'a.txt': '1\n' });
     for (let i = 2; i <= 4; i++) r.commit(`c${i}`, { 'a.txt': `${i}\n` });
     const dir = join(tempDir(), 'shallow');
-    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
     execFileSync('git', ['clone', '-q', '--depth=2', `file://${r.dir}`, dir], {
       env: { ...process.env, ...GIT_ENV },
     });
@@ -176,9 +169,8 @@ describe('keyward scan --range / --since', () => {
 
 describe('keyward scan --pre-push', () => {
   it('scans exactly the pushed commits, read from the hook stdin', async () => {
-    const remote = createRepo({ bare: true });
-    cleanups.push(remote.cleanup);
-    const r = repo();
+    const remote = scratch.repo({ bare: true });
+    const r = scratch.repo();
     r.commit('old key', { 'old.txt': `${ADMIN}\n` });
     const pushed = r.commit('two', { 'a.txt': 'a\n' });
     r.git('remote', 'add', 'origin', remote.dir);
@@ -205,7 +197,7 @@ describe('keyward scan --pre-push', () => {
 
 describe('keyward scan --history', () => {
   it('audits every blob: removed, unreachable and still-present keys, with provenance', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const added = r.commit('add', { 'config.env': `KEY=${PROJECT}\n`, 'keep.txt': `${ANTHROPIC}\n` });
     r.commit('remove', { 'config.env': 'KEY=\n' });
     const lost = r.commit('lost', { 'lost.txt': `${ADMIN}\n` });
@@ -227,7 +219,7 @@ describe('keyward scan --history', () => {
   });
 
   it('shards deterministically, and refuses history options without --history', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('keys', { 'a.txt': `${PROJECT}\n`, 'b.txt': `${ADMIN}\n`, 'c.txt': `${ANTHROPIC}\n` });
     const counts: number[] = [];
     for (const shard of ['1/2', '2/2']) {
@@ -243,7 +235,7 @@ describe('keyward scan --history', () => {
   });
 
   it('draws progress on a terminal stderr, erased before the summary line, and none in CI', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('one', { 'a.txt': `${PROJECT}\n`, 'b.txt': 'b\n' });
     const runWithTty = async (env: Record<string, string | undefined>) => {
       let stderr = '';
@@ -267,11 +259,11 @@ describe('keyward scan --history', () => {
   });
 
   it('exits 3 on a shallow clone instead of reporting it clean', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('one', { 'a.txt': `${PROJECT}\n` });
     r.commit('two', { 'a.txt': 'gone\n' });
     const dir = join(tempDir(), 'shallow');
-    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
     execFileSync('git', ['clone', '-q', '--depth=1', `file://${r.dir}`, dir], {
       env: { ...process.env, ...GIT_ENV },
     });
@@ -284,7 +276,7 @@ describe('keyward scan --history', () => {
 describe('keyward scan --stdin', () => {
   it('scans standard input under --stdin-name', async () => {
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
     const result = await runCli(['scan', '--stdin', '--stdin-name', 'logs/app.log', '--format', 'json'], {
       cwd: dir,
       stdin: `line one\nAuthorization: Bearer ${PROJECT}\n`,

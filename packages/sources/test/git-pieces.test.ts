@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRepo, type TempRepo } from '@keyward/test-utils';
+import { Scratch } from '@keyward/test-utils';
 import {
   CatFileBatch,
   readObjects,
@@ -13,15 +13,8 @@ import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
 import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
 import { ENV, writeBlob } from './helpers.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 async function drain(batch: CatFileBatch, n: number): Promise<ObjectResult[]> {
   const out: ObjectResult[] = [];
   for (let i = 0; i < n; i++) out.push(await batch.next());
@@ -122,7 +115,7 @@ describe('raw diff records', () => {
 
 describe('CatFileBatch', () => {
   it('returns contents in request order: empty, large (across chunks), missing, and over-the-cap objects', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'k');
     const ids = { empty: writeBlob(r, ''), big: writeBlob(r, big), small: writeBlob(r, 'small\n') };
     const missing = 'f'.repeat(40);
@@ -145,7 +138,7 @@ describe('CatFileBatch', () => {
   });
 
   it('stops reading from git while a backlog of results waits, and resumes when they are taken', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const ids = Array.from({ length: 40 }, (_, i) => writeBlob(r, `${String(i % 10).repeat(20_000)}${i}\n`));
     const batch = new CatFileBatch({ cwd: r.dir, env: ENV }, { buffer: true, highWater: 64 * 1024 });
     void batch.requestAll(ids.map((oid) => ({ oid })));
@@ -159,7 +152,7 @@ describe('CatFileBatch', () => {
   });
 
   it('streams a list through readObjects in order', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const ids = Array.from({ length: 25 }, (_, i) => writeBlob(r, `item ${i}\n`));
     const seen: string[] = [];
     for await (const object of readObjects(
@@ -171,7 +164,7 @@ describe('CatFileBatch', () => {
   });
 
   it('reads several lists side by side, each object once', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const ids = Array.from({ length: 30 }, (_, i) => writeBlob(r, `blob ${i}\n`));
     const lists = [ids.slice(0, 10), ids.slice(10, 25), ids.slice(25)].map((part) =>
       part.map((oid) => ({ oid })),
@@ -183,7 +176,7 @@ describe('CatFileBatch', () => {
   });
 
   it('with reuseBuffer, gives each object intact at the time it is consumed', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const contents = Array.from({ length: 12 }, (_, i) => Buffer.alloc(150_000 + i * 9_000, 97 + i));
     const ids = contents.map((content) => writeBlob(r, content));
     const expected = new Map(ids.map((oid, i) => [oid, contents[i]!]));
@@ -203,7 +196,7 @@ describe('CatFileBatch', () => {
   });
 
   it('stops its git processes when the consumer gives up early', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const ids = Array.from({ length: 20 }, (_, i) => ({ oid: writeBlob(r, `x${i}\n`) }));
     let n = 0;
     for await (const _ of readObjectsConcurrently({ cwd: r.dir, env: ENV }, [
@@ -218,7 +211,7 @@ describe('CatFileBatch', () => {
 
 describe('blob listing', () => {
   it('lists every blob once with its size, counts commits, and splits by bytes in pack order', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('one', { 'a.txt': 'a'.repeat(1000), 'b.txt': 'b'.repeat(10) });
     r.commit('two', { 'a.txt': 'c'.repeat(3000), 'c.txt': 'same' });
     r.commit('three', { 'd.txt': 'same' }); // same blob as c.txt: listed once
@@ -264,7 +257,7 @@ describe('blob listing', () => {
   });
 
   it('lists how many bytes each blob takes where git stores it', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('one', { 'a.txt': 'a'.repeat(10_000) });
     const listed = await listBlobs({ cwd: r.dir, env: ENV });
     const stored = Number(
@@ -290,7 +283,7 @@ describe('blob listing', () => {
 
 describe('streamLog', () => {
   it('yields each commit with its raw entries, and turns a failed git into a SourceError', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const first = r.commit('one', { 'a.txt': 'a\n' });
     const second = r.commit('two', { 'b.txt': 'b\n' });
     const commits = [];

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentItem } from '@keyward/core';
-import { createRepo, fakeKey, type TempRepo } from '@keyward/test-utils';
+import { createRepo, fakeKey, type TempRepo, Scratch } from '@keyward/test-utils';
 import { BlockingCatFile, type VisitedObject } from '../src/git/blocking-cat-file.js';
 import { makeFifos } from '../src/git/fifos.js';
 import { historySource, type HistoryOptions } from '../src/history.js';
@@ -12,15 +12,8 @@ import { newSourceStats } from '../src/source.js';
 import type { HistoryWork, ScanSource } from '../src/source.js';
 import { collect, ENV, type SeenItem, writeBlob } from './helpers.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 
 /**
  * A history with keys in several blobs, a binary blob, a blob larger than the reader's buffer (`big`),
@@ -45,7 +38,7 @@ function history(options: { big: boolean }): TempRepo {
 
 describe('BlockingCatFile', () => {
   it('reads objects in request order through a named pipe, each whole, a missing one marked', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const small = writeBlob(r, 'small\n');
     const empty = writeBlob(r, '');
     const large = Buffer.alloc(9 << 20, 'x'); // over the 4 MiB buffer: it grows
@@ -54,7 +47,7 @@ describe('BlockingCatFile', () => {
     const missing = 'f'.repeat(40);
     const fifos = await makeFifos(1);
     expect(fifos).toBeDefined();
-    cleanups.push(() => fifos!.remove());
+    scratch.add(() => fifos!.remove());
     const reader = new BlockingCatFile(fifos!.paths[0]!);
     const seen: Array<[number, VisitedObject['status'], string]> = [];
     const ids = [small, missing, big, empty, small];
@@ -77,7 +70,7 @@ describe('BlockingCatFile', () => {
 
   it("fails with git's own message when git cannot run there", async () => {
     const fifos = await makeFifos(1);
-    cleanups.push(() => fifos!.remove());
+    scratch.add(() => fifos!.remove());
     const reader = new BlockingCatFile(fifos!.paths[0]!);
     const notARepo = dirname(fifos!.paths[0]!);
     const error = await reader
@@ -202,7 +195,7 @@ describe('history work for scan workers', () => {
 
   it('a missing object fails the scan with exit 3, stopping the workers early (watch) and in finish', async () => {
     const r = history({ big: false });
-    cleanups.push(r.cleanup);
+    scratch.track(r);
     const blob = r.git('rev-parse', 'main:f0.txt');
     rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
     const source = historySource(options(r));

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
-import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { historySource, parseShard, type HistoryOptions } from '../src/history.js';
 import { collect, ENV, findSecrets, type SeenItem } from './helpers.js';
 
@@ -84,10 +84,8 @@ beforeAll(() => {
 });
 afterAll(() => fx.r.cleanup());
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 
 async function audit(options: Partial<HistoryOptions> & { cwd?: string } = {}) {
   const source = historySource({ cwd: fx.r.dir, env: ENV, ...options });
@@ -154,8 +152,7 @@ describe('historySource', () => {
   });
 
   it('counts a blob that only a tag names (no tree, no commit) as reachable', async () => {
-    const r = createRepo();
-    cleanups.push(r.cleanup);
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'a\n' });
     r.write({ 'loose.txt': `${KEY.tagged}\n` });
     const blob = r.git('hash-object', '-w', 'loose.txt');
@@ -167,8 +164,7 @@ describe('historySource', () => {
   });
 
   it('finds keys in every stash entry, not only the newest', async () => {
-    const r = createRepo();
-    cleanups.push(r.cleanup);
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'a\n' });
     r.write({ 'a.txt': `a\n${KEY.stash}\n` });
     r.git('stash', '-q');
@@ -241,8 +237,7 @@ describe('historySource', () => {
   });
 
   it('skips blobs over the size cap and binary blobs, counted', async () => {
-    const r = createRepo();
-    cleanups.push(r.cleanup);
+    const r = scratch.repo();
     r.commit('blobs', {
       'big.txt': `${'z'.repeat(4000)}\n${KEY.removed}\n`,
       'bin.dat': Buffer.concat([Buffer.from([0, 1]), Buffer.from(KEY.unmerged)]),
@@ -255,7 +250,7 @@ describe('historySource', () => {
 
   it('works in a bare repository', async () => {
     const dir = join(tempDir(), 'bare.git');
-    cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
     execFileSync('git', ['clone', '-q', '--bare', fx.r.dir, dir], { env: { ...process.env, ...GIT_ENV } });
     const source = historySource({ cwd: dir, env: ENV });
     const items = await collect(source);
@@ -271,7 +266,7 @@ describe('historySource', () => {
   describe('incomplete histories exit 3, never clean', () => {
     function cloneOf(...args: string[]): string {
       const dir = join(tempDir(), 'clone');
-      cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+      scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
       execFileSync('git', ['clone', '-q', ...args, `file://${fx.r.dir}`, dir], {
         env: { ...process.env, ...GIT_ENV },
         stdio: 'ignore',
@@ -303,8 +298,7 @@ describe('historySource', () => {
     });
 
     it('a repository with a missing object', async () => {
-      const r = createRepo();
-      cleanups.push(r.cleanup);
+      const r = scratch.repo();
       r.commit('one', { 'a.txt': 'a\n', 'b.txt': 'b\n' });
       const blob = r.git('rev-parse', 'HEAD:b.txt');
       rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
@@ -322,7 +316,7 @@ describe('historySource', () => {
 
   it('handles SHA-256 repositories', async () => {
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
     execFileSync('git', ['init', '-q', '--object-format=sha256', dir], {
       env: { ...process.env, ...GIT_ENV },
     });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { parsePrePushInput, prePushSource } from '../src/pre-push.js';
 import { collect, ENV } from './helpers.js';
 
@@ -8,19 +8,13 @@ const KEY_A = fakeKey('openai-project', 301);
 const KEY_B = fakeKey('anthropic', 302);
 const ZERO = '0'.repeat(40);
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function track(r: TempRepo): TempRepo {
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 
 /** A local repository with a bare `origin` that has `main` (3 commits, one with a key long ago). */
 function pushedRepo(): { local: TempRepo; remote: TempRepo; pushed: string } {
-  const remote = track(createRepo({ bare: true }));
-  const local = track(createRepo());
+  const remote = scratch.repo({ bare: true });
+  const local = scratch.repo();
   local.commit('one', { 'a.txt': 'a\n' });
   local.commit('old key', { 'old.env': `K=${KEY_B}\n` });
   const pushed = local.commit('three', { 'a.txt': 'a\nb\n' });
@@ -128,7 +122,7 @@ describe('prePushSource', () => {
     execFileSync('git', ['init', '-q', '--object-format=sha256', dir], {
       env: { ...process.env, ...GIT_ENV },
     });
-    const local = track(createRepo({ dir }));
+    const local = scratch.repo({ dir });
     local.commit('base', { 'a.txt': 'a\n' });
     const head = local.commit('key', { 'k.txt': `${KEY_A}\n` });
     expect(head).toHaveLength(64);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { parseRange, rangeSource, sinceRange } from '../src/range.js';
 import { SourceError } from '../src/errors.js';
 import { addedText, collect, ENV } from './helpers.js';
@@ -11,15 +11,8 @@ const KEY_A = fakeKey('openai-project', 201);
 const KEY_B = fakeKey('openai-svcacct', 202);
 const KEY_C = fakeKey('groq', 203);
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 const range = (r: TempRepo | string, text: string, extra = {}) =>
   rangeSource({ cwd: typeof r === 'string' ? r : r.dir, env: ENV, range: text, ...extra });
 const failure = (promise: Promise<unknown>) =>
@@ -56,7 +49,7 @@ describe('parseRange', () => {
 
 describe('rangeSource', () => {
   it('finds a key added in one commit and removed in the next, attributed to its commit', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base', { 'README.md': 'hi\n' });
     const added = r.commit(
       'add key',
@@ -80,7 +73,7 @@ describe('rangeSource', () => {
   });
 
   it('--since <rev> scans <rev>..HEAD; an empty range scans nothing', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base', { 'a.txt': 'a\n' });
     r.commit('key', { 'b.txt': `${KEY_B}\n` });
     const since = rangeSource({ cwd: r.dir, env: ENV, since: base });
@@ -91,7 +84,7 @@ describe('rangeSource', () => {
   });
 
   it('marks only added lines of modified files, and nothing for a pure rename', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base', { 'keys.txt': `old=${KEY_A}\n${'filler line\n'.repeat(30)}` });
     const edit = r.commit('edit', {
       'keys.txt': `old=${KEY_A}\n${'filler line\n'.repeat(30)}new=${KEY_B}\n`,
@@ -106,7 +99,7 @@ describe('rangeSource', () => {
   });
 
   it('finds a key in a renamed file that was edited while moving', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const body = 'line\n'.repeat(40);
     const base = r.commit('base', { 'old/name.txt': body });
     r.git('mv', 'old/name.txt', 'new-name.txt');
@@ -120,7 +113,7 @@ describe('rangeSource', () => {
   });
 
   it('attributes a key added while resolving a merge conflict to the merge, and branch lines to the branch', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base', { 'f.txt': 'top\nmiddle\nbottom\n' });
     r.git('checkout', '-q', '-b', 'side');
     const sideCommit = r.commit('side', { 'f.txt': `top\nside\nbottom\n`, 'side.txt': `s=${KEY_C}\n` });
@@ -139,7 +132,7 @@ describe('rangeSource', () => {
   });
 
   it('skips ignored paths, counted', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base');
     r.commit('keys', { 'fixtures/k.txt': `${KEY_A}\n`, 'app.txt': `${KEY_B}\n` });
     const source = range(r, `${base}..HEAD`, { ignore: (path: string) => path.startsWith('fixtures/') });
@@ -148,7 +141,7 @@ describe('rangeSource', () => {
   });
 
   it('skips binary blobs and blobs over the cap, counted', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const base = r.commit('base');
     r.commit('blobs', {
       'bin.dat': Buffer.concat([Buffer.from([0, 0, 1]), Buffer.from(KEY_A)]),
@@ -161,14 +154,14 @@ describe('rangeSource', () => {
   });
 
   it('exits 3 (E_RANGE_UNRESOLVED) for a revision that cannot be resolved', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'a\n' });
     const error = await failure(collect(range(r, 'no-such-branch..HEAD')));
     expect(error).toMatchObject({ code: 'E_RANGE_UNRESOLVED', data: { rev: 'no-such-branch', shallow: '' } });
   });
 
   it('says the repository has no commits (E_RANGE_NO_COMMITS), not that history is missing', async () => {
-    const r = repo();
+    const r = scratch.repo();
     for (const spec of ['HEAD..HEAD', 'HEAD~1..HEAD']) {
       const error = await failure(collect(range(r, spec)));
       expect(error).toMatchObject({ code: 'E_RANGE_NO_COMMITS', data: { range: spec } });
@@ -177,7 +170,7 @@ describe('rangeSource', () => {
 
   describe('shallow clones', () => {
     function origin(): { r: TempRepo; commits: string[] } {
-      const r = repo();
+      const r = scratch.repo();
       const commits = [r.commit('m1', { 'a.txt': '1\n' })];
       r.git('branch', 'old');
       for (let i = 2; i <= 5; i++)
@@ -186,7 +179,7 @@ describe('rangeSource', () => {
     }
     function clone(source: TempRepo, ...args: string[]): string {
       const dir = join(tempDir(), 'clone');
-      cleanups.push(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+      scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
       execFileSync('git', ['clone', '-q', ...args, `file://${source.dir}`, dir], {
         env: { ...process.env, ...GIT_ENV },
         stdio: 'ignore',
@@ -225,7 +218,7 @@ describe('rangeSource', () => {
 
   it('fails with E_NOT_A_REPO outside a repository', async () => {
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
     expect(await failure(collect(range(dir, 'a..b')))).toMatchObject({ code: 'E_NOT_A_REPO' });
   });
 });

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRepo, fakeKey, tempDir, type TempRepo } from '@keyward/test-utils';
+import { fakeKey, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { stagedSource } from '../src/staged.js';
 import { SourceError } from '../src/errors.js';
 import { addedText, collect, ENV } from './helpers.js';
@@ -10,21 +10,14 @@ const KEY_A = fakeKey('openai-project', 101);
 const KEY_B = fakeKey('openai-admin', 102);
 const KEY_C = fakeKey('anthropic', 103);
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  cleanups.push(r.cleanup);
-  return r;
-}
+const scratch = new Scratch();
+afterEach(() => scratch.clear());
 const staged = (r: TempRepo, extra: Partial<Parameters<typeof stagedSource>[0]> = {}) =>
   stagedSource({ cwd: r.dir, env: ENV, ...extra });
 
 describe('stagedSource', () => {
   it('yields an added file with every line added', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'README.md': 'hello\n' });
     r.write({ 'src/config.ts': `const a = 1;\nconst key = "${KEY_A}";\n` });
     r.git('add', 'src/config.ts');
@@ -36,7 +29,7 @@ describe('stagedSource', () => {
   });
 
   it('marks only the added lines of a modified file (a key already in HEAD is not added)', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'app.env': `OLD=${KEY_A}\nA=1\nB=2\n` });
     r.write({ 'app.env': `OLD=${KEY_A}\nA=1\nNEW=${KEY_B}\nB=2\n` });
     r.git('add', 'app.env');
@@ -48,7 +41,7 @@ describe('stagedSource', () => {
   });
 
   it('reads the index, not the working tree, for partially staged files', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'one\ntwo\n' });
     r.write({ 'a.txt': `one\nstaged=${KEY_A}\ntwo\n` });
     r.git('add', 'a.txt');
@@ -59,14 +52,14 @@ describe('stagedSource', () => {
   });
 
   it('finds nothing when a key is only in the working tree', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'one\n' });
     r.write({ 'a.txt': `one\n${KEY_A}\n`, 'new.txt': KEY_B });
     expect(await collect(staged(r))).toEqual([]);
   });
 
   it('skips a pure rename, and marks only new lines of a rename with edits', async () => {
-    const r = repo();
+    const r = scratch.repo();
     const body = Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n');
     r.commit('base', { 'old.txt': `key=${KEY_A}\nline\n`, 'other.txt': `x=${KEY_C}\n${body}\n` });
     r.git('mv', 'old.txt', 'moved.txt');
@@ -79,7 +72,7 @@ describe('stagedSource', () => {
   });
 
   it('treats a copy as an added file', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': `key=${KEY_A}\n` });
     r.write({ 'copy.txt': `key=${KEY_A}\n` });
     r.git('add', 'copy.txt');
@@ -88,7 +81,7 @@ describe('stagedSource', () => {
   });
 
   it('has nothing to scan for deletions and mode changes', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'gone.txt': `key=${KEY_A}\n`, 'run.sh': `echo ${KEY_B}\n` });
     r.git('rm', '-q', 'gone.txt');
     chmodSync(join(r.dir, 'run.sh'), 0o755);
@@ -100,9 +93,9 @@ describe('stagedSource', () => {
   });
 
   it('skips symlinks and submodules (counted as links) and binary blobs (counted)', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'README.md': 'x\n' });
-    const sub = repo();
+    const sub = scratch.repo();
     sub.commit('sub', { 'file.txt': 'sub\n' });
     r.git('-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', sub.dir, 'vendor/sub');
     symlinkSync(KEY_A, join(r.dir, 'link'));
@@ -115,7 +108,7 @@ describe('stagedSource', () => {
   });
 
   it('scans a file that replaced a symlink (type change) as wholly added', async () => {
-    const r = repo();
+    const r = scratch.repo();
     symlinkSync('target', join(r.dir, 'conf'));
     r.git('add', 'conf');
     r.commit('link');
@@ -127,7 +120,7 @@ describe('stagedSource', () => {
   });
 
   it('works on an empty index and on the first commit of a repository (no HEAD)', async () => {
-    const r = repo();
+    const r = scratch.repo();
     expect(await collect(staged(r))).toEqual([]);
     r.write({ 'first.txt': `key=${KEY_A}\n` });
     r.git('add', 'first.txt');
@@ -135,10 +128,10 @@ describe('stagedSource', () => {
   });
 
   it('works in a linked worktree (.git is a file)', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'a\n' });
     const wt = join(tempDir(), 'wt');
-    cleanups.push(() => rmSync(join(wt, '..'), { recursive: true, force: true }));
+    scratch.add(() => rmSync(join(wt, '..'), { recursive: true, force: true }));
     r.git('worktree', 'add', '-q', '-b', 'feature', wt);
     writeFileSync(join(wt, 'b.txt'), `key=${KEY_B}\n`);
     r.git('-C', wt, 'add', 'b.txt');
@@ -147,7 +140,7 @@ describe('stagedSource', () => {
   });
 
   it('honours GIT_INDEX_FILE, as git sets it for `git commit <paths>` hooks', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'a.txt': 'a\n' });
     const index = join(r.dir, '.git', 'other-index');
     r.write({ 'b.txt': `key=${KEY_B}\n` });
@@ -160,7 +153,7 @@ describe('stagedSource', () => {
   });
 
   it('limits the scan to the given paths, absolute (lint-staged) or relative, and keeps renames as renames', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'src/old.ts': `k=${KEY_A}\n1\n2\n3\n` });
     r.git('mv', 'src/old.ts', 'src/new.ts');
     r.write({ 'src/new.ts': `k=${KEY_A}\n1\n2\n3\nadded=${KEY_B}\n`, 'docs/x.md': `${KEY_C}\n` });
@@ -175,7 +168,7 @@ describe('stagedSource', () => {
   });
 
   it('skips ignored paths (config ignorePaths, .keywardignore), counted', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.write({ 'fixtures/keys.txt': `${KEY_A}\n`, 'src/a.ts': `${KEY_B}\n` });
     r.git('add', '.');
     const source = staged(r, { ignore: (path) => path.startsWith('fixtures/') });
@@ -184,7 +177,7 @@ describe('stagedSource', () => {
   });
 
   it('skips blobs over the size cap, counted', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.write({ 'big.txt': `${'x'.repeat(5000)}\n${KEY_A}\n`, 'small.txt': `${KEY_B}\n` });
     r.git('add', '.');
     const source = staged(r, { maxBlobSize: 1000 });
@@ -193,7 +186,7 @@ describe('stagedSource', () => {
   });
 
   it('warns about unmerged paths', async () => {
-    const r = repo();
+    const r = scratch.repo();
     r.commit('base', { 'f.txt': 'a\n' });
     r.git('checkout', '-q', '-b', 'side');
     r.commit('side', { 'f.txt': 'side\n' });
@@ -211,7 +204,7 @@ describe('stagedSource', () => {
 
   it('fails with E_NOT_A_REPO outside a repository', async () => {
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
     const error = await collect(
       stagedSource({ cwd: dir, env: { ...ENV, GIT_CEILING_DIRECTORIES: dir } }),
     ).catch((e: unknown) => e);

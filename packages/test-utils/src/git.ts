@@ -69,3 +69,30 @@ export function createRepo(options: { bare?: boolean; branch?: string; dir?: str
   };
   return { dir, git, write, commit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * What a test made (repositories, folders, pipes) and must remove after it, latest first: a test file
+ * keeps one, calls `repo()`, `track()` or `add()` during a test, and `clear()` after each one.
+ */
+export class Scratch {
+  private readonly pending: Array<() => unknown> = [];
+
+  /** A new repository (createRepo), removed after the test. */
+  repo(options?: Parameters<typeof createRepo>[0]): TempRepo {
+    return this.track(createRepo(options));
+  }
+
+  /** A repository made elsewhere, removed after the test. */
+  track(repo: TempRepo): TempRepo {
+    this.pending.push(repo.cleanup);
+    return repo;
+  }
+
+  add(cleanup: () => unknown): void {
+    this.pending.push(cleanup);
+  }
+
+  async clear(): Promise<void> {
+    for (const cleanup of this.pending.splice(0).reverse()) await cleanup();
+  }
+}
