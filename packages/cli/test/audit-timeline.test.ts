@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyTimeline, type TimelineKey } from '@keyward/sources/history/timeline';
 import { fakeKey, GIT_ENV, runCli, type TempRepo, Scratch } from '@keyward/test-utils';
@@ -32,13 +31,7 @@ function fixture(): Fixture {
   c.two = r.commit('two files', { 'a.txt': `${K2}\n`, 'b.txt': `${K2}\n` }, '2026-01-07T00:00:00Z');
   c.one = r.commit('one file', { 'a.txt': 'gone\n' }, '2026-01-08T00:00:00Z');
   r.git('checkout', '-q', 'main');
-  const when = '2026-01-09T00:00:00Z';
-  execFileSync('git', ['merge', '-q', '--no-ff', 'feature', '-m', 'merge'], {
-    cwd: r.dir,
-    env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
-    stdio: 'ignore',
-  });
-  c.merge = r.git('rev-parse', 'HEAD');
+  c.merge = r.merge('feature', 'merge', '2026-01-09T00:00:00Z');
   return { r, c };
 }
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,13 +56,7 @@ beforeAll(async () => {
   );
   r.git('checkout', '-q', 'main');
   c.hostile = r.commit('svc', { [HOSTILE]: `KEY=${SVCACCT}\n` }, '2026-01-07T00:00:00Z');
-  const when = '2026-01-08T00:00:00Z';
-  execFileSync('git', ['merge', '-q', '--no-ff', 'feature', '-m', 'merge feature'], {
-    cwd: r.dir,
-    env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
-    stdio: 'ignore',
-  });
-  c.merge = r.git('rev-parse', 'HEAD');
+  c.merge = r.merge('feature', 'merge feature', '2026-01-08T00:00:00Z');
 });
 
 afterAll(async () => {

@@ -27,6 +27,8 @@ export interface TempRepo {
   write(files: Record<string, string | Uint8Array>): void;
   /** Writes files, stages them and commits; returns the new commit's sha. `date` pins both dates. */
   commit(message: string, files?: Record<string, string | Uint8Array>, date?: string): string;
+  /** Merges `branch` into the current branch with a merge commit (`--no-ff`); returns its sha. */
+  merge(branch: string, message: string, date?: string): string;
   cleanup(): void;
 }
 
@@ -55,19 +57,24 @@ export function createRepo(options: { bare?: boolean; branch?: string; dir?: str
     }
   };
   let tick = 0;
-  const commit = (message: string, files: Record<string, string | Uint8Array> = {}, date?: string) => {
-    write(files);
-    if (Object.keys(files).length > 0) git('add', '--', ...Object.keys(files));
-    // Each commit a minute after the last, unless pinned: stable, ordered dates.
+  /** Runs a git command that makes a commit, dated `date` or a minute after the last: stable, ordered dates. */
+  const dated = (args: string[], date?: string) => {
     const when = date ?? new Date(Date.UTC(2026, 0, 1, 0, tick++)).toISOString();
-    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
+    execFileSync('git', args, {
       cwd: dir,
       env: { ...env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return git('rev-parse', 'HEAD');
   };
-  return { dir, git, write, commit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const commit = (message: string, files: Record<string, string | Uint8Array> = {}, date?: string) => {
+    write(files);
+    if (Object.keys(files).length > 0) git('add', '--', ...Object.keys(files));
+    return dated(['commit', '-q', '--allow-empty', '-m', message], date);
+  };
+  const merge = (branch: string, message: string, date?: string) =>
+    dated(['merge', '-q', '--no-ff', branch, '-m', message], date);
+  return { dir, git, write, commit, merge, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
