@@ -257,6 +257,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       commitPeople(options, [...new Set([...where.values()].map((w) => w.commit))]),
       traceUnreachable(rest),
       secretsAtHead(options, findings, {
+        query,
         scannedAll: listedAll && !stats.incomplete,
         ...(hints.standsAlone ? { standsAlone: hints.standsAlone } : {}),
       }),

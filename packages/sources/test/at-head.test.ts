@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '@keyward/core';
 import { createRepo, fakeKey, type TempRepo } from '@keyward/test-utils';
 import { secretsAtHead } from '../src/history/at-head.js';
+import { RepoQuery } from '../src/git/query.js';
 import { ENV } from './helpers.js';
 
 const KEY = { kept: fakeKey('openai-project', 611), gone: fakeKey('openai-admin', 612) };
@@ -34,6 +35,7 @@ const finding = (secret: string, blobId: string, ruleId: string): Finding =>
   ({ ruleId, secret, path: blobId }) as Finding;
 
 const context = () => ({ cwd: repo.dir, env: ENV });
+const query = (cwd = repo.dir) => new RepoQuery({ cwd, env: ENV }, { direct: true });
 
 describe('secretsAtHead', () => {
   it('answers keys that stand alone from the blobs of HEAD, searching only for the others', async () => {
@@ -43,6 +45,7 @@ describe('secretsAtHead', () => {
       finding(VALUE, blob.generic, 'generic-secret'),
     ];
     const present = await secretsAtHead(context(), findings, {
+      query: query(),
       scannedAll: true,
       standsAlone: (f) => f.ruleId !== 'generic-secret',
     });
@@ -54,10 +57,18 @@ describe('secretsAtHead', () => {
     // Contrived: the finding names a blob outside HEAD, though the key is in HEAD's a.env. Without a search
     // the answer is "not present", which shows no search ran.
     const findings = [finding(KEY.kept, blob.gone, 'openai-project-key')];
-    const trusted = await secretsAtHead(context(), findings, { scannedAll: true, standsAlone: () => true });
+    const trusted = await secretsAtHead(context(), findings, {
+      query: query(),
+      scannedAll: true,
+      standsAlone: () => true,
+    });
     expect(trusted.size).toBe(0);
     // When not every blob was scanned (--branch, a shard, a size cap), the search decides.
-    const searched = await secretsAtHead(context(), findings, { scannedAll: false, standsAlone: () => true });
+    const searched = await secretsAtHead(context(), findings, {
+      query: query(),
+      scannedAll: false,
+      standsAlone: () => true,
+    });
     expect([...searched]).toEqual([KEY.kept]);
   });
 
@@ -66,10 +77,14 @@ describe('secretsAtHead', () => {
     try {
       const findings = [finding(KEY.kept, blob.kept, 'openai-project-key')];
       const options = { cwd: empty.dir, env: ENV };
-      expect(
-        (await secretsAtHead(options, findings, { scannedAll: true, standsAlone: () => true })).size,
-      ).toBe(0);
-      expect((await secretsAtHead(options, findings, { scannedAll: false })).size).toBe(0);
+      const none = query(empty.dir);
+      const trusted = await secretsAtHead(options, findings, {
+        query: none,
+        scannedAll: true,
+        standsAlone: () => true,
+      });
+      expect(trusted.size).toBe(0);
+      expect((await secretsAtHead(options, findings, { query: none, scannedAll: false })).size).toBe(0);
     } finally {
       empty.cleanup();
     }

@@ -1,7 +1,10 @@
 import type { Finding } from '@keyward/core';
 import { runGit, type GitContext } from '../git/exec.js';
+import type { RepoQuery } from '../git/query.js';
 
 export interface AtHeadOptions {
+  /** Answers whether there is a HEAD (no commit yet: nothing is at HEAD). */
+  query: RepoQuery;
   /** Every blob of the object store was scanned (a full audit: no --branch, no shard, none too large). */
   scannedAll: boolean;
   /** See ResolveHints.standsAlone. */
@@ -38,7 +41,7 @@ export async function secretsAtHead(
     if (searchable(secret) && !present.has(secret) && !standsAlone?.(finding)) search.add(secret);
   }
   if (search.size === 0) return present;
-  if (head === undefined && !(await hasHead(context))) return present;
+  if (head === undefined && (await options.query.commitOf('HEAD')) === undefined) return present;
   const result = await runGit(
     ['grep', '-I', '-F', '-o', '-h', '--no-color', '--no-textconv', '-f', '-', 'HEAD', '--'],
     context,
@@ -61,11 +64,4 @@ async function headBlobs(context: GitContext): Promise<Set<string> | undefined> 
     if (type === 'blob' && oid !== undefined) blobs.add(oid);
   }
   return blobs;
-}
-
-async function hasHead(context: GitContext): Promise<boolean> {
-  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], context, {
-    allowFail: true,
-  });
-  return head.code === 0;
 }
