@@ -13,7 +13,7 @@ export interface Shard {
  * repository with millions of blobs stays small. Iterating yields cat-file requests in the same order.
  */
 export class BlobList implements Iterable<ObjectRequest> {
-  private ids = new Uint8Array(0);
+  private ids = Buffer.alloc(0);
   private sizes = new Float64Array(0);
   /** Per blob: what reading and scanning it costs, in bytes' worth (see `push`). */
   private costs = new Float64Array(0);
@@ -32,18 +32,18 @@ export class BlobList implements Iterable<ObjectRequest> {
   push(oid: string, size: number, packed = 0): void {
     if (this.width === 0) {
       this.width = oid.length / 2;
-      this.ids = new Uint8Array(1024 * this.width);
+      this.ids = Buffer.allocUnsafe(1024 * this.width);
       this.sizes = new Float64Array(1024);
       this.costs = new Float64Array(1024);
     }
     if (this.length === this.sizes.length) {
-      const ids = new Uint8Array(this.ids.length * 2);
-      ids.set(this.ids);
+      const ids = Buffer.allocUnsafe(this.ids.length * 2);
+      this.ids.copy(ids);
       this.ids = ids;
       this.sizes = doubled(this.sizes);
       this.costs = doubled(this.costs);
     }
-    this.ids.set(Buffer.from(oid, 'hex'), this.length * this.width);
+    this.ids.write(oid, this.length * this.width, this.width, 'hex');
     this.sizes[this.length] = size;
     this.costs[this.length] = size + PACKED_WEIGHT * packed;
     this.length++;
@@ -52,7 +52,7 @@ export class BlobList implements Iterable<ObjectRequest> {
 
   oid(index: number): string {
     const start = index * this.width;
-    return Buffer.from(this.ids.buffer, this.ids.byteOffset + start, this.width).toString('hex');
+    return this.ids.toString('hex', start, start + this.width);
   }
 
   /** Bytes per raw id (20 for SHA-1, 32 for SHA-256; 0 while empty). */
@@ -146,36 +146,42 @@ export async function listBlobs(
   const decoder = new StringDecoder('latin1');
   let rest = '';
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-    const lines = (rest + decoder.write(chunk)).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) take(line, out, max, options);
+    const text = rest + decoder.write(chunk);
+    const whole = text.lastIndexOf('\n') + 1;
+    take(text.slice(0, whole), out, max, options);
+    rest = text.slice(whole);
   }
-  if (rest !== '') take(rest, out, max, options);
+  take(`${rest}\n`, out, max, options);
   await finished();
   return out;
 }
 
+/**
+ * The blob and commit lines of the listing, `<type> <id> <size> <packed>`. Trees are two thirds of the
+ * lines; one regular expression over the text passes them by without making a string of each line
+ * (measured on the bench's mid listing, 31,572 lines: 10 ms against 19 ms splitting it into lines).
+ */
+const LISTED = /^(blob|commit) ([0-9a-f]+) (\d+) (\d+)$/gm;
+
 function take(
-  line: string,
+  text: string,
   out: ListedObjects,
   max: number,
   options: { shard?: Shard; accept?: (oid: string) => boolean },
 ): void {
-  if (line.startsWith('commit ')) {
-    out.commits.push(line.slice(7, line.indexOf(' ', 7)), 0);
-    return;
+  LISTED.lastIndex = 0;
+  for (let match = LISTED.exec(text); match !== null; match = LISTED.exec(text)) {
+    const [, type, oid = '', sizeText, packedText] = match;
+    if (type === 'commit') {
+      out.commits.push(oid, 0);
+      continue;
+    }
+    if (options.shard && !inShard(oid, options.shard)) continue;
+    if (options.accept && !options.accept(oid)) continue;
+    const size = Number(sizeText);
+    if (size > max) out.tooLarge++;
+    else out.blobs.push(oid, size, Number(packedText));
   }
-  if (!line.startsWith('blob ')) return;
-  const space = line.indexOf(' ', 5);
-  const oid = line.slice(5, space);
-  if (options.shard && !inShard(oid, options.shard)) return;
-  if (options.accept && !options.accept(oid)) return;
-  const [size = 0, packed = 0] = line
-    .slice(space + 1)
-    .split(' ')
-    .map((field) => Number(field));
-  if (size > max) out.tooLarge++;
-  else out.blobs.push(oid, size, packed);
 }
 
 /** Bytes of the pack count this many times a blob's own bytes in its cost (see BlobList.push). */
