@@ -65,7 +65,13 @@ function watched(options: HistoryOptions): { source: ScanSource; work: () => Par
 }
 
 async function scan(r: TempRepo, jobs: number, more: Partial<HistoryOptions> = {}) {
-  const { source, work } = watched({ cwd: r.dir, env: ENV, parallelMinBytes: 0, ...more });
+  const { source, work } = watched({
+    cwd: r.dir,
+    env: ENV,
+    parallelMinBytes: 0,
+    unlistedPackBytes: 0, // the listing's path: the one that splits work for workers
+    ...more,
+  });
   const result = await runPipeline(source, createScanner(RULES), { jobs, rules: RULES, inlineAllow: true });
   const { durationMs: _duration, ...stats } = result.stats;
   return { findings: result.findings, stats, source: result.source, work: work() };

@@ -9,7 +9,8 @@ import { listBlobs, type BlobList, type ListedObjects, type Shard } from './hist
 import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import type { Walked } from './history/walked.js';
-import { readInThread } from './history/in-thread.js';
+import { readInThread, readUnlisted, type BlobContents } from './history/in-thread.js';
+import type { UnlistedRest } from './history/unlisted.js';
 import { historyWork } from './history/work.js';
 import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
 import { secretsAtHead } from './history/at-head.js';
@@ -46,6 +47,11 @@ export interface HistoryOptions extends GitContext {
    * per run): the plan then yields no work and items() runs in the calling thread.
    */
   parallelMinBytes?: number;
+  /**
+   * Packs (compressed bytes) below which a whole-store audit reads in this thread without listing the
+   * blobs first (see UNLISTED_PACK_BYTES).
+   */
+  unlistedPackBytes?: number;
 }
 
 /**
@@ -61,6 +67,14 @@ export const HISTORY_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
  * than parsed beside the scan (see walkReachable): ~10 MB of packs make ~2 MB of it.
  */
 const RAW_WALK_BYTES = 16 * 1024 * 1024;
+/**
+ * Packs (compressed) below which a whole-store audit reads in this thread, with no listing first and no
+ * workers (history/unlisted.ts): one git inflating, one thread scanning, no worker start-up. Measured on
+ * 2 cores against two workers (interleaved medians): the bench's mid history (12 MB of packs, 113 MB of
+ * blobs) 629 vs 710 ms; a generated 25 MB pack (273 MB of blobs) 1.46-1.50 vs 1.64 s; a 38 MB one
+ * (400 MB) about even (2.16-2.28 s both); the bench's large (68 MB) 3.8 vs 3.2 s for the workers.
+ */
+const UNLISTED_PACK_BYTES = 32 * 1024 * 1024;
 /** Packs at least this large (compressed) start the workers while git still lists the blobs. */
 const PARALLEL_EARLY_PACK_BYTES = 4 * 1024 * 1024;
 
@@ -92,6 +106,7 @@ export function historySource(options: HistoryOptions): ScanSource {
   let refs: WalkRefs = { revs: [] };
   let reach: Promise<Walked> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
+  const selected = options.refs !== undefined && options.refs.length > 0;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
   let describe: string | undefined;
   let commits: BlobList | undefined;
@@ -108,19 +123,15 @@ export function historySource(options: HistoryOptions): ScanSource {
   /** Everything before reading, once (items() and the parallel plan share it): checks, walk, listing. */
   const prepare = () => (listing ??= list());
 
-  async function list(): Promise<ListedObjects> {
-    const selected = options.refs !== undefined && options.refs.length > 0;
-    const sizes = {
-      ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
-      ...(options.shard ? { shard: options.shard } : {}),
-    };
-    // Independent questions at once: is the history complete, which refs, and (auditing every object)
-    // which blobs. With --branch the listing waits for the walk, which says which blobs those reach.
+  /** The checks before reading, and the walk started (once): shallow or not, which refs. */
+  const begin = () => (begun ??= start());
+  let begun: Promise<void> | undefined;
+
+  async function start(): Promise<void> {
+    // Independent questions at once: is the history complete, which refs.
     const shaping = shapeOf();
     const resolving = selected ? resolveRefs(query, options.refs!) : allRefs(options, query);
-    const listingAll = selected ? undefined : listBlobs(options, sizes);
     resolving.catch(() => {}); // awaited below, after the shape (whose errors come first)
-    listingAll?.catch(() => {});
     shape = await shaping;
     if (shape.shallow) throw shallowError();
     refs = await resolving;
@@ -135,7 +146,19 @@ export function historySource(options: HistoryOptions): ScanSource {
       },
       () => {}, // awaited after the reading or in resolve; never an unhandled rejection
     );
-    const walked = selected ? await walking : undefined;
+  }
+
+  async function list(): Promise<ListedObjects> {
+    const sizes = {
+      ...(options.maxBlobSize !== undefined ? { maxBlobSize: options.maxBlobSize } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+    };
+    // Auditing every object, the listing runs beside the checks; with --branch it waits for the walk,
+    // which says which blobs those reach.
+    const listingAll = selected ? undefined : listBlobs(options, sizes);
+    listingAll?.catch(() => {});
+    await begin();
+    const walked = selected ? await reach : undefined;
     if (missing) throw missing;
     const listed = await (listingAll ??
       listBlobs(options, {
@@ -150,6 +173,66 @@ export function historySource(options: HistoryOptions): ScanSource {
     return listed;
   }
 
+  /**
+   * Whether to read every blob in this thread without listing them first (history/unlisted.ts): every
+   * object audited (no --branch, no shard), packs too small to be worth worker threads, named pipes
+   * to read through, and no progress to draw (its totals and ETA come from the listing, worth its
+   * ~80 ms to someone watching a terminal). Decided once: items() and the parallel plan agree.
+   */
+  const readsUnlisted = () => (unlisted ??= decideUnlisted());
+  let unlisted: Promise<Fifos | undefined> | undefined;
+
+  async function decideUnlisted(): Promise<Fifos | undefined> {
+    if (selected || options.shard || options.onProgress) return undefined;
+    const { packBytes } = await shapeOf();
+    if (packBytes >= (options.unlistedPackBytes ?? UNLISTED_PACK_BYTES)) return undefined;
+    return makeFifos(1);
+  }
+
+  /** Every blob, straight from git, counted as the listing's path counts them (see readsUnlisted). */
+  async function* unlistedItems(fifos: Fifos): AsyncGenerator<ContentItem> {
+    try {
+      await begin();
+      if (missing) throw missing;
+    } catch (error) {
+      await fifos.remove(); // readUnlisted removes them once it starts
+      throw error;
+    }
+    let done = 0;
+    const onRest = (rest: UnlistedRest) => {
+      commits = rest.commits;
+      stats.commits = rest.commits.length;
+      stats.skipped.tooLarge += rest.tooLarge;
+      listedAll = rest.tooLarge === 0;
+    };
+    for await (const object of readUnlisted(options, fifos, options.maxBlobSize, onRest)) {
+      if (missing) throw missing;
+      done++;
+      const item = counted(object);
+      if (item) yield item;
+    }
+    describe = describeScan(options, done);
+    await walkedAll();
+  }
+
+  /**
+   * A blob read: its scan item, or undefined when it is not scanned (binary, or gone since it was listed:
+   * a concurrent gc, which makes the scan incomplete).
+   */
+  function counted(object: BlobContents): ContentItem | undefined {
+    if (object.status !== 'ok') {
+      stats.incomplete = true;
+      stats.warnings.push(`blob ${object.oid} disappeared while scanning`);
+      return undefined;
+    }
+    if (isBinary(object.bytes)) {
+      stats.skipped.binary++;
+      return undefined;
+    }
+    // The path is unknown until a blob with findings is traced; its id stands in for it until then.
+    return { path: object.oid, bytes: object.bytes, blobId: object.oid };
+  }
+
   /** Not complete until the walk says nothing is missing. */
   async function walkedAll(): Promise<void> {
     const walked = await reach;
@@ -157,6 +240,11 @@ export function historySource(options: HistoryOptions): ScanSource {
   }
 
   async function* items(): AsyncGenerator<ContentItem> {
+    const fifos = await readsUnlisted();
+    if (fifos) {
+      yield* unlistedItems(fifos);
+      return;
+    }
     const listed = await prepare();
     if (missing) throw missing;
     const total = listed.blobs.length;
@@ -168,20 +256,10 @@ export function historySource(options: HistoryOptions): ScanSource {
     for await (const object of readInThread(options, listed.blobs, { readers, highWater })) {
       if (missing) throw missing;
       done++;
-      if (object.status !== 'ok') {
-        // Listed a moment ago, gone now (a concurrent gc): the scan is not complete.
-        stats.incomplete = true;
-        stats.warnings.push(`blob ${object.oid} disappeared while scanning`);
-        continue;
-      }
-      bytes += object.size;
+      if (object.status === 'ok') bytes += object.size;
       options.onProgress?.({ unit: 'blobs', done, total, bytes, totalBytes });
-      if (isBinary(object.bytes)) {
-        stats.skipped.binary++;
-        continue;
-      }
-      // The path is unknown until a blob with findings is traced; its id stands in for it until then.
-      yield { path: object.oid, bytes: object.bytes, blobId: object.oid };
+      const item = counted(object);
+      if (item) yield item;
     }
     await walkedAll();
   }
@@ -200,12 +278,14 @@ export function historySource(options: HistoryOptions): ScanSource {
     const removePipes = async () => (await fifos)?.remove();
     return {
       async early(workers) {
+        if (await readsUnlisted()) return false;
         const likely = (await shapeOf()).packBytes >= PARALLEL_EARLY_PACK_BYTES;
         if (likely) void pipesFor(workers);
         return likely;
       },
       async work(workers) {
         try {
+          if (await readsUnlisted()) return undefined;
           const listed = await prepare();
           if (missing) throw missing;
           if (listed.blobs.bytes < (options.parallelMinBytes ?? HISTORY_PARALLEL_MIN_BYTES)) {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scratch } from '@keyward/test-utils';
 import {
@@ -9,6 +11,8 @@ import {
 } from '../src/git/cat-file.js';
 import { LogParser, RAW_LOG_FLAGS, streamLog } from '../src/git/log.js';
 import { OidMap } from '../src/git/oid-map.js';
+import { makeFifos } from '../src/git/fifos.js';
+import { withLargePipe } from '../src/git/large-pipe.js';
 import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
 import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
 import { ENV, writeBlob } from './helpers.js';
@@ -297,5 +301,34 @@ describe('streamLog', () => {
     await expect(failing.next()).rejects.toMatchObject({ code: 'E_GIT_FAILED' });
     const nowhere = streamLog(['log', ...RAW_LOG_FLAGS], { cwd: `${r.dir}/missing`, env: ENV });
     await expect(nowhere.next()).rejects.toMatchObject({ code: 'E_NOT_A_REPO' });
+  });
+});
+
+describe('withLargePipe', () => {
+  const perl = withLargePipe(['true'])[0] !== 'true';
+
+  it('leaves the command as it is where no larger pipe can be had', () => {
+    if (perl) expect(withLargePipe(['git', 'x']).slice(-2)).toEqual(['git', 'x']);
+    else expect(withLargePipe(['git', 'x'])).toEqual(['git', 'x']);
+  });
+
+  // Where it applies (Linux with perl), a writer puts 600 KB into a named pipe nobody reads yet and exits:
+  // the 64 KiB pipe it would otherwise have blocks it until a reader comes.
+  it.runIf(perl)('runs the command with a 1 MiB pipe on its standard output, same exit code', async () => {
+    const fifos = await makeFifos(1);
+    scratch.add(() => void fifos?.remove());
+    const fifo = fifos!.paths[0]!;
+    const probe = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const output = openSync(fifo, constants.O_WRONLY);
+    const [file, ...args] = withLargePipe(['sh', '-c', 'head -c 600000 /dev/zero; exit 7']);
+    const child = spawn(file!, args, { stdio: ['ignore', output, 'inherit'] });
+    closeSync(output);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(7);
+    let read = 0;
+    const buffer = Buffer.alloc(1 << 20);
+    for (let n = readSync(probe, buffer); n > 0; n = readSync(probe, buffer)) read += n;
+    closeSync(probe);
+    expect(read).toBe(600_000);
   });
 });

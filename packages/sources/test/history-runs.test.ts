@@ -140,6 +140,7 @@ describe('history work for scan workers', () => {
     cwd: r.dir,
     env: ENV,
     parallelMinBytes: 0,
+    unlistedPackBytes: 0, // the listing's path: the one that splits work for workers
     ...more,
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
@@ -86,6 +86,11 @@ afterAll(() => fx.r.cleanup());
 
 const scratch = new Scratch();
 afterEach(() => scratch.clear());
+
+/** A tool's absolute path on this machine's PATH. */
+function which(tool: string): string {
+  return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+}
 
 async function audit(options: Partial<HistoryOptions> & { cwd?: string } = {}) {
   const source = historySource({ cwd: fx.r.dir, env: ENV, ...options });
@@ -246,6 +251,36 @@ describe('historySource', () => {
     const source = historySource({ cwd: r.dir, env: ENV, maxBlobSize: 1000 });
     expect((await collect(source)).map((i) => i.text)).toEqual([`${KEY.tagged}\n`]);
     expect(source.stats().skipped).toMatchObject({ tooLarge: 1, binary: 1 });
+  });
+
+  it('reads the same blobs, counts and findings without listing them first as after a listing', async () => {
+    // Small stores are read without a listing (history/unlisted.ts); unlistedPackBytes 0 forces the listing.
+    for (const more of [{}, { maxBlobSize: 40 }]) {
+      const unlisted = await audit(more);
+      const listed = await audit({ ...more, unlistedPackBytes: 0 });
+      expect(unlisted.items.map((i) => [i.blobId, i.text])).toEqual(
+        listed.items.map((i) => [i.blobId, i.text]),
+      );
+      expect(unlisted.source.stats()).toEqual(listed.source.stats());
+      expect(unlisted.source.describe).toBe(listed.source.describe);
+      // The unreachable commit (reset away) comes from the listing's commits in both.
+      expect(unlisted.findings).toEqual(listed.findings);
+    }
+    const capped = await audit({ maxBlobSize: 40 });
+    expect(capped.source.stats().skipped.tooLarge).toBeGreaterThan(0);
+    expect(capped.source.stats().commits).toBeGreaterThan(10);
+  });
+
+  it('fails, never reports a smaller store, when the listing behind the unlisted read cannot run', async () => {
+    // No awk on PATH: the pipeline's filter fails, cat-file reads no ids and exits 0; only the missing
+    // `listed` line says the listing never finished.
+    const bin = join(tempDir(), 'bin');
+    scratch.add(() => rmSync(join(bin, '..'), { recursive: true, force: true }));
+    mkdirSync(bin);
+    for (const tool of ['git', 'sh']) symlinkSync(which(tool), join(bin, tool));
+    const source = historySource({ cwd: fx.r.dir, env: { ...ENV, PATH: bin } });
+    const error = await collect(source).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_GIT_FAILED', data: { reason: 'the listing stopped short' } });
   });
 
   it('works in a bare repository', async () => {

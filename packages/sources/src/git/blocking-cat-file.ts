@@ -1,9 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { gitEnv, gitFailure, NEUTRAL_CONFIG, spawnFailure, type GitContext } from './exec.js';
+import { withLargePipe } from './large-pipe.js';
 
-/** One object of a list. `bytes` is a view of the read buffer: valid until the next object is asked for. */
-export type VisitedObject = { status: 'ok'; size: number; bytes: Uint8Array } | { status: 'missing' };
+/**
+ * One object, named as git's header names it. `bytes` is a view of the read buffer: valid until the next
+ * object is asked for.
+ */
+export type VisitedObject =
+  { status: 'ok'; oid: string; size: number; bytes: Uint8Array } | { status: 'missing'; oid: string };
 
 export type ObjectVisitor = (index: number, object: VisitedObject) => void;
 
@@ -19,6 +24,9 @@ interface Running {
   exited: Promise<{ code: number; error?: Error }>;
   fd: number;
   context: GitContext;
+  /** The git command its errors name (`git <args>`). */
+  args: string[];
+  /** Objects asked for; Infinity when they come through a pipe (then git's end of output ends them). */
   count: number;
   /** Objects taken so far. */
   index: number;
@@ -63,15 +71,45 @@ export class BlockingCatFile {
     if (this.running) throw new Error('BlockingCatFile: already reading');
     writeFileSync(this.listFile, list, { mode: 0o600 });
     const input = openSync(this.listFile, 'r');
+    try {
+      this.launch(context, ['git', ...NEUTRAL_CONFIG, ...ARGS], count, { input, args: ARGS });
+    } finally {
+      closeSync(input);
+    }
+  }
+
+  /**
+   * Starts `command`, whose standard output is `git cat-file --batch` output for objects it chooses
+   * itself (a pipeline ending in cat-file, which names each object in its header). Take them with
+   * `next()` until git's output ends. `env` is added to the command's environment; `args` is the git
+   * command its errors name.
+   */
+  beginCommand(
+    context: GitContext,
+    command: string[],
+    args: string[],
+    env: Record<string, string> = {},
+  ): void {
+    if (this.running) throw new Error('BlockingCatFile: already reading');
+    this.launch(context, command, Number.POSITIVE_INFINITY, { input: 'ignore', env, args });
+  }
+
+  private launch(
+    context: GitContext,
+    command: string[],
+    count: number,
+    how: { input: number | 'ignore'; args: string[]; env?: Record<string, string> },
+  ): void {
     const errors = openSync(this.errorFile, 'w', 0o600);
     // Open the pipe's write end for git without blocking: a reader must exist first (a non-blocking one).
     const probe = openSync(this.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const output = openSync(this.fifo, constants.O_WRONLY);
     try {
-      const child = spawn('git', [...NEUTRAL_CONFIG, ...ARGS], {
+      const [file = 'git', ...args] = withLargePipe(command);
+      const child = spawn(file, args, {
         cwd: context.cwd,
-        env: gitEnv(context.env),
-        stdio: [input, output, errors],
+        env: { ...gitEnv(context.env), ...how.env },
+        stdio: [how.input, output, errors],
         windowsHide: true,
       });
       const exited = new Promise<{ code: number; error?: Error }>((resolve) => {
@@ -81,12 +119,11 @@ export class BlockingCatFile {
       // A blocking read end. Opening it returns at once: our own write end is still open. Once that is
       // closed, git holds the only one, so its exit (or failure to start) ends the reads.
       const fd = openSync(this.fifo, constants.O_RDONLY);
-      this.running = { child, exited, fd, context, count, index: 0, ended: false };
+      this.running = { child, exited, fd, context, args: how.args, count, index: 0, ended: false };
       this.start = this.end = 0;
     } finally {
       closeSync(output);
       closeSync(probe);
-      closeSync(input);
       closeSync(errors);
     }
   }
@@ -101,19 +138,19 @@ export class BlockingCatFile {
       const { buffer, start, end } = this;
       const lf = end > start ? buffer.subarray(start, Math.min(end, start + MAX_HEADER)).indexOf(10) : -1;
       if (lf !== -1) {
-        const [, type, sizeText] = buffer.toString('latin1', start, start + lf).split(' ');
+        const [oid = '', type, sizeText] = buffer.toString('latin1', start, start + lf).split(' ');
         if (type === undefined || sizeText === undefined) {
           // `<id> missing` (or `ambiguous`): nothing follows the header.
           this.start += lf + 1;
           run.index++;
-          return { status: 'missing' };
+          return { status: 'missing', oid };
         }
         const size = Number(sizeText);
         const body = start + lf + 1;
         if (body + size + 1 <= end) {
           this.start = body + size + 1; // the LF after the contents
           run.index++;
-          return { status: 'ok', size, bytes: buffer.subarray(body, body + size) };
+          return { status: 'ok', oid, size, bytes: buffer.subarray(body, body + size) };
         }
         want = lf + 1 + size + 1;
       } else if (end - start >= MAX_HEADER) {
@@ -133,10 +170,11 @@ export class BlockingCatFile {
     this.running = undefined;
     closeSync(run.fd);
     const { code, error } = await run.exited;
-    if (error) throw spawnFailure(error, ARGS, run.context);
-    if (code !== 0 || run.index < run.count) {
+    const { args } = run;
+    if (error) throw spawnFailure(error, args, run.context);
+    if (code !== 0 || (Number.isFinite(run.count) && run.index < run.count)) {
       const stderr = readFileSync(this.errorFile, 'utf8').slice(0, 4096);
-      throw gitFailure(ARGS, run.context, stderr || `answered ${run.index} of ${run.count} objects`, code);
+      throw gitFailure(args, run.context, stderr || `answered ${run.index} of ${run.count} objects`, code);
     }
   }
 

@@ -2,8 +2,15 @@ import { setImmediate as turn } from 'node:timers/promises';
 import { readObjectsConcurrently } from '../git/cat-file.js';
 import { BlockingCatFile } from '../git/blocking-cat-file.js';
 import type { GitContext } from '../git/exec.js';
-import { makeFifos } from '../git/fifos.js';
+import { makeFifos, type Fifos } from '../git/fifos.js';
 import type { BlobList } from './blob-list.js';
+import {
+  readUnlistedRest,
+  UNLISTED_ARGS,
+  UNLISTED_COMMAND,
+  unlistedEnv,
+  type UnlistedRest,
+} from './unlisted.js';
 
 /** A listed blob's contents (`bytes` valid until the next one is asked for), or its absence. */
 export type BlobContents =
@@ -39,23 +46,48 @@ export async function* readInThread(
   try {
     const oids = Array.from({ length: blobs.length }, (_, i) => blobs.oid(i));
     reader.begin(context, `${oids.join('\n')}\n`, oids.length);
-    let sinceTurn = 0;
-    for (let index = 0, object = reader.next(); object; object = reader.next(), index++) {
-      const oid = oids[index]!;
-      if (object.status === 'ok') {
-        yield { oid, ...object };
-        sinceTurn += object.size;
-      } else {
-        yield { oid, status: 'missing' };
-      }
-      if (sinceTurn >= TURN_BYTES) {
-        sinceTurn = 0;
-        await turn();
-      }
-    }
+    yield* taken(reader);
     await reader.finish();
   } finally {
     reader.close();
     await fifos.remove();
+  }
+}
+
+/**
+ * Every blob in the store through the unlisted pipeline (unlisted.ts), read through `fifos` (one named
+ * pipe) with blocking reads: the same contents as a listing and readInThread, without waiting for the
+ * listing. `onRest` gets what the listing said besides the blobs once all were read.
+ */
+export async function* readUnlisted(
+  context: GitContext,
+  fifos: Fifos,
+  maxBlobSize: number | undefined,
+  onRest: (rest: UnlistedRest) => void,
+): AsyncGenerator<BlobContents> {
+  const reader = new BlockingCatFile(fifos.paths[0]!);
+  const side = `${fifos.paths[0]!}.side`;
+  try {
+    reader.beginCommand(context, UNLISTED_COMMAND, UNLISTED_ARGS, unlistedEnv(side, maxBlobSize));
+    yield* taken(reader);
+    await reader.finish();
+    onRest(await readUnlistedRest(side));
+  } finally {
+    reader.close();
+    await fifos.remove();
+  }
+}
+
+/** The reader's objects in order, giving the event loop a turn every few MiB (the walk's output flows). */
+async function* taken(reader: BlockingCatFile): AsyncGenerator<BlobContents> {
+  let sinceTurn = 0;
+  for (let object = reader.next(); object; object = reader.next()) {
+    yield object;
+    if (object.status !== 'ok') continue;
+    sinceTurn += object.size;
+    if (sinceTurn >= TURN_BYTES) {
+      sinceTurn = 0;
+      await turn();
+    }
   }
 }

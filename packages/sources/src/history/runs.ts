@@ -32,7 +32,7 @@ async function streamObjects(context: GitContext, oids: string[], visit: ObjectV
   let index = 0;
   const requests = oids.map((oid) => ({ oid }));
   for await (const object of readObjects(context, requests, { highWater: 8 << 20, reuseBuffer: true })) {
-    visit(index++, object.status === 'ok' ? object : { status: 'missing' });
+    visit(index++, object.status === 'ok' ? object : { status: 'missing', oid: object.oid });
   }
 }
 
