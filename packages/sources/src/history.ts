@@ -3,7 +3,8 @@ import { newSourceStats, isBinary, type ParallelPlan, type ResolveHints, type Sc
 import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { makeFifos, type Fifos } from './git/fifos.js';
-import { runGit, type GitContext } from './git/exec.js';
+import { gitEnv, runGit, type GitContext } from './git/exec.js';
+import { findOnPath } from './git/on-path.js';
 import { RepoQuery } from './git/query.js';
 import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
 import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
@@ -176,28 +177,32 @@ export function historySource(options: HistoryOptions): ScanSource {
   /**
    * Whether to read every blob in this thread without listing them first (history/unlisted.ts): every
    * object audited (no --branch, no shard), packs too small to be worth worker threads, named pipes
-   * to read through, and no progress to draw (its totals and ETA come from the listing, worth its
-   * ~80 ms to someone watching a terminal). Decided once: items() and the parallel plan agree.
+   * to read through, sh and awk for the pipeline, and no progress to draw (its totals and ETA come from
+   * the listing, worth its ~80 ms to someone watching a terminal). Decided once: items() and the
+   * parallel plan agree.
    */
   const readsUnlisted = () => (unlisted ??= decideUnlisted());
   let unlisted: Promise<Fifos | undefined> | undefined;
 
   async function decideUnlisted(): Promise<Fifos | undefined> {
     if (selected || options.shard || options.onProgress) return undefined;
+    const path = gitEnv(options.env).PATH;
+    if (!findOnPath('sh', path) || !findOnPath('awk', path)) return undefined;
+    const making = makeFifos(1); // beside the shape: the pipe is likely wanted
     const { packBytes } = await shapeOf();
-    if (packBytes >= (options.unlistedPackBytes ?? UNLISTED_PACK_BYTES)) return undefined;
-    return makeFifos(1);
+    if (packBytes < (options.unlistedPackBytes ?? UNLISTED_PACK_BYTES)) return making;
+    await (await making)?.remove();
+    return undefined;
   }
 
-  /** Every blob, straight from git, counted as the listing's path counts them (see readsUnlisted). */
+  /**
+   * Every blob, straight from git, counted as the listing's path counts them (see readsUnlisted). git
+   * starts reading at once; the checks (a shallow clone fails) and the walk start beside it.
+   */
   async function* unlistedItems(fifos: Fifos): AsyncGenerator<ContentItem> {
-    try {
-      await begin();
+    const checked = begin().then(() => {
       if (missing) throw missing;
-    } catch (error) {
-      await fifos.remove(); // readUnlisted removes them once it starts
-      throw error;
-    }
+    });
     let done = 0;
     const onRest = (rest: UnlistedRest) => {
       commits = rest.commits;
@@ -205,7 +210,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       stats.skipped.tooLarge += rest.tooLarge;
       listedAll = rest.tooLarge === 0;
     };
-    for await (const object of readUnlisted(options, fifos, options.maxBlobSize, onRest)) {
+    for await (const object of readUnlisted(options, fifos, options.maxBlobSize, checked, onRest)) {
       if (missing) throw missing;
       done++;
       const item = counted(object);
@@ -383,6 +388,8 @@ export function historySource(options: HistoryOptions): ScanSource {
     return traceAmong(options, unreachable, blobs, refs.revs);
   }
 
+  // The checks start now, while the caller builds its scanner: the reading can start sooner.
+  readsUnlisted().catch(() => {});
   return {
     mode: 'history',
     get describe() {

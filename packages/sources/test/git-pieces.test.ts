@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Scratch } from '@keyward/test-utils';
+import { Scratch, tempDir } from '@keyward/test-utils';
 import {
   CatFileBatch,
   readObjects,
@@ -15,6 +16,7 @@ import { makeFifos } from '../src/git/fifos.js';
 import { withLargePipe } from '../src/git/large-pipe.js';
 import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
 import { BlobList, inShard, listBlobs } from '../src/history/blob-list.js';
+import { readUnlistedRest } from '../src/history/unlisted.js';
 import { ENV, writeBlob } from './helpers.js';
 
 const scratch = new Scratch();
@@ -330,5 +332,37 @@ describe('withLargePipe', () => {
     for (let n = readSync(probe, buffer); n > 0; n = readSync(probe, buffer)) read += n;
     closeSync(probe);
     expect(read).toBe(600_000);
+  });
+});
+
+describe('the unlisted pipeline side file', () => {
+  const side = (text: string) => {
+    const dir = tempDir();
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'side'), text);
+    return join(dir, 'side');
+  };
+
+  it('gives the commits and the count over the size cap once the listing exited 0', async () => {
+    const rest = await readUnlistedRest(side(`${'a'.repeat(40)}\n${'b'.repeat(40)}\nlisted 0 3\n`));
+    expect(rest.tooLarge).toBe(3);
+    expect([rest.commits.oid(0), rest.commits.oid(1), rest.commits.length]).toEqual([
+      'a'.repeat(40),
+      'b'.repeat(40),
+      2,
+    ]);
+  });
+
+  it('fails when the listing failed or never said how it ended', async () => {
+    await expect(readUnlistedRest(side(`${'a'.repeat(40)}\nlisted 128 0\n`))).rejects.toMatchObject({
+      code: 'E_GIT_FAILED',
+      data: { reason: 'exit code 128' },
+    });
+    await expect(readUnlistedRest(side(`${'a'.repeat(40)}\n`))).rejects.toMatchObject({
+      data: { reason: 'the listing stopped short' },
+    });
+    await expect(readUnlistedRest('/nonexistent/keyward-side')).rejects.toMatchObject({
+      data: { reason: 'the listing stopped short' },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
@@ -87,9 +87,16 @@ afterAll(() => fx.r.cleanup());
 const scratch = new Scratch();
 afterEach(() => scratch.clear());
 
-/** A tool's absolute path on this machine's PATH. */
-function which(tool: string): string {
-  return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+/** A folder (for PATH) holding links to these tools and nothing else. */
+function toolsOnly(tools: string[]): string {
+  const bin = join(tempDir(), 'bin');
+  scratch.add(() => rmSync(join(bin, '..'), { recursive: true, force: true }));
+  mkdirSync(bin);
+  for (const tool of tools) {
+    const path = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    symlinkSync(path, join(bin, tool));
+  }
+  return bin;
 }
 
 async function audit(options: Partial<HistoryOptions> & { cwd?: string } = {}) {
@@ -271,16 +278,21 @@ describe('historySource', () => {
     expect(capped.source.stats().commits).toBeGreaterThan(10);
   });
 
-  it('fails, never reports a smaller store, when the listing behind the unlisted read cannot run', async () => {
-    // No awk on PATH: the pipeline's filter fails, cat-file reads no ids and exits 0; only the missing
-    // `listed` line says the listing never finished.
-    const bin = join(tempDir(), 'bin');
-    scratch.add(() => rmSync(join(bin, '..'), { recursive: true, force: true }));
-    mkdirSync(bin);
-    for (const tool of ['git', 'sh']) symlinkSync(which(tool), join(bin, tool));
+  it('fails, never reports a smaller store, when the filter behind the unlisted read fails', async () => {
+    // An awk that fails: cat-file reads no ids and exits 0; only the missing `listed` line tells.
+    const bin = toolsOnly(['git', 'sh']);
+    writeFileSync(join(bin, 'awk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
     const source = historySource({ cwd: fx.r.dir, env: { ...ENV, PATH: bin } });
     const error = await collect(source).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_GIT_FAILED', data: { reason: 'the listing stopped short' } });
+  });
+
+  it('reads after a listing where there is no awk for the pipeline', async () => {
+    const bin = toolsOnly(['git', 'sh']);
+    const { items, source } = await audit({ env: { ...ENV, PATH: bin } });
+    const expected = await audit();
+    expect(items.map((i) => i.blobId)).toEqual(expected.items.map((i) => i.blobId));
+    expect(source.stats()).toEqual(expected.source.stats());
   });
 
   it('works in a bare repository', async () => {

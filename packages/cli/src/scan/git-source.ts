@@ -1,3 +1,4 @@
+import type { ContentItem } from '@keyward/core';
 import type { ParallelPlan, ScanSource } from '@keyward/sources';
 import { isSourceError } from '@keyward/sources/errors';
 import type { ProgressListener } from '@keyward/sources/progress';
@@ -156,13 +157,7 @@ function guard(source: ScanSource): ScanSource {
   const resolve = source.resolve?.bind(source);
   const parallel = source.parallel?.bind(source);
   const guarded = Object.create(source) as ScanSource;
-  guarded.items = async function* () {
-    try {
-      yield* items();
-    } catch (error) {
-      throw asKeywardError(error);
-    }
-  };
+  guarded.items = () => translatedItems(items());
   if (resolve) guarded.resolve = (findings, hints) => translated(() => resolve(findings, hints));
   if (parallel) {
     guarded.parallel = () => {
@@ -178,6 +173,41 @@ function guard(source: ScanSource): ScanSource {
     };
   }
   return guarded;
+}
+
+/**
+ * The items with SourceErrors turned into KeywardErrors: a wrapper of the iterator, not a generator
+ * around it (a generator level per item costs a promise or two, and V8 compiles each generator anew).
+ */
+function translatedItems(
+  iterable: AsyncIterable<ContentItem> | Iterable<ContentItem>,
+): AsyncIterable<ContentItem> | Iterable<ContentItem> {
+  if (Symbol.iterator in iterable) {
+    const iterator = iterable[Symbol.iterator]();
+    const next = (): IteratorResult<ContentItem> => {
+      try {
+        return iterator.next();
+      } catch (error) {
+        throw asKeywardError(error);
+      }
+    };
+    return {
+      [Symbol.iterator]: () => ({
+        next,
+        return: (value?: unknown) => iterator.return?.(value) ?? { done: true, value },
+      }),
+    };
+  }
+  const iterator = iterable[Symbol.asyncIterator]();
+  const rethrow = (error: unknown): never => {
+    throw asKeywardError(error);
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => iterator.next().catch(rethrow),
+      return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value },
+    }),
+  };
 }
 
 async function translated<T>(run: () => Promise<T>): Promise<T> {

@@ -105,10 +105,11 @@ export class BlockingCatFile {
     const probe = openSync(this.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const output = openSync(this.fifo, constants.O_WRONLY);
     try {
-      const [file = 'git', ...args] = withLargePipe(command);
+      const env = { ...gitEnv(context.env), ...how.env };
+      const [file = 'git', ...args] = withLargePipe(command, env.PATH);
       const child = spawn(file, args, {
         cwd: context.cwd,
-        env: { ...gitEnv(context.env), ...how.env },
+        env,
         stdio: [how.input, output, errors],
         windowsHide: true,
       });

@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { findOnPath } from './on-path.js';
 
 /** Linux's F_SETPIPE_SZ, and the largest pipe an unprivileged process may ask for by default. */
 const F_SETPIPE_SZ = 1031;
@@ -11,12 +10,10 @@ const PIPE_BYTES = 1 << 20;
  */
 const WRAPPER = `fcntl(STDOUT, ${F_SETPIPE_SZ}, ${PIPE_BYTES}); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"`;
 
-let perlPath: string | null | undefined;
-
 /**
  * `command` (an argv) run with a 1 MiB pipe on its standard output, where that can be had: on Linux,
- * through perl (git's Debian package depends on it), since Node cannot call fcntl; elsewhere, or without
- * perl, `command` as it is.
+ * through perl (git's Debian package depends on it) found on `path` (the child's PATH), since Node
+ * cannot call fcntl; elsewhere, or without perl, `command` as it is.
  *
  * Why: a Linux pipe holds 64 KiB. A scanner that reads git's output in the thread that scans it leaves
  * git blocked on a full pipe whenever it stops to scan, so git's work and the scan add up instead of
@@ -24,26 +21,7 @@ let perlPath: string | null | undefined;
  * 10): the whole scan 680 ms with the 64 KiB pipe, 650 ms with 256 KiB, 620 ms with 1 MiB. A reading
  * thread with an 8 MiB ring in shared memory instead gained as much but cost ~100 ms more CPU.
  */
-export function withLargePipe(command: string[]): string[] {
-  const perl = findPerl();
+export function withLargePipe(command: string[], path?: string): string[] {
+  const perl = process.platform === 'linux' ? findOnPath('perl', path) : undefined;
   return perl ? [perl, '-e', WRAPPER, ...command] : command;
-}
-
-function findPerl(): string | undefined {
-  if (perlPath === undefined) {
-    perlPath = null;
-    if (process.platform === 'linux') {
-      for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-        if (!isAbsolute(dir)) continue;
-        try {
-          accessSync(join(dir, 'perl'), constants.X_OK);
-          perlPath = join(dir, 'perl');
-          break;
-        } catch {
-          // not here
-        }
-      }
-    }
-  }
-  return perlPath ?? undefined;
 }

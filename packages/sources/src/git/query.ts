@@ -58,6 +58,19 @@ export class RepoQuery {
     return (await this.raw(['rev-parse', '--is-shallow-repository'])) === 'true';
   }
 
+  /** Whether the clone is shallow, and a path inside the git directory: one git call for both. */
+  async shallowAndGitPath(name: string): Promise<{ shallow: boolean; path: string }> {
+    const out = await this.raw([
+      'rev-parse',
+      '--is-shallow-repository',
+      '--path-format=absolute',
+      '--git-path',
+      name,
+    ]);
+    const nl = out.indexOf('\n');
+    return { shallow: out.slice(0, nl) === 'true', path: out.slice(nl + 1) };
+  }
+
   /** A path inside the git directory (worktree-aware), absolute. */
   async gitPath(name: string): Promise<string> {
     return this.raw(['rev-parse', '--path-format=absolute', '--git-path', name]);

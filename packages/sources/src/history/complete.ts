@@ -14,10 +14,9 @@ export interface HistoryShape {
 }
 
 export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
-  const [shallow, config, packDir] = await Promise.all([
-    query.isShallow(),
+  const [{ shallow, path: packDir }, config] = await Promise.all([
+    query.shallowAndGitPath('objects/pack'),
     query.configMatching('^(remote\\..*\\.promisor|extensions\\.partialclone)$'),
-    query.gitPath('objects/pack'),
   ]);
   let promisor: string | undefined;
   for (const [key, value] of config) {

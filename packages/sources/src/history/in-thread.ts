@@ -57,18 +57,23 @@ export async function* readInThread(
 /**
  * Every blob in the store through the unlisted pipeline (unlisted.ts), read through `fifos` (one named
  * pipe) with blocking reads: the same contents as a listing and readInThread, without waiting for the
- * listing. `onRest` gets what the listing said besides the blobs once all were read.
+ * listing. git starts at once; the first blob comes once `checked` (the caller's checks) resolves, and
+ * if it rejects, git is stopped and nothing comes. `onRest` gets what the listing said besides the blobs
+ * once all were read.
  */
 export async function* readUnlisted(
   context: GitContext,
   fifos: Fifos,
   maxBlobSize: number | undefined,
+  checked: Promise<void>,
   onRest: (rest: UnlistedRest) => void,
 ): AsyncGenerator<BlobContents> {
   const reader = new BlockingCatFile(fifos.paths[0]!);
   const side = `${fifos.paths[0]!}.side`;
+  checked.catch(() => {}); // awaited below, after git started
   try {
     reader.beginCommand(context, UNLISTED_COMMAND, UNLISTED_ARGS, unlistedEnv(side, maxBlobSize));
+    await checked;
     yield* taken(reader);
     await reader.finish();
     onRest(await readUnlistedRest(side));
