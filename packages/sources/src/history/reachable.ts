@@ -67,18 +67,22 @@ export async function walkReachable(
   refs: WalkRefs,
   options: { rawUpTo?: number } = {},
 ): Promise<Walked> {
-  const result: Reachability = {
-    blobs: new OidMap(1 << 16),
-    paths: [],
-    entryPath: new Uint32Array(1 << 16),
-    entryCommit: new Uint32Array(1 << 16),
-    commits: new BlobList(),
-    missing: [],
-    missingCount: 0,
-  };
+  // Made on the first line parsed: an output kept raw never needs these tables (~1 MB to allocate).
+  let parsed: Reachability | undefined;
+  const reach = (): Reachability =>
+    (parsed ??= {
+      blobs: new OidMap(1 << 16),
+      paths: [],
+      entryPath: new Uint32Array(1 << 16),
+      entryCommit: new Uint32Array(1 << 16),
+      commits: new BlobList(),
+      missing: [],
+      missingCount: 0,
+    });
   const pathIndex = new Map<string, number>();
   let entries = 0;
   const record = (oid: string, path: string, commit: number) => {
+    const result = reach();
     const known = result.blobs.get(oid);
     if (known !== undefined && result.entryCommit[known] !== NO_COMMIT) return;
     const entry = known ?? entries++;
@@ -99,6 +103,7 @@ export async function walkReachable(
     if (known === undefined) result.blobs.set(oid, entry);
   };
   const missed = (line: string) => {
+    const result = reach();
     result.missingCount++;
     if (result.missing.length < 5) result.missing.push(line.slice(1));
   };
@@ -145,8 +150,9 @@ export async function walkReachable(
     if (line.startsWith('commit ')) {
       settle(undefined);
       commitId = line.slice(7);
-      commit = result.commits.length;
-      result.commits.push(commitId, 0);
+      const { commits } = reach();
+      commit = commits.length;
+      commits.push(commitId, 0);
       record(commitId, '', NO_COMMIT);
       return;
     }
@@ -167,7 +173,7 @@ export async function walkReachable(
   const raw = await streamLines(args, context, input, take, rawUpTo);
   if (raw) return new RawWalk(raw);
   settle(undefined);
-  return parsedWalk(result);
+  return parsedWalk(reach());
 }
 
 /** The answers of a walk parsed as it came. */
