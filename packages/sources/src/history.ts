@@ -196,26 +196,32 @@ export function historySource(options: HistoryOptions): ScanSource {
   }
 
   /**
-   * Every blob, straight from git, counted as the listing's path counts them (see readsUnlisted). git
-   * starts reading at once; the checks (a shallow clone fails) and the walk start beside it.
+   * Every blob pushed to `take`, straight from git (see readsUnlisted), counted as the listing's path
+   * counts them. git starts reading at once; the checks (a shallow clone fails) and the walk start beside
+   * it. Without the unlisted read, the items after a listing.
    */
-  async function* unlistedItems(fifos: Fifos): AsyncGenerator<ContentItem> {
+  async function each(take: (item: ContentItem) => void): Promise<void> {
+    const fifos = await readsUnlisted();
+    if (!fifos) {
+      for await (const item of items()) take(item);
+      return;
+    }
     const checked = begin().then(() => {
       if (missing) throw missing;
     });
     let done = 0;
-    const onRest = (rest: UnlistedRest) => {
+    const visit = (object: BlobContents) => {
+      if (missing) throw missing;
+      done++;
+      const item = counted(object);
+      if (item) take(item);
+    };
+    await readUnlisted(options, fifos, options.maxBlobSize, checked, visit, (rest: UnlistedRest) => {
       commits = rest.commits;
       stats.commits = rest.commits.length;
       stats.skipped.tooLarge += rest.tooLarge;
       listedAll = rest.tooLarge === 0;
-    };
-    for await (const object of readUnlisted(options, fifos, options.maxBlobSize, checked, onRest)) {
-      if (missing) throw missing;
-      done++;
-      const item = counted(object);
-      if (item) yield item;
-    }
+    });
     describe = describeScan(options, done);
     await walkedAll();
   }
@@ -244,12 +250,10 @@ export function historySource(options: HistoryOptions): ScanSource {
     if (walked && walked.missingCount > 0) throw missingError(walked, shape);
   }
 
+  /** The blobs after a listing, pulled (the pipeline takes `each` where it can). */
   async function* items(): AsyncGenerator<ContentItem> {
-    const fifos = await readsUnlisted();
-    if (fifos) {
-      yield* unlistedItems(fifos);
-      return;
-    }
+    // A pipe made for the unlisted read is not needed here: readInThread makes its own as it reads.
+    await (await readsUnlisted())?.remove();
     const listed = await prepare();
     if (missing) throw missing;
     const total = listed.blobs.length;
@@ -396,6 +400,7 @@ export function historySource(options: HistoryOptions): ScanSource {
       return describe;
     },
     items,
+    each,
     parallel,
     resolve,
     stats: () => stats,

@@ -19,6 +19,16 @@ export async function collect(source: ScanSource): Promise<SeenItem[]> {
   return out;
 }
 
+/** What a source pushes through `each` (which it must have), as collect() gathers items(). */
+export async function pushed(source: ScanSource): Promise<SeenItem[]> {
+  const out: SeenItem[] = [];
+  await source.each!((item) => {
+    const { bytes, ...rest } = item;
+    out.push({ ...rest, text: Buffer.from(bytes).toString('utf8') });
+  });
+  return out;
+}
+
 /** The text of the given 1-based line ranges of an item. */
 export function addedText(item: SeenItem): string[] {
   const lines = item.text.split('\n');

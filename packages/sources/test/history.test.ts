@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { historySource, parseShard, type HistoryOptions } from '../src/history.js';
-import { collect, ENV, findSecrets, type SeenItem } from './helpers.js';
+import { collect, ENV, findSecrets, pushed, type SeenItem } from './helpers.js';
 
 const KEY = {
   removed: fakeKey('openai-project', 401),
@@ -99,9 +99,11 @@ function toolsOnly(tools: string[]): string {
   return bin;
 }
 
-async function audit(options: Partial<HistoryOptions> & { cwd?: string } = {}) {
-  const source = historySource({ cwd: fx.r.dir, env: ENV, ...options });
-  const items = await collect(source);
+/** A history scan of the fixture: items() (after a listing), or with `push`, each() (the pipeline's way). */
+async function audit(options: Partial<HistoryOptions> & { cwd?: string; push?: boolean } = {}) {
+  const { push = false, ...rest } = options;
+  const source = historySource({ cwd: fx.r.dir, env: ENV, ...rest });
+  const items = push ? await pushed(source) : await collect(source);
   const findings = await source.resolve!(findSecrets(items, ALL_KEYS));
   return { source, items, findings, bySecret: new Map(findings.map((f) => [f.secret, f])) };
 }
@@ -260,20 +262,22 @@ describe('historySource', () => {
     expect(source.stats().skipped).toMatchObject({ tooLarge: 1, binary: 1 });
   });
 
-  it('reads the same blobs, counts and findings without listing them first as after a listing', async () => {
-    // Small stores are read without a listing (history/unlisted.ts); unlistedPackBytes 0 forces the listing.
+  it('pushes (each) the same blobs, counts and findings, read without a listing, as items() after one', async () => {
+    // each() reads small stores through the unlisted pipeline (history/unlisted.ts); items() lists first.
     for (const more of [{}, { maxBlobSize: 40 }]) {
-      const unlisted = await audit(more);
-      const listed = await audit({ ...more, unlistedPackBytes: 0 });
+      const unlisted = await audit({ ...more, push: true });
+      const listed = await audit(more);
       expect(unlisted.items.map((i) => [i.blobId, i.text])).toEqual(
         listed.items.map((i) => [i.blobId, i.text]),
       );
       expect(unlisted.source.stats()).toEqual(listed.source.stats());
       expect(unlisted.source.describe).toBe(listed.source.describe);
-      // The unreachable commit (reset away) comes from the listing's commits in both.
+      // Every kind of finding: the unreachable commit (reset away) comes from the listing's commits in both.
       expect(unlisted.findings).toEqual(listed.findings);
     }
-    const capped = await audit({ maxBlobSize: 40 });
+    const all = await audit({ push: true });
+    expect(new Set(all.findings.map((f) => f.secret))).toEqual(new Set(ALL_KEYS));
+    const capped = await audit({ maxBlobSize: 40, push: true });
     expect(capped.source.stats().skipped.tooLarge).toBeGreaterThan(0);
     expect(capped.source.stats().commits).toBeGreaterThan(10);
   });
@@ -282,14 +286,13 @@ describe('historySource', () => {
     // An awk that fails: cat-file reads no ids and exits 0; only the missing `listed` line tells.
     const bin = toolsOnly(['git', 'sh']);
     writeFileSync(join(bin, 'awk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
-    const source = historySource({ cwd: fx.r.dir, env: { ...ENV, PATH: bin } });
-    const error = await collect(source).catch((e: unknown) => e);
+    const error = await audit({ env: { ...ENV, PATH: bin }, push: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_GIT_FAILED', data: { reason: 'the listing stopped short' } });
   });
 
-  it('reads after a listing where there is no awk for the pipeline', async () => {
+  it('pushes the items after a listing where there is no awk for the unlisted pipeline', async () => {
     const bin = toolsOnly(['git', 'sh']);
-    const { items, source } = await audit({ env: { ...ENV, PATH: bin } });
+    const { items, source } = await audit({ env: { ...ENV, PATH: bin }, push: true });
     const expected = await audit();
     expect(items.map((i) => i.blobId)).toEqual(expected.items.map((i) => i.blobId));
     expect(source.stats()).toEqual(expected.source.stats());

@@ -121,6 +121,7 @@ async function progressFor(
 /** Erases the progress line once the items are read, or the workers stopped (the summary line comes next). */
 function withProgress(source: ScanSource, progress: Progress): ScanSource {
   const items = source.items.bind(source);
+  const each = source.each?.bind(source);
   const parallel = source.parallel?.bind(source);
   return Object.assign(Object.create(source) as ScanSource, {
     async *items() {
@@ -130,6 +131,17 @@ function withProgress(source: ScanSource, progress: Progress): ScanSource {
         progress.stop();
       }
     },
+    ...(each
+      ? {
+          async each(take: (item: ContentItem) => void) {
+            try {
+              await each(take);
+            } finally {
+              progress.stop();
+            }
+          },
+        }
+      : {}),
     ...(parallel
       ? {
           parallel(): ParallelPlan {
@@ -154,10 +166,18 @@ function withProgress(source: ScanSource, progress: Progress): ScanSource {
 /** The same source, with SourceErrors turned into KeywardErrors wherever they are thrown. */
 function guard(source: ScanSource): ScanSource {
   const items = source.items.bind(source);
+  const each = source.each?.bind(source);
   const resolve = source.resolve?.bind(source);
   const parallel = source.parallel?.bind(source);
   const guarded = Object.create(source) as ScanSource;
-  guarded.items = () => translatedItems(items());
+  guarded.items = async function* () {
+    try {
+      yield* items();
+    } catch (error) {
+      throw asKeywardError(error);
+    }
+  };
+  if (each) guarded.each = (take) => translated(() => each(take));
   if (resolve) guarded.resolve = (findings, hints) => translated(() => resolve(findings, hints));
   if (parallel) {
     guarded.parallel = () => {
@@ -173,41 +193,6 @@ function guard(source: ScanSource): ScanSource {
     };
   }
   return guarded;
-}
-
-/**
- * The items with SourceErrors turned into KeywardErrors: a wrapper of the iterator, not a generator
- * around it (a generator level per item costs a promise or two, and V8 compiles each generator anew).
- */
-function translatedItems(
-  iterable: AsyncIterable<ContentItem> | Iterable<ContentItem>,
-): AsyncIterable<ContentItem> | Iterable<ContentItem> {
-  if (Symbol.iterator in iterable) {
-    const iterator = iterable[Symbol.iterator]();
-    const next = (): IteratorResult<ContentItem> => {
-      try {
-        return iterator.next();
-      } catch (error) {
-        throw asKeywardError(error);
-      }
-    };
-    return {
-      [Symbol.iterator]: () => ({
-        next,
-        return: (value?: unknown) => iterator.return?.(value) ?? { done: true, value },
-      }),
-    };
-  }
-  const iterator = iterable[Symbol.asyncIterator]();
-  const rethrow = (error: unknown): never => {
-    throw asKeywardError(error);
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => iterator.next().catch(rethrow),
-      return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value },
-    }),
-  };
 }
 
 async function translated<T>(run: () => Promise<T>): Promise<T> {

@@ -54,6 +54,8 @@ export async function runPipeline(
     findings.push(...parallel.findings);
     items = parallel.items;
     bytes = parallel.bytes;
+  } else if (source.each) {
+    await source.each(take);
   } else {
     const iterable = source.items();
     if (Symbol.iterator in iterable) for (const item of iterable) take(item);

@@ -56,25 +56,35 @@ export async function* readInThread(
 
 /**
  * Every blob in the store through the unlisted pipeline (unlisted.ts), read through `fifos` (one named
- * pipe) with blocking reads: the same contents as a listing and readInThread, without waiting for the
- * listing. git starts at once; the first blob comes once `checked` (the caller's checks) resolves, and
- * if it rejects, git is stopped and nothing comes. `onRest` gets what the listing said besides the blobs
- * once all were read.
+ * pipe) with blocking reads and handed to `visit` as it comes (its bytes valid during the call): the
+ * same contents as a listing and readInThread, without waiting for the listing. git starts at once; the
+ * first blob comes once `checked` (the caller's checks) resolves, and if it rejects, git is stopped and
+ * nothing comes. `onRest` gets what the listing said besides the blobs once all were read.
  */
-export async function* readUnlisted(
+export async function readUnlisted(
   context: GitContext,
   fifos: Fifos,
   maxBlobSize: number | undefined,
   checked: Promise<void>,
+  visit: (object: BlobContents) => void,
   onRest: (rest: UnlistedRest) => void,
-): AsyncGenerator<BlobContents> {
+): Promise<void> {
   const reader = new BlockingCatFile(fifos.paths[0]!);
   const side = `${fifos.paths[0]!}.side`;
   checked.catch(() => {}); // awaited below, after git started
   try {
     reader.beginCommand(context, UNLISTED_COMMAND, UNLISTED_ARGS, unlistedEnv(side, maxBlobSize));
     await checked;
-    yield* taken(reader);
+    let sinceTurn = 0;
+    for (let object = reader.next(); object; object = reader.next()) {
+      visit(object);
+      if (object.status !== 'ok') continue;
+      sinceTurn += object.size;
+      if (sinceTurn >= TURN_BYTES) {
+        sinceTurn = 0;
+        await turn();
+      }
+    }
     await reader.finish();
     onRest(await readUnlistedRest(side));
   } finally {
