@@ -75,6 +75,7 @@ const RAW_WALK_BYTES = 16 * 1024 * 1024;
  * 2 cores against two workers (interleaved medians): the bench's mid history (12 MB of packs, 113 MB of
  * blobs) 629 vs 710 ms; a generated 25 MB pack (273 MB of blobs) 1.46-1.50 vs 1.64 s; a 38 MB one
  * (400 MB) about even (2.16-2.28 s both); the bench's large (68 MB) 3.8 vs 3.2 s for the workers.
+ * That is the line for two threads (see unlistedLine).
  */
 const UNLISTED_PACK_BYTES = 32 * 1024 * 1024;
 /** Packs at least this large (compressed) start the workers while git still lists the blobs. */
@@ -191,7 +192,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     if (!findOnPath('sh', path) || !findOnPath('awk', path)) return undefined;
     const making = makeFifos(1); // beside the shape: the pipe is likely wanted
     const { packBytes } = await shapeOf();
-    if (packBytes < (options.unlistedPackBytes ?? UNLISTED_PACK_BYTES)) return making;
+    if (packBytes < unlistedLine(options)) return making;
     await (await making)?.remove();
     return undefined;
   }
@@ -410,6 +411,19 @@ export function historySource(options: HistoryOptions): ScanSource {
 
 function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {
   for (const [oid, origin] of more) if (!target.has(oid)) target.set(oid, origin);
+}
+
+/**
+ * Packs below which the unlisted read is used, for the threads the scan may use (`readers`, which --jobs
+ * sets; else the cores). One thread reads in one thread either way, and the unlisted read never waits
+ * for a listing. Each thread past two gives the workers another reader and scanner and the unlisted read
+ * nothing, so the line falls in proportion (measured on two cores only; this machine has no more).
+ */
+export function unlistedLine(options: HistoryOptions): number {
+  if (options.unlistedPackBytes !== undefined) return options.unlistedPackBytes;
+  const threads = options.readers ?? availableParallelism();
+  if (threads <= 1) return Number.POSITIVE_INFINITY;
+  return (UNLISTED_PACK_BYTES * 2) / threads;
 }
 
 function defaultReaders(): number {

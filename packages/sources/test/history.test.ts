@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
-import { historySource, parseShard, type HistoryOptions } from '../src/history.js';
+import { historySource, parseShard, unlistedLine, type HistoryOptions } from '../src/history.js';
 import { collect, ENV, findSecrets, pushed, type SeenItem } from './helpers.js';
 
 const KEY = {
@@ -296,6 +296,14 @@ describe('historySource', () => {
     const expected = await audit();
     expect(items.map((i) => i.blobId)).toEqual(expected.items.map((i) => i.blobId));
     expect(source.stats()).toEqual(expected.source.stats());
+  });
+
+  it('reads without a listing below a pack size that falls with the threads the scan may use', () => {
+    const ctx = { cwd: '.' };
+    expect(unlistedLine({ ...ctx, readers: 1 })).toBe(Number.POSITIVE_INFINITY);
+    expect(unlistedLine({ ...ctx, readers: 2 })).toBe(32 * 1024 * 1024);
+    expect(unlistedLine({ ...ctx, readers: 8 })).toBe(8 * 1024 * 1024);
+    expect(unlistedLine({ ...ctx, readers: 8, unlistedPackBytes: 5 })).toBe(5);
   });
 
   it('works in a bare repository', async () => {
