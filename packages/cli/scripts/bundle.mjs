@@ -6,12 +6,16 @@
  * crossed ~65 of keyward's own modules, one dynamic import after another. Code is still split at the CLI's
  * dynamic imports (no verifier, history, yargs or other reporters on the hook path), but everything the
  * pre-commit path runs (`scan --staged`, text output) is one chunk: measured 7 files loaded instead of 65.
- * npm dependencies stay external: they load from node_modules, only where the code imports them.
+ *
+ * Every npm dependency is bundled too, so the published `keyward` package has no dependencies at all: the
+ * workspace packages are never published, a user's install fetches one tarball, and nothing resolves from
+ * node_modules at run time. The licences of what was bundled go to bundle/THIRD-PARTY-LICENSES.txt.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
+import { thirdPartyLicenses } from './third-party-licenses.mjs';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = join(cli, '..');
@@ -40,24 +44,6 @@ const WORKER_SHARED = [
   /^sources\/dist\/(git\/(blocking-cat-file|fifos)|history\/runs)\.js$/,
 ];
 
-/**
- * The CLI's own npm dependencies load from node_modules (resolvable from bundle/), but picocolors, which is
- * on the hook path and tiny (see reporters/colors.ts). The workspace packages' dependencies (fast-glob,
- * ignore, simple-git) are bundled with them: pnpm does not let bundle/ resolve them.
- */
-const BUNDLED = new Set(['picocolors']);
-
-function cliDependencies() {
-  const manifest = JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8'));
-  return new Set(
-    Object.entries(manifest.dependencies ?? {})
-      .filter(([name, range]) => !String(range).startsWith('workspace:') && !BUNDLED.has(name))
-      .map(([name]) => name),
-  );
-}
-
-const external = cliDependencies();
-const isExternal = (id) => external.has(id) || [...external].some((name) => id.startsWith(`${name}/`));
 const packagePath = (id) =>
   id
     .slice(packages.length + 1)
@@ -75,11 +61,12 @@ rmSync(outdir, { recursive: true, force: true });
 const bundle = await rolldown({
   input: { main: join(cli, 'dist/main.js'), 'scan-worker': join(cli, 'dist/scan/worker.js') },
   platform: 'node',
-  external: isExternal,
   logLevel: 'warn',
   onLog(level, log, handler) {
     // sources/index re-exports the staged source that the CLI imports lazily: expected, not a problem.
     if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+    // yargs resolves a config's `extends` with import.meta.resolve; keyward never passes yargs a config.
+    if (log.code === 'EMPTY_IMPORT_META' && /[\\/]yargs[\\/].*apply-extends\.js$/.test(log.id ?? '')) return;
     handler(level, log);
   },
 });
@@ -112,3 +99,5 @@ writeFileSync(
   `'use strict';\n// Scan worker threads start here; see scripts/bundle.mjs.\n` +
     `require('../bin/load-bundle.cjs').loadBundle(${JSON.stringify(worker.fileName)}, { writeNow: true });\n`,
 );
+
+writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(output));

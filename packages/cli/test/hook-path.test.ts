@@ -14,7 +14,8 @@ const NOT_ON_HOOK_PATH: Record<string, RegExp> = {
   history: /function historySource\(/,
   range: /function rangeSource\(/,
   verifier: /function applyVerification\(/,
-  yargs: /(from\s*|import\(|require\()["']yargs["']/,
+  // yargs is bundled (the package has no dependencies): its parser class, not an import, marks it.
+  yargs: /\bYargsInstance = class\b|class YargsInstance\b/,
   sarif: /function sarifReporter\(/,
   html: /function htmlReporter\(/,
   worktree: /function worktreeSource\(/,

@@ -1,3 +1,4 @@
 export * from './keys.js';
 export * from './git.js';
 export * from './cli.js';
+export * from './registry.js';
