@@ -8,7 +8,8 @@
  * LICENSE go in.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,9 +44,8 @@ export function pack(outDir) {
   if (!existsSync(join(cli, 'bundle', 'main.cjs'))) {
     throw new Error('pack: no bundle/main.cjs: run `pnpm build` first');
   }
-  const staging = join(root, 'release', '.staging');
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  // A folder of its own per call: test files pack in parallel.
+  const staging = mkdtempSync(join(tmpdir(), 'keyward-pack-'));
   cpSync(join(cli, 'bin'), join(staging, 'bin'), { recursive: true });
   cpSync(join(cli, 'bundle'), join(staging, 'bundle'), {
     recursive: true,
