@@ -1,20 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '@keyward/test-utils/git';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts/action/run-scan.sh');
+const made: string[] = [];
+afterEach(() => made.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /**
  * Runs the action's scan step with a stand-in for keyward that records each call's argv (one JSON array
  * a line) and exits with STUB_EXIT (0 under --exit-zero; STUB_EXIT_SARIF, if set, for the SARIF call).
+ * With `npx`, the stand-in is an `npx` first on PATH and KEYWARD_COMMAND is unset (the Action's default
+ * path), so the recorded argv starts with npx's own arguments.
  */
-function runStep(env: Record<string, string>) {
+function runStep(env: Record<string, string>, { npx = false } = {}) {
   const dir = tempDir();
+  made.push(dir);
   const calls = join(dir, 'calls');
   const output = join(dir, 'output');
   const stub = join(dir, 'keyward-stub.mjs');
@@ -32,9 +37,20 @@ function runStep(env: Record<string, string>) {
   chmodSync(stub, 0o755);
   writeFileSync(calls, '');
   writeFileSync(output, '');
+  let path = process.env.PATH ?? '';
+  const command: Record<string, string> = {};
+  if (npx) {
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh\nexec node ${JSON.stringify(stub)} "$@"\n`, {
+      mode: 0o755,
+    });
+    path = `${join(dir, 'bin')}:${path}`;
+  } else {
+    command.KEYWARD_COMMAND = `node ${stub}`;
+  }
   const result = spawnSync('bash', [SCRIPT], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output, KEYWARD_COMMAND: `node ${stub}`, ...env },
+    env: { PATH: path, GITHUB_OUTPUT: output, ...command, ...env },
     encoding: 'utf8',
   });
   return {
@@ -142,6 +158,56 @@ describe('the action scan step (scripts/action/run-scan.sh)', () => {
     expect(bad.calls).toEqual([]);
     expect(bad.outputs).toEqual({ 'exit-code': '2' });
     expect(bad.stderr).toContain("unknown mode 'everything'");
+  });
+});
+
+describe('which keyward the scan step runs', () => {
+  /** An Action checkout (GITHUB_ACTION_PATH) whose package.json says `version`. */
+  function actionPath(version: string | undefined): string {
+    const dir = tempDir();
+    made.push(dir);
+    mkdirSync(join(dir, 'packages', 'cli'), { recursive: true });
+    if (version !== undefined) {
+      writeFileSync(
+        join(dir, 'packages', 'cli', 'package.json'),
+        JSON.stringify({ name: 'keyward', version }),
+      );
+    }
+    return dir;
+  }
+
+  it("runs the Action's own version from npm by default, never `latest`", () => {
+    const r = runStep(
+      { KEYWARD_MODE: 'worktree', GITHUB_ACTION_PATH: actionPath('1.2.3-rc.1') },
+      { npx: true },
+    );
+    expect(r.calls).toEqual([['--yes', 'keyward@1.2.3-rc.1', 'scan', '--format', 'github']]);
+    expect(r.outputs).toEqual({ 'exit-code': '0' });
+  });
+
+  it("the checkout's own version: packages/cli/package.json", () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8'));
+    const r = runStep({ KEYWARD_MODE: 'worktree', GITHUB_ACTION_PATH: ROOT }, { npx: true });
+    expect(r.calls[0]!.slice(0, 3)).toEqual(['--yes', `keyward@${version}`, 'scan']);
+  });
+
+  it('the version input wins (a version or a dist-tag)', () => {
+    for (const version of ['0.9.0', 'latest']) {
+      const r = runStep(
+        { KEYWARD_MODE: 'worktree', KEYWARD_VERSION: version, GITHUB_ACTION_PATH: actionPath('1.2.3') },
+        { npx: true },
+      );
+      expect(r.calls[0]!.slice(0, 2)).toEqual(['--yes', `keyward@${version}`]);
+    }
+  });
+
+  it('an Action checkout without a readable version: exit-code 2, nothing run', () => {
+    for (const path of [actionPath(undefined), actionPath('not a version')]) {
+      const r = runStep({ KEYWARD_MODE: 'worktree', GITHUB_ACTION_PATH: path }, { npx: true });
+      expect(r.calls).toEqual([]);
+      expect(r.outputs).toEqual({ 'exit-code': '2' });
+      expect(r.stderr).toContain("keyward: cannot read the Action's version from");
+    }
   });
 });
 
