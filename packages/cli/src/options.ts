@@ -9,6 +9,8 @@ export interface OptionSpec {
   array?: boolean;
   choices?: readonly string[];
   default?: boolean | string | number;
+  /** A boolean with no default whose `--no-` form means something of its own (`--color`, `--no-color`). */
+  negatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -27,8 +29,23 @@ const output = {
   },
   output: { type: 'string', alias: 'o', describe: 'write the report to a file instead of stdout' },
   reveal: { type: 'boolean', describe: 'print full secrets (off by default)' },
-  color: { type: 'boolean', default: true, describe: 'colour text output on a terminal (--no-color)' },
-  quiet: { type: 'boolean', alias: 'q', describe: 'no summary line' },
+} as const satisfies Record<string, OptionSpec>;
+
+/**
+ * The options every command takes (DESIGN §1). `color` has no default: unset means "on a terminal", so
+ * that `--color` can force colour where there is none (scan/color.ts decides).
+ */
+const common = {
+  color: {
+    type: 'boolean',
+    negatable: true,
+    describe: 'colour: --color also off a terminal, --no-color never (default: on a terminal; NO_COLOR wins)',
+  },
+  quiet: {
+    type: 'boolean',
+    alias: 'q',
+    describe: 'no progress, summary or status lines on stderr (warnings and errors still print)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** How `--verify` and `keyward verify` check keys and narrow the report. */
@@ -50,7 +67,7 @@ const verification = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export const COMMANDS = {
+const TABLE = {
   scan: {
     usage: 'scan [paths..]',
     describe: 'scan the working tree, the staged index, a commit range, a push, the whole history or stdin',
@@ -96,8 +113,6 @@ export const COMMANDS = {
       format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'output format' },
       output: output.output,
       reveal: output.reveal,
-      color: output.color,
-      quiet: output.quiet,
       ...verification,
       timeout: { type: 'number', describe: 'seconds allowed for one request (default 10)' },
     },
@@ -202,4 +217,12 @@ export const COMMANDS = {
   },
 } as const satisfies Record<string, CommandSpec>;
 
-export type CommandName = keyof typeof COMMANDS;
+export type CommandName = keyof typeof TABLE;
+
+/** Every command with the common options added after its own. */
+export const COMMANDS = Object.fromEntries(
+  Object.entries(TABLE).map(([name, spec]): [string, CommandSpec] => [
+    name,
+    { ...spec, options: { ...spec.options, ...common } },
+  ]),
+) as Record<CommandName, CommandSpec>;

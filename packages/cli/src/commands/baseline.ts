@@ -6,6 +6,8 @@ import type { Io } from '../io.js';
 import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
 import { scanMode } from '../scan/select-source.js';
+import { useColor } from '../scan/color.js';
+import { colors } from '../reporters/colors.js';
 import { collectScan, reportable } from '../scan/collect.js';
 import {
   DEFAULT_BASELINE_FILE,
@@ -20,7 +22,8 @@ import {
  * `keyward baseline`: scans like `keyward scan` (any mode) and writes what it would report to a baseline
  * file (fingerprints, rule ids, paths and redacted forms; never a secret), so that `scan --baseline`
  * reports only what is new. `--prune` instead drops the entries of an existing baseline that this scan no
- * longer finds, and adds nothing. Exit 0, or 2 on any error (nothing is written then).
+ * longer finds, and adds nothing. --quiet leaves out the progress and the closing line; errors and the
+ * stale entries still print. Exit 0, or 2 on any error (nothing is written then).
  */
 export async function runBaseline(args: Args, io: Io): Promise<number> {
   const file = resolve(io.cwd, typeof args.output === 'string' ? args.output : DEFAULT_BASELINE_FILE);
@@ -31,6 +34,10 @@ export async function runBaseline(args: Args, io: Io): Promise<number> {
     throw new KeywardError('E_USAGE', { message: `--prune needs a full scan, not --${mode}` });
   }
   const existing = args.prune === true ? readBaseline(file) : undefined;
+  const c = colors(useColor(args, io).stderr);
+  const say = (line: string) => {
+    if (args.quiet !== true) io.stderr.write(`keyward: ${line}\n`);
+  };
 
   const { findings, errors } = await collectFindings(args, io);
   for (const line of errors) io.stderr.write(`keyward: ${line}\n`);
@@ -45,12 +52,10 @@ export async function runBaseline(args: Args, io: Io): Promise<number> {
     write(file, serializeBaseline(pruned));
     for (const entry of stale) {
       io.stderr.write(
-        `keyward: stale: ${entry.path} ${entry.ruleId} ${entry.redacted ?? entry.fingerprint.slice(0, 12)}\n`,
+        `keyward: ${c.yellow('stale:')} ${entry.path} ${entry.ruleId} ${entry.redacted ?? entry.fingerprint.slice(0, 12)}\n`,
       );
     }
-    io.stderr.write(
-      `keyward: baseline ${shown}: pruned ${stale.length} stale, kept ${pruned.entries.length}\n`,
-    );
+    say(`baseline ${shown}: ${c.green(`pruned ${stale.length} stale`)}, kept ${pruned.entries.length}`);
     return EXIT.clean;
   }
 
@@ -58,10 +63,10 @@ export async function runBaseline(args: Args, io: Io): Promise<number> {
   const replaced = existsSync(file);
   write(file, serializeBaseline(baseline));
   const files = new Set(baseline.entries.map((e) => e.path)).size;
-  io.stderr.write(
-    `keyward: baseline ${shown} ${replaced ? 'rewritten' : 'written'}: ${baseline.entries.length} ` +
-      `${baseline.entries.length === 1 ? 'entry' : 'entries'} in ${files} ${files === 1 ? 'file' : 'files'}; ` +
-      `review and commit it, then scan with --baseline ${shown}\n`,
+  const count = `${baseline.entries.length} ${baseline.entries.length === 1 ? 'entry' : 'entries'}`;
+  say(
+    `baseline ${shown} ${c.green(replaced ? 'rewritten' : 'written')}: ${c.bold(count)} ` +
+      `in ${files} ${files === 1 ? 'file' : 'files'}; review and commit it, then scan with --baseline ${shown}`,
   );
   return EXIT.clean;
 }

@@ -12,7 +12,10 @@ import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
+import { colors, type Colors } from '../reporters/colors.js';
+import { useColor } from '../scan/color.js';
 import { hooksError } from './hooks-problem.js';
+import { paintDiff, paintVerb } from './hooks-colors.js';
 
 const MANAGER_NAMES: Record<Manager, string> = {
   husky: 'husky',
@@ -25,7 +28,8 @@ const MANAGER_NAMES: Record<Manager, string> = {
 /**
  * `keyward install [--hook pre-commit|pre-push|both] [--manager <name>] [--dry-run] [--print <manager>]`:
  * wires keyward into the repository's hook set-up. `--dry-run` prints the changes as a diff on stdout and
- * writes nothing; `--print` prints the lines to add by hand. Status lines go to stderr. Exit 0, or 2.
+ * writes nothing; `--print` prints the lines to add by hand. Status lines go to stderr (none with
+ * --quiet; notes still print). Exit 0, or 2.
  */
 export async function runInstall(args: Args, io: Io): Promise<number> {
   const hooks = hooksOf(args.hook);
@@ -46,14 +50,18 @@ export async function runInstall(args: Args, io: Io): Promise<number> {
     ...(typeof args.manager === 'string' ? { manager: args.manager as Manager } : {}),
   });
   if (isProblem(result)) throw hooksError(result);
+  const color = useColor(args, io);
+  const [out, err] = [colors(color.stdout), colors(color.stderr)];
+  const quiet = args.quiet === true;
   for (const outcome of result.outcomes) {
     if (dryRun && outcome.status === 'planned') {
-      io.stdout.write(utf8(unifiedDiff(outcome.change.display, outcome.change.before, outcome.change.after)));
+      const { display, before, after } = outcome.change;
+      io.stdout.write(paintDiff(utf8(unifiedDiff(display, before, after)), out));
     }
-    io.stderr.write(`keyward: ${describe(outcome, dryRun)}\n`);
+    if (!quiet) io.stderr.write(`keyward: ${describe(outcome, dryRun, err)}\n`);
   }
-  for (const note of result.notes) io.stderr.write(`keyward: note: ${note}\n`);
-  if (dryRun) io.stderr.write('keyward: dry run: nothing was written\n');
+  for (const note of result.notes) io.stderr.write(`keyward: ${err.yellow('note:')} ${note}\n`);
+  if (dryRun && !quiet) io.stderr.write(`keyward: ${err.yellow('dry run')}: nothing was written\n`);
   return EXIT.clean;
 }
 
@@ -63,8 +71,9 @@ export function hooksOf(value: unknown): HookName[] {
   return ['pre-commit'];
 }
 
-function describe(outcome: HookOutcome, dryRun: boolean): string {
+function describe(outcome: HookOutcome, dryRun: boolean, c: Colors): string {
   const where = MANAGER_NAMES[outcome.manager];
+  const hook = c.bold(outcome.hook);
   switch (outcome.status) {
     case 'planned': {
       const { change } = outcome;
@@ -73,12 +82,12 @@ function describe(outcome: HookOutcome, dryRun: boolean): string {
       const aside = change.chained
         ? `, moving the hook that was there to ${basename(change.chained.to)}`
         : '';
-      return `${outcome.hook}: ${verb} ${change.display} (${where})${aside}`;
+      return `${hook}: ${paintVerb(verb, dryRun, c)} ${change.display} (${where})${aside}`;
     }
     case 'already':
-      return `${outcome.hook}: already wired into ${where} (${outcome.file}); nothing to do`;
+      return `${hook}: already wired into ${where} (${outcome.file}); nothing to do`;
     case 'user-wired':
-      return `${outcome.hook}: ${outcome.file} already runs keyward (not added by keyward install); left as is`;
+      return `${hook}: ${outcome.file} already runs keyward (not added by keyward install); left as is`;
   }
 }
 

@@ -5,6 +5,8 @@ import type { RuleMeta } from '../report.js';
 import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
 import { auditKeys } from '../reporters/html/keys.js';
+import { colors } from '../reporters/colors.js';
+import { useColor } from '../scan/color.js';
 import { plural } from '../reporters/shared.js';
 import { readJsonReport } from './report-file.js';
 import { renderRunbook } from './remediate-runbook.js';
@@ -17,6 +19,7 @@ import { checkOutsideWorkTree } from './secret-location.js';
  * `git filter-repo --replace-text` file that replaces each key with `***REMOVED***` (mode 0600 from its
  * creation). The file is written only where the user says, and never inside a git work tree unless git
  * ignores that path: a file of live keys one `git add .` away from a commit would leak them again.
+ * --quiet leaves out the lines that only say what happened or what else to do; warnings still print.
  * Exit 0, or 2 on bad input.
  */
 export async function runRemediate(args: Args, io: Io): Promise<number> {
@@ -24,9 +27,10 @@ export async function runRemediate(args: Args, io: Io): Promise<number> {
     throw new KeywardError('E_USAGE', { message: 'name the report: keyward remediate --from <report.json>' });
   if ((args.paths?.length ?? 0) > 0)
     throw new KeywardError('E_USAGE', { message: 'remediate takes no paths: use --from <report.json>' });
+  const quiet = args.quiet === true;
   const report = readJsonReport(args.from, io.cwd);
   if (report.findings.length === 0) {
-    io.stderr.write(`keyward: ${args.from} lists no keys: nothing to remediate\n`);
+    if (!quiet) io.stderr.write(`keyward: ${args.from} lists no keys: nothing to remediate\n`);
     return EXIT.clean;
   }
   const { RULES } = await import('@keyward/rules');
@@ -41,22 +45,24 @@ export async function runRemediate(args: Args, io: Io): Promise<number> {
     await checkOutsideWorkTree(output, io);
     writeSecretFile(output, lines.text);
   }
-  io.stdout.write(renderRunbook(keys, args.from, output));
+  const color = useColor(args, io);
+  io.stdout.write(renderRunbook(keys, args.from, output, colors(color.stdout)));
+  const warn = colors(color.stderr).yellow;
 
   const missing = keys.length - withSecret.length;
   if (missing > 0)
     io.stderr.write(
-      `keyward: ${plural(missing, 'key')} in the report ${missing === 1 ? 'has' : 'have'} no secret (written without --reveal): not in the replacements file\n`,
+      `keyward: ${warn(`${plural(missing, 'key')} in the report ${missing === 1 ? 'has' : 'have'} no secret`)} (written without --reveal): not in the replacements file\n`,
     );
   if (lines.skipped > 0)
     io.stderr.write(
-      `keyward: ${plural(lines.skipped, 'key')} holding a line break cannot be a --replace-text line: not in the replacements file\n`,
+      `keyward: ${warn(`${plural(lines.skipped, 'key')} holding a line break`)} cannot be a --replace-text line: not in the replacements file\n`,
     );
   if (output) {
     io.stderr.write(
-      `keyward: wrote ${output} (mode 0600, ${plural(lines.count, 'key')}): it holds the full keys; keep it out of every repository and delete it once the rewrite is pushed\n`,
+      `keyward: wrote ${output} (mode 0600, ${plural(lines.count, 'key')}): ${warn('it holds the full keys')}; keep it out of every repository and delete it once the rewrite is pushed\n`,
     );
-  } else {
+  } else if (!quiet) {
     io.stderr.write(
       'keyward: no replacements file written: add --output <file> (outside the repository) to write one\n',
     );

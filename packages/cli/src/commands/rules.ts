@@ -14,25 +14,30 @@ import {
 } from '../config/index.js';
 import { checkCustomRules } from '../config/check-rules.js';
 import { plural } from '../reporters/shared.js';
+import { colors, severityColor, type Colors } from '../reporters/colors.js';
+import { useColor } from '../scan/color.js';
 
 /**
  * `keyward rules list`: the rules a scan here would run (defaults, config switches and overrides, custom
  * rules). `keyward rules check [file]`: runs the custom rules' examples through the whole engine; the file
  * is a config file, or a rule file holding one rule or a list of them (default: the config found upward).
+ * Severities and verdicts are coloured on a terminal; --quiet leaves out the closing count on stderr.
  * Exit 0, 1 when an example fails, 2 on an invalid file.
  */
 export async function runRules(args: Args, io: Io): Promise<number> {
   const positionals =
     args.paths ?? [args.action, args.file].filter((v): v is string => typeof v === 'string');
   const [action = 'list', file, ...rest] = positionals;
+  const color = useColor(args, io);
+  const out = { c: colors(color.stdout), err: colors(color.stderr), quiet: args.quiet === true };
   if (rest.length > 0) throw new KeywardError('E_USAGE', { message: `rules: unexpected ${rest.join(' ')}` });
   if (action === 'list') {
     if (file !== undefined)
       throw new KeywardError('E_USAGE', { message: 'rules list takes no file; use --config' });
-    return list(await configFor(args, io), args, io);
+    return list(await configFor(args, io), args, io, out);
   }
   if (action === 'check')
-    return check(file ? await ruleFile(resolve(io.cwd, file)) : await configFor(args, io), io);
+    return check(file ? await ruleFile(resolve(io.cwd, file)) : await configFor(args, io), io, out);
   throw new KeywardError('E_USAGE', { message: `rules ${action}: use rules list or rules check [file]` });
 }
 
@@ -52,11 +57,18 @@ async function ruleFile(file: string): Promise<ResolvedConfig> {
   return { ...validated, file, baseDir: resolve(file, '..'), inlineAllow: validated.inlineAllow !== false };
 }
 
+/** Colours for stdout and stderr, and --quiet. */
+interface Output {
+  c: Colors;
+  err: Colors;
+  quiet: boolean;
+}
+
 function rulesOf(config: ResolvedConfig): RuleSpec[] {
   return applyConfigToRules(RULES, config);
 }
 
-function list(config: ResolvedConfig, args: Args, io: Io): number {
+function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Output): number {
   const custom = new Set(config.customRules.map((r) => r.id));
   const on = rulesOf(config).map((r) => ({ ...r, custom: custom.has(r.id), enabled: true }));
   const off = [...config.rules]
@@ -81,22 +93,22 @@ function list(config: ResolvedConfig, args: Args, io: Io): number {
   }
   const idWidth = Math.max(...all.map((r) => r.id.length));
   for (const r of all) {
-    const notes = r.custom ? 'custom' : '';
-    const severity = r.enabled ? r.severity : 'off';
+    const severity = r.enabled ? severityColor(c, r.severity)(r.severity.padEnd(8)) : c.dim('off'.padEnd(8));
     io.stdout.write(
-      `${r.id.padEnd(idWidth)}  ${severity.padEnd(8)}  ${r.title}${notes ? ` (${notes})` : ''}\n`,
+      `${r.id.padEnd(idWidth)}  ${severity}  ${r.title}${r.custom ? ` ${c.cyan('(custom)')}` : ''}\n`,
     );
   }
-  io.stderr.write(
-    `keyward: ${on.length} rules on, ${off.length} off${config.file ? ` (${config.file})` : ''}\n`,
-  );
+  if (!quiet)
+    io.stderr.write(
+      `keyward: ${err.bold(`${on.length} rules on`)}, ${off.length} off${config.file ? ` (${config.file})` : ''}\n`,
+    );
   return EXIT.clean;
 }
 
-function check(config: ResolvedConfig, io: Io): number {
+function check(config: ResolvedConfig, io: Io, { c, err, quiet }: Output): number {
   const where = config.file ?? '(no config file)';
   if (config.customRules.length === 0) {
-    io.stderr.write(`keyward: ${where}: no custom rules to check\n`);
+    if (!quiet) io.stderr.write(`keyward: ${where}: no custom rules to check\n`);
     return EXIT.clean;
   }
   let results;
@@ -111,14 +123,18 @@ function check(config: ResolvedConfig, io: Io): number {
   let failed = 0;
   for (const result of results) {
     const counts = `${plural(result.examples, 'example')}, ${result.negativeExamples} negative`;
-    if (result.problems.length === 0) io.stdout.write(`ok    ${result.ruleId} (${counts})\n`);
+    if (result.problems.length === 0) io.stdout.write(`${c.green('ok')}    ${result.ruleId} (${counts})\n`);
     else {
       failed++;
-      for (const p of result.problems) io.stdout.write(`FAIL  ${p.ruleId} ${p.example}: ${p.problem}\n`);
+      for (const p of result.problems)
+        io.stdout.write(`${c.red('FAIL')}  ${p.ruleId} ${p.example}: ${p.problem}\n`);
     }
   }
-  io.stderr.write(
-    `keyward: ${where}: ${results.length - failed} of ${results.length} custom rules pass their examples\n`,
-  );
+  if (!quiet) {
+    const passed = `${results.length - failed} of ${results.length}`;
+    io.stderr.write(
+      `keyward: ${where}: ${(failed > 0 ? err.red : err.green)(passed)} custom rules pass their examples\n`,
+    );
+  }
   return failed > 0 ? EXIT.findings : EXIT.clean;
 }

@@ -6,6 +6,7 @@ import type { Io } from '../io.js';
 import { KeywardError } from '../errors.js';
 import { colors, type Colors } from '../reporters/colors.js';
 import { writeOutputFile } from '../reporters/emit.js';
+import { useColor } from '../scan/color.js';
 import { VERSION } from '../version.js';
 import { verificationOptionsFromArgs } from './verify-args.js';
 import { readReportKeys, readStdinKeys, type VerifyEntry } from './verify-input.js';
@@ -61,7 +62,7 @@ export async function runVerify(args: Args, io: Io): Promise<number> {
       report.scan.durationMs = Math.round(performance.now() - started);
     text = `${JSON.stringify(report, null, 2)}\n`;
   } else {
-    const c = colors(!args.output && args.color !== false && io.stdout.isTTY === true && !io.env.NO_COLOR);
+    const c = colors(!args.output && useColor(args, io).stdout);
     text = keys
       .filter((key) => keep(verdictOf(key.entry).status))
       .map((key) => textLine(key, verdictOf(key.entry), reveal, c))
