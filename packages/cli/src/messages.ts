@@ -6,6 +6,16 @@ import { EXIT, type ExitCode } from './exit-codes.js';
  */
 export const MESSAGES = {
   E_USAGE: { exit: EXIT.error, text: '{message}' },
+  E_UNKNOWN_COMMAND: { exit: EXIT.error, text: 'unknown command {command}{hint} (commands: {commands})' },
+  E_NO_COMMAND: { exit: EXIT.error, text: 'name a command before {option} (commands: {commands})' },
+  E_UNKNOWN_OPTION: {
+    exit: EXIT.error,
+    text: '{command}: unknown option {option}{hint} ({command} takes: {options})',
+  },
+  E_UNEXPECTED_ARGUMENT: {
+    exit: EXIT.error,
+    text: '{command}: unexpected argument {argument} ({command} takes only options: {options})',
+  },
   E_NOT_A_REPO: { exit: EXIT.error, text: '{path} is not inside a git repository' },
   E_GIT_MISSING: {
     exit: EXIT.error,

@@ -41,6 +41,9 @@ export function parseFast(argv: string[]): { command: CommandName; args: Args } 
     if (spec.choices && !spec.choices.includes(String(result))) return undefined;
     args[key] = result;
   }
-  if (parsed.positionals.length > 0) args.paths = parsed.positionals;
+  if (parsed.positionals.length > 0) {
+    if (!COMMANDS[command].usage.includes(' ')) return undefined; // it takes none: the slow path says so
+    args.paths = parsed.positionals;
+  }
   return { command, args };
 }

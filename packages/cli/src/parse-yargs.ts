@@ -1,17 +1,20 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import type { Io } from './io.js';
 import { KeywardError } from './errors.js';
+import { checkArgv } from './argv-check.js';
 import { COMMANDS, type CommandName } from './options.js';
 import type { Args } from './handlers.js';
 
 /**
  * The full parser: help, and one-line explanations of bad argv. Returns undefined when help or the
- * version was printed, throws E_USAGE on a mistake.
+ * version was printed, throws E_USAGE on a mistake (an unknown command or option, or an argument where
+ * none is taken, is named by checkArgv first).
  */
 export async function parseYargs(
   argv: string[],
   io: Io,
 ): Promise<{ command: CommandName; args: Args } | undefined> {
+  checkArgv(argv);
   let selected: { command: CommandName; args: Args } | undefined;
   let usageError: string | undefined;
   let parser: Argv = yargs(argv)

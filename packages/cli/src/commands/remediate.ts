@@ -25,8 +25,6 @@ import { checkOutsideWorkTree } from './secret-location.js';
 export async function runRemediate(args: Args, io: Io): Promise<number> {
   if (typeof args.from !== 'string' || args.from === '')
     throw new KeywardError('E_USAGE', { message: 'name the report: keyward remediate --from <report.json>' });
-  if ((args.paths?.length ?? 0) > 0)
-    throw new KeywardError('E_USAGE', { message: 'remediate takes no paths: use --from <report.json>' });
   const quiet = args.quiet === true;
   const report = readJsonReport(args.from, io.cwd);
   if (report.findings.length === 0) {
