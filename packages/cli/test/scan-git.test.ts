@@ -193,6 +193,56 @@ describe('keyward scan --pre-push', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/pre-push input line 1 is not/);
   });
+
+  it("under the pre-commit framework, scans the refs it exports instead of git's stdin (read by pre-commit)", async () => {
+    const remote = scratch.repo({ bare: true });
+    const r = scratch.repo();
+    r.commit('old key', { 'old.txt': `${ADMIN}\n` });
+    const pushed = r.commit('two', { 'a.txt': 'a\n' });
+    r.git('remote', 'add', 'origin', remote.dir);
+    r.git('push', '-q', 'origin', 'main');
+    const head = r.commit('new key', { 'b.txt': `${PROJECT}\n` });
+    const framework = (env: Record<string, string>) =>
+      runCli(['scan', '--pre-push', '--format', 'json'], {
+        cwd: r.dir,
+        env: { ...GIT_ENV, PRE_COMMIT: '1', ...env },
+      });
+    const range = await framework({
+      PRE_COMMIT_FROM_REF: pushed,
+      PRE_COMMIT_TO_REF: head,
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+      PRE_COMMIT_REMOTE_URL: remote.dir,
+    });
+    expect(range.code).toBe(1);
+    const report = json(range.stdout);
+    expect(report.scan).toMatchObject({ mode: 'pre-push', commits: 1 });
+    expect(report.findings.map((f) => [f.path, f.commit])).toEqual([['b.txt', head]]);
+    expect(range.stderr).toContain('keyward: remove each key from the change');
+    expect(range.stderr).not.toContain(PROJECT);
+    // A push starting at a root commit: pre-commit names only the branches and the remote.
+    r.git('checkout', '-q', '--orphan', 'fresh');
+    r.git('rm', '-q', '-r', '--cached', '.');
+    r.git('clean', '-q', '-f');
+    const root = r.commit('fresh start', { 'c.txt': `${ANTHROPIC}\n` });
+    const fresh = await framework({
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/fresh',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/fresh',
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+      PRE_COMMIT_REMOTE_URL: remote.dir,
+    });
+    expect(fresh.code).toBe(1);
+    expect(json(fresh.stdout).findings.map((f) => [f.path, f.commit])).toEqual([['c.txt', root]]);
+    // `pre-commit run --hook-stage push` with no refs: an empty stdin, nothing to scan.
+    const nothing = await framework({});
+    expect(nothing.code).toBe(0);
+    expect(json(nothing.stdout).scan).toMatchObject({ mode: 'pre-push', commits: 0 });
+    // A range that does not resolve is an incomplete scan (exit 3), never a clean one.
+    const unresolved = await framework({ PRE_COMMIT_FROM_REF: 'missing', PRE_COMMIT_TO_REF: head });
+    expect(unresolved.code).toBe(3);
+    expect(unresolved.stderr).toMatch(/missing\.\.[0-9a-f]{40}: cannot resolve missing/);
+  });
 });
 
 describe('keyward scan --history', () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
-import { parsePrePushInput, prePushSource } from '../src/pre-push.js';
+import { parsePrePushInput, preCommitPush, prePushSource } from '../src/pre-push.js';
 import { collect, ENV } from './helpers.js';
 
 const KEY_A = fakeKey('openai-project', 301);
@@ -133,5 +133,113 @@ describe('prePushSource', () => {
       [expect.any(String), 'a.txt'],
     ]);
     expect(source.stats().commits).toBe(2); // no remote at all: everything is new to it
+  });
+});
+
+describe('the pre-commit framework’s pushed refs (PRE_COMMIT_* variables)', () => {
+  const framework = (r: TempRepo, env: Record<string, string>, lines: string[] = [], remote?: string) =>
+    prePushSource({
+      cwd: r.dir,
+      env: ENV,
+      stdinLines: lines,
+      ...(remote ? { remote } : {}),
+      preCommit: preCommitPush(env)!,
+    });
+
+  it('reads FROM/TO as a pair, or the local branch; anything less names no push', () => {
+    expect(preCommitPush({})).toBeUndefined();
+    expect(preCommitPush({ PRE_COMMIT: '1', PRE_COMMIT_FROM_REF: 'a' })).toBeUndefined();
+    expect(preCommitPush({ PRE_COMMIT_FROM_REF: 'a', PRE_COMMIT_TO_REF: '' })).toBeUndefined();
+    expect(preCommitPush({ PRE_COMMIT_FROM_REF: 'a', PRE_COMMIT_TO_REF: 'b' })).toEqual({
+      from: 'a',
+      to: 'b',
+    });
+    expect(
+      preCommitPush({
+        PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/x',
+        PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/y',
+        PRE_COMMIT_REMOTE_NAME: 'origin',
+        PRE_COMMIT_REMOTE_URL: '/srv/repo.git',
+      }),
+    ).toEqual({ localBranch: 'refs/heads/x', remoteBranch: 'refs/heads/y', remoteName: 'origin' });
+  });
+
+  it('scans exactly FROM..TO, as `--range` would', async () => {
+    const { local, pushed } = pushedRepo();
+    const c4 = local.commit('four', { 'config.ts': `const k = "${KEY_A}";\n` });
+    const c5 = local.commit('five', { 'a.txt': 'a\nb\nc\n' });
+    const source = framework(local, {
+      PRE_COMMIT_FROM_REF: pushed,
+      PRE_COMMIT_TO_REF: c5,
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+    });
+    expect((await collect(source)).map((i) => [i.commit, i.path])).toEqual([
+      [c5, 'a.txt'],
+      [c4, 'config.ts'],
+    ]);
+    expect(source.describe).toBe(`main ${pushed.slice(0, 12)}..${c5.slice(0, 12)} (2 commits)`);
+    // By hand (`pre-commit run --from-ref main~1 --to-ref main`): revisions, not only shas.
+    const byHand = framework(local, { PRE_COMMIT_FROM_REF: 'main~1', PRE_COMMIT_TO_REF: 'main' });
+    expect((await collect(byHand)).map((i) => i.commit)).toEqual([c5]);
+  });
+
+  it('scans a push that starts at a root commit as a new branch: what the named remote lacks', async () => {
+    const { local } = pushedRepo();
+    local.git('checkout', '-q', '--orphan', 'fresh');
+    local.git('rm', '-q', '-r', '--cached', '.');
+    const f1 = local.commit('f1', { 'f.txt': `${KEY_A}\n` });
+    const source = framework(local, {
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/fresh',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/fresh',
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+    });
+    expect((await collect(source)).map((i) => [i.commit, i.path])).toEqual([[f1, 'f.txt']]);
+    expect(source.describe).toBe(`fresh (new: ${f1.slice(0, 12)} not on origin) (1 commit)`);
+    // The same branch after main: only its own commits, since origin has main's.
+    local.git('clean', '-q', '-f');
+    local.git('checkout', '-q', 'main');
+    local.git('checkout', '-q', '-b', 'topic');
+    const t1 = local.commit('t1', { 't.txt': `${KEY_A}\n` });
+    const topic = framework(local, {
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/topic',
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+    });
+    expect((await collect(topic)).map((i) => i.commit)).toEqual([t1]);
+  });
+
+  it('gives way to git’s own lines, and to the remote named on the command line', async () => {
+    const { local, pushed } = pushedRepo();
+    const c4 = local.commit('four', { 'k.txt': `${KEY_A}\n` });
+    const env = { PRE_COMMIT_FROM_REF: 'main~3', PRE_COMMIT_TO_REF: 'main' };
+    const lines = framework(local, env, [`refs/heads/main ${c4} refs/heads/main ${pushed}`]);
+    expect((await collect(lines)).map((i) => i.commit)).toEqual([c4]);
+    // A second remote that has only the first commit, so the remote's name decides what is new.
+    const other = scratch.repo({ bare: true });
+    local.git('remote', 'add', 'other', other.dir);
+    local.git('push', '-q', 'other', 'main~3:refs/heads/base');
+    const oldKey = local.git('rev-parse', 'main~2');
+    local.git('checkout', '-q', '-b', 'topic');
+    const t1 = local.commit('t1', { 't.txt': `${KEY_A}\n` });
+    const byRemote = { PRE_COMMIT_LOCAL_BRANCH: 'topic', PRE_COMMIT_REMOTE_NAME: 'other' };
+    const fromEnv = framework(local, byRemote);
+    expect((await collect(fromEnv)).map((i) => i.commit)).toEqual([t1, c4, pushed, oldKey]);
+    const fromArgument = framework(local, byRemote, [], 'origin');
+    expect((await collect(fromArgument)).map((i) => i.commit)).toEqual([t1, c4]);
+  });
+
+  it('fails on a revision that does not resolve, as a range (exit 3) or a ref (exit 2) does', async () => {
+    const { local, pushed } = pushedRepo();
+    const range = framework(local, { PRE_COMMIT_FROM_REF: 'nope', PRE_COMMIT_TO_REF: pushed });
+    await expect(collect(range)).rejects.toMatchObject({
+      code: 'E_RANGE_UNRESOLVED',
+      data: { range: `nope..${pushed}`, rev: 'nope', shallow: '' },
+    });
+    const branch = framework(local, { PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/gone' });
+    await expect(collect(branch)).rejects.toMatchObject({
+      code: 'E_REF_UNRESOLVED',
+      data: { ref: 'refs/heads/gone' },
+    });
   });
 });

@@ -41,8 +41,13 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
       );
     }
     case 'pre-push': {
-      const { prePushSource } = await import('@keyward/sources/pre-push');
-      const stdinLines = await readAll(io.stdin);
+      // Under the pre-commit framework (`language: node`, entry `keyward scan --pre-push`), git's lines were
+      // read by pre-commit, which exports the pushed refs instead (PRE_COMMIT_FROM_REF…): see preCommitPush.
+      const { prePushSource, preCommitPush } = await import('@keyward/sources/pre-push');
+      const preCommit = preCommitPush(io.env);
+      // A terminal is no hook's stdin: with the framework's refs at hand, never wait for typed lines.
+      const terminal = (io.stdin as { isTTY?: boolean }).isTTY === true;
+      const stdinLines = preCommit && terminal ? '' : await readAll(io.stdin);
       const remote = args.paths?.[0];
       return prePushSource({
         ...git,
@@ -50,6 +55,7 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
         stdinLines,
         maxBlobSize: maxSize,
         ...(remote ? { remote } : {}),
+        ...(preCommit ? { preCommit } : {}),
       });
     }
     case 'history': {
