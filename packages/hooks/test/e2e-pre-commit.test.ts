@@ -1,10 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRepo, type TempRepo } from '@keyward/test-utils';
-import { FRAMEWORK_SCRIPTS } from '../src/framework-scripts.js';
-import { ROOT } from './tools.js';
 import { PRE_COMMIT } from './pre-commit-tool.js';
 import {
   cleanupRepo,
@@ -124,49 +122,8 @@ describe.skipIf(!PRE_PUSH_SCAN || !HAVE_PRE_COMMIT)('the pre-commit framework, p
   });
 });
 
-describe.skipIf(!STAGED_SCAN || !PRE_PUSH_SCAN || !HAVE_PRE_COMMIT)(
-  "keyward's .pre-commit-hooks.yaml as a repo",
-  () => {
-    it('runs the keyward and keyward-pre-push hooks with stage names pre-commit 3.0 accepts', () => {
-      // A copy of the files the manifest needs, committed in a repository of its own, as a tag of keyward's.
-      const hooksRepo = createRepo();
-      const remote = createRepo({ bare: true });
-      try {
-        for (const file of ['.pre-commit-hooks.yaml', ...Object.values(FRAMEWORK_SCRIPTS)]) {
-          mkdirSync(dirname(join(hooksRepo.dir, file)), { recursive: true });
-          copyFileSync(join(ROOT, file), join(hooksRepo.dir, file));
-        }
-        hooksRepo.git('add', '-A');
-        const rev = hooksRepo.commit('keyward hooks');
-        const uses = `repos:\n- repo: ${hooksRepo.dir}\n  rev: ${rev}\n  hooks:\n  - id: keyward\n  - id: keyward-pre-push\n`;
-        repo.write({ '.pre-commit-config.yaml': uses });
-        repo.git('add', '.pre-commit-config.yaml');
-        expectAccepted(
-          run('pre-commit', ['install', '--hook-type', 'pre-commit', '--hook-type', 'pre-push']),
-        );
-
-        repo.write({ 'config.env': `OPENAI_API_KEY=${KEY}\n` });
-        repo.git('add', 'config.env');
-        const refused = commit('leak');
-        expectRefused(refused);
-        expect(refused.out).toContain('keyward (API keys in staged changes)');
-        repo.git('rm', '-q', '--cached', 'config.env');
-        expectAccepted(commit('use keyward'));
-
-        repo.git('remote', 'add', 'origin', remote.dir);
-        repo.git('checkout', '-q', '-b', 'leak');
-        repo.git('add', 'config.env');
-        expectAccepted(git(repo, ['commit', '-q', '--no-verify', '-m', 'key'], env()));
-        expectRefused(push('leak'));
-        repo.git('checkout', '-q', 'main');
-        expectAccepted(push('main'));
-      } finally {
-        hooksRepo.cleanup();
-        remote.cleanup();
-      }
-    });
-  },
-);
+// keyward's own .pre-commit-hooks.yaml (language: node, keyward from a registry) is tested end to end in
+// packages/cli/test/release/pre-commit-framework.test.ts.
 
 if (!HAVE_PRE_COMMIT)
   console.warn(`e2e-pre-commit: skipped: ${'missing' in PRE_COMMIT ? PRE_COMMIT.missing : ''}`);

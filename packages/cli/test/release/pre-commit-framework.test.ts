@@ -1,0 +1,241 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createRepo,
+  fakeKey,
+  GIT_ENV,
+  startRegistry,
+  tempDir,
+  type LocalRegistry,
+  type TempRepo,
+} from '@keyward/test-utils';
+// The script that packs the tarball users install (scripts/pack.mjs); `pnpm build` must have run.
+import { pack } from '../../scripts/pack.mjs';
+
+/**
+ * A team adds keyward's repository to .pre-commit-config.yaml and installs nothing else. The real
+ * pre-commit (Debian's 3.0.4 on CI, installed by .ci/run) clones a hook repository holding the files it
+ * reads from keyward's repository, as they are in this working tree, runs its `language: node` install
+ * (`npm install` and `npm pack` in that root, then `npm install -g` of that tarball and `keyward@<version>`),
+ * which fetches keyward from a real registry on 127.0.0.1 (verdaccio, no uplinks) holding the packed
+ * tarball; then real `git commit`s and `git push`es go through the hooks it installed.
+ */
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const CLI_DIR = join(ROOT, 'packages', 'cli');
+const VERSION = (JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')) as { version: string })
+  .version;
+/** What pre-commit reads in a hook repository: the manifest, and the root package.json it packs. */
+const HOOK_REPO_FILES = ['.pre-commit-hooks.yaml', 'package.json', 'README.md', 'LICENSE'];
+
+const KEY = fakeKey('openai-project', 1515);
+const REDACTED = `sk-proj-…${KEY.slice(-4)}`;
+
+/**
+ * PATH as a user's shell has it: the machine's, without any node_modules/.bin (pnpm puts this checkout's
+ * there for the test runner) and without any folder that holds a `keyward`, so the only keyward a hook
+ * can run is the one pre-commit installed.
+ */
+function userPath(): string {
+  const dirs = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir && !dir.includes('node_modules') && !existsSync(join(dir, 'keyward')));
+  return [dirname(process.execPath), ...dirs].join(delimiter);
+}
+
+function preCommitVersion(): string | undefined {
+  const result = spawnSync('pre-commit', ['--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: userPath() },
+  });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+const PRE_COMMIT = preCommitVersion();
+const BUILT = existsSync(join(CLI_DIR, 'bundle', 'main.cjs'));
+const SKIP = !PRE_COMMIT
+  ? 'pre-commit is not on PATH (.ci/run installs Debian’s package on CI: apt-get install pre-commit)'
+  : !BUILT
+    ? 'packages/cli/bundle/main.cjs is missing: run `pnpm build` (the tarball packs the bundle)'
+    : undefined;
+if (SKIP) console.warn(`pre-commit-framework.test.ts: skipped: ${SKIP}`);
+
+interface Ran {
+  code: number | null;
+  out: string;
+}
+
+/** Runs a command to completion, stdout and stderr together; killed after `timeout` ms. */
+function run(command: string, args: string[], cwd: string, timeout = 120_000): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (error) => (clearTimeout(timer), reject(error)));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, out: signal ? `${out}\n(killed: ${signal})` : out });
+    });
+  });
+}
+
+let registry: LocalRegistry | undefined;
+let store = '';
+let env: Record<string, string> = {};
+const made: TempRepo[] = [];
+
+beforeAll(async () => {
+  if (SKIP) return;
+  registry = await startRegistry();
+  await registry.publish(pack(join(registry.dir, 'pack')));
+  store = tempDir('keyward-pre-commit-home-');
+  const machine: Record<string, string> = {};
+  // Nothing of the test runner's package manager, git, hook or CI context reaches the user's commands.
+  const drop =
+    /^(npm_|pnpm_|yarn_|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|GIT_|KEYWARD|PRE_COMMIT|XDG_|CI$|GITHUB_|NO_COLOR$|FORCE_COLOR$|VITEST)/i;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !drop.test(key)) machine[key] = value;
+  env = {
+    ...machine,
+    ...GIT_ENV,
+    // pre-commit unsets npm_config_userconfig inside its node environment: npm_config_registry (in the
+    // registry's env) is what points its npm at the local registry.
+    ...registry.env,
+    PRE_COMMIT_HOME: store,
+    PATH: userPath(),
+    NO_COLOR: '1',
+  };
+}, 120_000);
+
+afterAll(async () => {
+  for (const repo of made) repo.cleanup();
+  if (store) rmSync(store, { recursive: true, force: true });
+  await registry?.stop();
+});
+
+function repo(options: { bare?: boolean } = {}): TempRepo {
+  const created = createRepo(options);
+  made.push(created);
+  return created;
+}
+
+/** Asserts that a hook refused because of the key, showing it redacted and never in full. */
+function expectRefused(ran: Ran, hookName: string): void {
+  expect(ran.code, ran.out).not.toBe(0);
+  expect(ran.out).toMatch(new RegExp(`${hookName.replace(/[()]/g, '\\$&')}\\.+Failed`));
+  expect(ran.out).toContain('openai-project-key');
+  expect(ran.out).toContain(REDACTED);
+  expect(ran.out).not.toContain(KEY);
+}
+
+describe('the pre-commit framework installs keyward from the registry', () => {
+  it.skipIf(SKIP !== undefined)(
+    `refuses a commit and a push that add a key, and lets clean ones through${SKIP ? ` (skipped: ${SKIP})` : ''}`,
+    async () => {
+      // keyward's repository as pre-commit clones it, tagged as a release is.
+      const hooks = repo();
+      for (const file of HOOK_REPO_FILES) copyFileSync(join(ROOT, file), join(hooks.dir, file));
+      hooks.git('add', '--', ...HOOK_REPO_FILES);
+      hooks.commit('keyward');
+      hooks.git('tag', `v${VERSION}`);
+
+      const project = repo();
+      project.commit('set-up', {
+        'README.md': '# demo\n',
+        '.pre-commit-config.yaml': [
+          'repos:',
+          `  - repo: ${hooks.dir}`,
+          `    rev: v${VERSION}`,
+          '    hooks:',
+          '      - id: keyward',
+          '      - id: keyward-pre-push',
+          '',
+        ].join('\n'),
+      });
+      const inProject = (command: string, ...args: string[]) => run(command, args, project.dir);
+      const installed = await inProject('pre-commit', 'install', '--hook-type', 'pre-commit');
+      expect(installed.code, installed.out).toBe(0);
+      const installedPush = await inProject('pre-commit', 'install', '--hook-type', 'pre-push');
+      expect(installedPush.code, installedPush.out).toBe(0);
+
+      // The environment pre-commit makes: its own npm install of keyward@<version>, from the registry.
+      const started = Date.now();
+      const hooksInstalled = await inProject('pre-commit', 'install-hooks');
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      expect(hooksInstalled.code, hooksInstalled.out).toBe(0);
+      console.info(`pre-commit-framework.test.ts: ${PRE_COMMIT}: the node environment took ${seconds} s`);
+      const envs = spawnSync('sh', ['-c', 'ls -d "$0"/repo*/node_env-*', store], { encoding: 'utf8' });
+      const envDir = envs.stdout.trim();
+      expect(envDir.split('\n'), envs.stderr).toHaveLength(1);
+      const keywardPackage = join(envDir, 'lib', 'node_modules', 'keyward', 'package.json');
+      expect(JSON.parse(readFileSync(keywardPackage, 'utf8'))).toMatchObject({ version: VERSION });
+      expect(realpathSync(join(envDir, 'bin', 'keyward'))).toBe(
+        realpathSync(join(envDir, 'lib', 'node_modules', 'keyward', 'bin', 'keyward.js')),
+      );
+
+      // A commit that adds a key is refused; the key is shown redacted.
+      project.write({ 'config.env': `OPENAI_API_KEY=${KEY}\n` });
+      project.git('add', 'config.env');
+      const leak = await inProject('git', 'commit', '-q', '-m', 'leak');
+      expectRefused(leak, 'keyward (API keys in staged changes)');
+      expect(project.git('log', '--format=%s')).toBe('set-up');
+
+      // A clean one passes.
+      project.git('rm', '-q', '--cached', 'config.env');
+      project.write({ 'notes.txt': 'hello\n' });
+      project.git('add', 'notes.txt');
+      const notes = await inProject('git', 'commit', '-q', '-m', 'notes');
+      expect(notes.code, notes.out).toBe(0);
+      expect(notes.out).toMatch(/keyward \(API keys in staged changes\)\.+Passed/);
+      expect(project.git('log', '--format=%s')).toBe('notes\nset-up');
+
+      // Pushes, to a bare remote. A commit that slipped past the commit hook (--no-verify) is refused at
+      // the push. The first push starts at the root commit: pre-commit names only the branch and the remote.
+      const remote = repo({ bare: true });
+      project.git('remote', 'add', 'origin', remote.dir);
+      const clean = project.git('rev-parse', 'main');
+      const slip = async () => {
+        project.write({ 'config.env': `OPENAI_API_KEY=${KEY}\n` });
+        project.git('add', 'config.env');
+        const slipped = await inProject('git', 'commit', '-q', '--no-verify', '-m', 'key');
+        expect(slipped.code, slipped.out).toBe(0);
+      };
+      await slip();
+      const firstRefused = await inProject('git', 'push', '-q', 'origin', 'main');
+      expectRefused(firstRefused, 'keyward (API keys in pushed commits)');
+      expect(remote.git('branch', '--list')).toBe('');
+      project.git('reset', '-q', '--hard', clean);
+      const first = await inProject('git', 'push', '-q', 'origin', 'main');
+      expect(first.code, first.out).toBe(0);
+      expect(first.out).toMatch(/keyward \(API keys in pushed commits\)\.+Passed/);
+      expect(remote.git('rev-parse', 'main')).toBe(clean);
+
+      // Later pushes: pre-commit names the remote's commit as the base (PRE_COMMIT_FROM_REF..TO_REF).
+      await slip();
+      const refused = await inProject('git', 'push', '-q', 'origin', 'main');
+      expectRefused(refused, 'keyward (API keys in pushed commits)');
+      expect(remote.git('rev-parse', 'main')).toBe(clean);
+
+      // So is a new branch holding it (pre-commit's base: the parent of its first commit the remote lacks).
+      const branch = await inProject('git', 'push', '-q', 'origin', 'main:refs/heads/topic');
+      expectRefused(branch, 'keyward (API keys in pushed commits)');
+      expect(remote.git('branch', '--list', 'topic')).toBe('');
+
+      // Without the key, the push goes through.
+      project.git('reset', '-q', '--hard', clean);
+      project.write({ 'more.txt': 'more\n' });
+      project.git('add', 'more.txt');
+      const more = await inProject('git', 'commit', '-q', '-m', 'more');
+      expect(more.code, more.out).toBe(0);
+      const accepted = await inProject('git', 'push', '-q', 'origin', 'main');
+      expect(accepted.code, accepted.out).toBe(0);
+      expect(accepted.out).toMatch(/keyward \(API keys in pushed commits\)\.+Passed/);
+      expect(remote.git('rev-parse', 'main')).toBe(project.git('rev-parse', 'main'));
+    },
+    600_000,
+  );
+});
