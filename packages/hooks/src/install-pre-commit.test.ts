@@ -84,7 +84,9 @@ describe('the pre-commit framework', () => {
       expect(push?.stages).toHaveLength(1);
       expect(['push', 'pre-push']).toContain(push?.stages[0]);
       expect(push?.always_run).toBe(true);
-      expect(push?.args[1]).toContain('PRE_COMMIT_FROM_REF');
+      // keyward reads the framework's PRE_COMMIT_* refs itself (git's stdin went to pre-commit).
+      expect(push?.args[1]).toContain('"$keyward_bin" scan --pre-push || keyward_status=$?');
+      expect(push?.args[1]).not.toContain('cat >');
       expectValid();
     });
   });

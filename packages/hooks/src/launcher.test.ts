@@ -193,24 +193,24 @@ describe('pre-push launcher', () => {
     expect(run.stdin).toBe(refs);
   });
 
-  it('maps the pre-commit framework’s PRE_COMMIT_* variables to a range or a pre-push line', () => {
+  it('leaves the pre-commit framework’s PRE_COMMIT_* variables to keyward, and refuses when it finds a key', () => {
+    // The framework has read git's stdin already; keyward reads the refs it exports (see scan-git.test.ts).
     const script = block('pre-push', 'pre-push-pre-commit');
-    const range = runScript(script, { env: { PRE_COMMIT_FROM_REF: 'aaa', PRE_COMMIT_TO_REF: 'bbb' } });
-    expect(range.args).toBe('scan --range aaa..bbb\n');
-    const head = repo.commit('first');
-    const root = runScript(script, {
-      env: {
-        PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
-        PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
-        PRE_COMMIT_REMOTE_NAME: 'origin',
-      },
-    });
-    expect(root.status).toBe(0);
-    expect(root.args).toBe('scan --pre-push origin\n');
-    expect(root.stdin).toBe(`refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`);
-    const nothing = runScript(script, { env: { FAKE_EXIT: '1' } });
-    expect(nothing.status).toBe(0);
-    expect(nothing.args).toBeUndefined();
+    const fake = FAKE.replace(
+      'cat >',
+      'printf \'%s\\n\' "$PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF" >"$FAKE_LOG.env"\ncat >',
+    );
+    writeFileSync(join(fakeDir, 'keyward'), fake, { mode: 0o755 });
+    const env = { PRE_COMMIT_FROM_REF: 'aaa', PRE_COMMIT_TO_REF: 'bbb' };
+    const clean = runScript(script, { env });
+    expect(clean.status).toBe(0);
+    expect(clean.args).toBe('scan --pre-push\n');
+    expect(clean.stdin).toBe('');
+    expect(readFileSync(join(repo.dir, 'fake.env'), 'utf8')).toBe('aaa..bbb\n');
+    const refused = runScript(script, { env: { ...env, FAKE_EXIT: '1' } });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('push refused');
+    expect(refused.stderr).toContain('KEYWARD=0 git push');
   });
 });
 

@@ -21,7 +21,10 @@ export type ScanStyle =
   | 'pre-push-stdin'
   /** lefthook gives the refs on stdin (`use_stdin: true`) and the remote name as `{1}`. */
   | 'pre-push-lefthook'
-  /** the pre-commit framework reads stdin itself and exports PRE_COMMIT_FROM_REF/TO_REF and friends. */
+  /**
+   * the pre-commit framework reads stdin itself and exports PRE_COMMIT_FROM_REF/TO_REF and friends, which
+   * `keyward scan --pre-push` reads when its stdin holds no update.
+   */
   | 'pre-push-pre-commit';
 
 export const HOOK_VERSION = 1;
@@ -37,16 +40,8 @@ export function endMarker(hook: HookName): string {
 /** Matches any version of keyward's begin marker, for detecting an earlier install. */
 export const MARKER_PATTERN = /# >>> keyward (pre-commit|pre-push) \(hook v\d+\)/;
 
-const ZERO_SHA = '0'.repeat(40);
-
-export interface LauncherOptions {
-  /** Forward the script's own arguments to `keyward scan` (the shipped pre-commit framework scripts). */
-  forwardArgs?: boolean;
-}
-
 /** The block's lines, markers included, without line endings. */
-export function launcherLines(hook: HookName, style: ScanStyle, options: LauncherOptions = {}): string[] {
-  const extra = options.forwardArgs ? ' "$@"' : '';
+export function launcherLines(hook: HookName, style: ScanStyle): string[] {
   const action = hook === 'pre-commit' ? 'commit' : 'push';
   const actions = hook === 'pre-commit' ? 'commits' : 'pushes';
   const found =
@@ -61,7 +56,7 @@ export function launcherLines(hook: HookName, style: ScanStyle, options: Launche
     '  keyward_bin=${KEYWARD_BIN:-node_modules/.bin/keyward}',
     '  [ -x "$keyward_bin" ] || keyward_bin=$(command -v keyward) || keyward_bin=',
     '  keyward_status=127',
-    ...scanLines(style, extra),
+    ...scanLines(style),
     '  case $keyward_status in',
     '    0) ;;',
     '    1)',
@@ -86,9 +81,9 @@ export function launcherLines(hook: HookName, style: ScanStyle, options: Launche
   ];
 }
 
-function scanLines(style: ScanStyle, extra: string): string[] {
+function scanLines(style: ScanStyle): string[] {
   const run = (args: string, input = '') =>
-    `  [ -z "$keyward_bin" ] || { keyward_status=0; "$keyward_bin" ${args}${extra}${input} || keyward_status=$?; }`;
+    `  [ -z "$keyward_bin" ] || { keyward_status=0; "$keyward_bin" ${args}${input} || keyward_status=$?; }`;
   switch (style) {
     case 'staged':
       return [run('scan --staged')];
@@ -104,23 +99,8 @@ function scanLines(style: ScanStyle, extra: string): string[] {
     case 'pre-push-lefthook':
       return ['  keyward_remote={1}', run('scan --pre-push ${keyward_remote:+"$keyward_remote"}')];
     case 'pre-push-pre-commit':
-      return [
-        '  if [ -z "$keyward_bin" ]; then :',
-        '  elif [ -n "${PRE_COMMIT_FROM_REF-}" ] && [ -n "${PRE_COMMIT_TO_REF-}" ]; then',
-        '    keyward_status=0',
-        `    "$keyward_bin" scan --range "$PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF"${extra} || keyward_status=$?`,
-        '  elif [ -n "${PRE_COMMIT_LOCAL_BRANCH-}" ]; then',
-        '    # a push that starts at a root commit: pre-commit names no base, so scan what the remote lacks',
-        '    keyward_status=0',
-        '    keyward_sha=$(git rev-parse --verify "$PRE_COMMIT_LOCAL_BRANCH^{commit}") || keyward_status=2',
-        '    if [ "$keyward_status" = 0 ]; then',
-        `      printf '%s %s %s %s\\n' "$PRE_COMMIT_LOCAL_BRANCH" "$keyward_sha" "\${PRE_COMMIT_REMOTE_BRANCH-}" ${ZERO_SHA} |`,
-        `        "$keyward_bin" scan --pre-push \${PRE_COMMIT_REMOTE_NAME:+"$PRE_COMMIT_REMOTE_NAME"}${extra} || keyward_status=$?`,
-        '    fi',
-        '  else',
-        "    keyward_status=0; echo 'keyward: no pushed refs given (PRE_COMMIT_FROM_REF/TO_REF unset): nothing to scan' >&2",
-        '  fi',
-      ];
+      // keyward reads the framework's PRE_COMMIT_FROM_REF/TO_REF (or LOCAL_BRANCH and REMOTE_NAME) itself.
+      return [run('scan --pre-push')];
   }
 }
 
