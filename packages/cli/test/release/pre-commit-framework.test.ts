@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +27,14 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI_DIR = join(ROOT, 'packages', 'cli');
 const VERSION = (JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')) as { version: string })
   .version;
-/** What pre-commit reads in a hook repository: the manifest, and the root package.json it packs. */
+/** What pre-commit reads in a hook repository: the manifest, and the root it `npm install`s and packs. */
 const HOOK_REPO_FILES = ['.pre-commit-hooks.yaml', 'package.json', 'README.md', 'LICENSE'];
+
+/** keyward's repository as pre-commit clones it: every tracked file, as it is in this working tree. */
+function trackedFiles(): string[] {
+  const listed = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
+  return listed.filter((file) => file !== '' && existsSync(join(ROOT, file)));
+}
 
 const KEY = fakeKey('openai-project', 1515);
 const REDACTED = `sk-proj-…${KEY.slice(-4)}`;
@@ -138,8 +144,13 @@ describe('the pre-commit framework installs keyward from the registry', () => {
     async () => {
       // keyward's repository as pre-commit clones it, tagged as a release is.
       const hooks = repo();
-      for (const file of HOOK_REPO_FILES) copyFileSync(join(ROOT, file), join(hooks.dir, file));
-      hooks.git('add', '--', ...HOOK_REPO_FILES);
+      const files = trackedFiles();
+      expect(files).toEqual(expect.arrayContaining(HOOK_REPO_FILES));
+      for (const file of files) {
+        mkdirSync(dirname(join(hooks.dir, file)), { recursive: true });
+        cpSync(join(ROOT, file), join(hooks.dir, file));
+      }
+      hooks.git('add', '-A');
       hooks.commit('keyward');
       hooks.git('tag', `v${VERSION}`);
 
