@@ -11,6 +11,7 @@ function findPreCommit(): { version: string } | { missing: string } {
   const result = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
   if (result.status === 0) return { version: result.stdout.trim() };
   return {
-    missing: 'pre-commit is not on PATH (.ci/run installs Debian’s package on CI: apt-get install pre-commit)',
+    missing:
+      'pre-commit is not on PATH (.ci/run installs Debian’s package on CI: apt-get install pre-commit)',
   };
 }
