@@ -336,6 +336,7 @@ describe('the GitHub Action, run as a runner runs it, keyward from the registry'
     expect(result.steps[0]!.exitCode).toBe(3);
     expect(result.steps[0]!.stderr).toMatch(/^keyward: cannot resolve the push's base [0-9a-f]{12} /m);
     expect(result.conclusion).toBe('failure');
+    expect(result.outputs).toEqual({ 'exit-code': '3', range: '', commits: '' });
     expect(uploads).toEqual([]);
     expect(has(workspace, commits.m1)).toBe(false);
   }, 120_000);
