@@ -33,6 +33,7 @@ export const PLACES = [
   },
   { file: 'README.md', rewrites: [[new RegExp(`(rev: v|keyward/keyward@v)${VERSION}`, 'g'), `$1{v}`]] },
   { file: 'packages/cli/README.md', rewrites: [[new RegExp(`(rev: v)${VERSION}`, 'g'), `$1{v}`]] },
+  { file: 'docs/ci.md', rewrites: [[new RegExp(`(keyward/keyward@v)${VERSION}`, 'g'), `$1{v}`]] },
 ];
 
 export function setVersion(root, version, date = new Date().toISOString().slice(0, 10)) {
