@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -17,11 +17,18 @@ export interface LocalRegistry {
   dir: string;
   /**
    * Environment for npm, npx, pnpm and yarn that points them at this registry only, with a user config
-   * holding the publish token and caches of their own (nothing comes from the machine's caches).
+   * holding the publish token and caches of their own (nothing comes from the machine's caches, nothing
+   * is written to them):
+   *  - npm and npx: `npm_config_registry`, `npm_config_userconfig` (an npmrc of its own, which pnpm reads
+   *    too), `npm_config_cache` (npx's packages live under it, in `_npx`);
+   *  - pnpm: its store, cache and state folders from a global rc under `XDG_CONFIG_HOME` (pnpm 10 ignores
+   *    `pnpm_config_*` variables, and npm warns on every run about `npm_config_store_dir`);
+   *  - yarn classic: `YARN_REGISTRY` (it ignores `npm_config_registry`) and `YARN_CACHE_FOLDER`.
    */
   env: Record<string, string>;
   /** Publishes a packed tarball (`npm publish <tgz>`). */
   publish(tarball: string): Promise<void>;
+  /** Stops verdaccio and removes `dir`. */
   stop(): Promise<void>;
 }
 
@@ -106,8 +113,12 @@ export async function startRegistry(): Promise<LocalRegistry> {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      // verdaccio can take a few seconds to close its server; a test's cleanup does not wait for that.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(timer);
     }
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitUntilUp(url, child, () => output);
@@ -115,19 +126,30 @@ export async function startRegistry(): Promise<LocalRegistry> {
     const host = `//127.0.0.1:${port}/`;
     const npmrc = join(dir, 'npmrc');
     writeFileSync(npmrc, `registry=${url}\n${host}:_authToken=${token}\n`);
-    for (const cache of ['npm-cache', 'pnpm-store', 'pnpm-cache', 'yarn-cache']) mkdirSync(join(dir, cache));
+    for (const cache of ['npm-cache', 'pnpm-store', 'pnpm-cache', 'pnpm-state', 'yarn-cache'])
+      mkdirSync(join(dir, cache));
+    const xdgConfig = join(dir, 'xdg-config');
+    mkdirSync(join(xdgConfig, 'pnpm'), { recursive: true });
+    writeFileSync(
+      join(xdgConfig, 'pnpm', 'rc'),
+      [
+        `store-dir=${join(dir, 'pnpm-store')}`,
+        `cache-dir=${join(dir, 'pnpm-cache')}`,
+        `state-dir=${join(dir, 'pnpm-state')}`,
+        'update-notifier=false',
+        '',
+      ].join('\n'),
+    );
     const env = {
       npm_config_registry: url,
       npm_config_userconfig: npmrc,
       npm_config_cache: join(dir, 'npm-cache'),
-      pnpm_config_store_dir: join(dir, 'pnpm-store'),
-      pnpm_config_cache_dir: join(dir, 'pnpm-cache'),
       npm_config_update_notifier: 'false',
       npm_config_fund: 'false',
       npm_config_audit: 'false',
+      XDG_CONFIG_HOME: xdgConfig,
       YARN_REGISTRY: url,
       YARN_CACHE_FOLDER: join(dir, 'yarn-cache'),
-      YARN_ENABLE_TELEMETRY: '0',
     };
     return {
       url,

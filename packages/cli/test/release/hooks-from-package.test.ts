@@ -1,0 +1,150 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TempRepo } from '@keyward/test-utils';
+import {
+  BUILT,
+  expectRefused,
+  KEY_FILE,
+  lefthookBinary,
+  NOT_BUILT,
+  publishFolder,
+  publishRelease,
+  readJson,
+  run,
+  scratchFor,
+  TOOLS,
+  userProject,
+  type Ran,
+  type Release,
+} from './release.js';
+
+/**
+ * `npx keyward install` in a project that installed keyward from a registry, then real `git commit`s
+ * through the hook it wrote: with no hook manager (a plain git hook), under husky 9 + lint-staged 16, and
+ * under lefthook 2. The hooks can only find keyward in the project's node_modules (nothing of this
+ * checkout is on their PATH), so this is the installed package blocking a commit, as a user gets it.
+ * husky (no dependencies) is published to the test's registry; lint-staged and lefthook are linked from
+ * this checkout's node_modules (the registry has no uplinks, and they have dependencies or a native binary).
+ */
+const LEFTHOOK = lefthookBinary();
+const reasons = {
+  husky: 'husky or lint-staged is not in node_modules (pnpm install installs tools/package.json)',
+  lefthook: `lefthook has no binary for ${process.platform}-${process.arch} in node_modules`,
+};
+if (!BUILT) console.warn(`release test skipped: ${NOT_BUILT}`);
+if (BUILT && !(TOOLS.husky && TOOLS.lintStaged))
+  console.warn(`release test: husky skipped: ${reasons.husky}`);
+if (BUILT && !LEFTHOOK) console.warn(`release test: lefthook skipped: ${reasons.lefthook}`);
+
+let release: Release;
+beforeAll(async () => {
+  if (!BUILT) return;
+  release = await publishRelease();
+  if (TOOLS.husky) await publishFolder(release, TOOLS.husky);
+}, 120_000);
+afterAll(async () => {
+  await release?.stop();
+}, 60_000);
+
+const exec = (repo: TempRepo, command: string, ...args: string[]) =>
+  run(command, args, { cwd: repo.dir, env: release.env });
+
+async function expectOk(ran: Promise<Ran>): Promise<Ran> {
+  const done = await ran;
+  expect(done.code, done.out).toBe(0);
+  return done;
+}
+
+/** npm install in the project; the hooks must find nothing but what it installed. */
+async function install(repo: TempRepo, ...args: string[]): Promise<void> {
+  await expectOk(exec(repo, 'npm', 'install', '--save-dev', ...args));
+  expect(readJson(join(repo.dir, 'package.json')).devDependencies).toHaveProperty('keyward');
+  const onPath = await exec(repo, 'sh', '-c', 'command -v keyward');
+  expect(onPath.code, `keyward must not be on the hooks' PATH: ${onPath.out}`).not.toBe(0);
+}
+
+/**
+ * A commit adding a key is refused with the key redacted, and nothing is committed; a clean commit (the
+ * project's own package.json and lockfile among it) goes through.
+ */
+async function expectCommitsGuarded(repo: TempRepo, refusal: string): Promise<void> {
+  const head = repo.git('rev-parse', 'HEAD');
+  repo.write(KEY_FILE);
+  repo.git('add', 'config.env');
+  const leak = await exec(repo, 'git', 'commit', '-m', 'leak');
+  expectRefused(leak);
+  expect(leak.out).toContain(refusal);
+  expect(repo.git('rev-parse', 'HEAD')).toBe(head);
+
+  repo.git('rm', '-q', '--cached', 'config.env');
+  rmSync(join(repo.dir, 'config.env'));
+  repo.write({ 'index.js': "console.log('hello');\n" });
+  repo.git('add', '-A');
+  const clean = await exec(repo, 'git', 'commit', '-m', 'clean');
+  expect(clean.code, clean.out).toBe(0);
+  expect(repo.git('log', '-1', '--format=%s')).toBe('clean');
+  expect(repo.git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+    expect.arrayContaining(['index.js', 'package-lock.json', 'package.json']),
+  );
+}
+
+describe.skipIf(!BUILT).concurrent('keyward install, from the installed package', () => {
+  it('a plain git hook (no hook manager)', async (context) => {
+    const repo = userProject(scratchFor(context));
+    await install(repo, 'keyward');
+    const installed = await expectOk(exec(repo, 'npx', 'keyward', 'install'));
+    expect(installed.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
+    expect(installed.out).not.toContain('not in node_modules/.bin');
+    const hook = readFileSync(join(repo.dir, '.git', 'hooks', 'pre-commit'), 'utf8');
+    expect(hook).toContain('node_modules/.bin/keyward');
+
+    await expectCommitsGuarded(repo, 'keyward: commit refused');
+  }, 120_000);
+
+  it.skipIf(!(TOOLS.husky && TOOLS.lintStaged))(
+    `husky 9 + lint-staged 16 (${TOOLS.husky && TOOLS.lintStaged ? 'husky from the registry, lint-staged linked' : reasons.husky})`,
+    async (context) => {
+      // A JavaScript project as lint-staged's README sets it up: a task of its own, run by husky.
+      const repo = userProject(scratchFor(context), { 'lint-staged': { '*.js': 'node --check' } });
+      await install(repo, 'keyward', 'husky', TOOLS.lintStaged!);
+      expect(readJson(join(repo.dir, 'node_modules', 'husky', 'package.json')).version).toMatch(/^9\./);
+      await expectOk(exec(repo, 'node_modules/.bin/husky', 'init'));
+      expect(repo.git('config', 'core.hooksPath')).toBe('.husky/_');
+      // husky puts node_modules/.bin on the hook's PATH (`npx lint-staged` would work too, only slower).
+      repo.write({ '.husky/pre-commit': 'lint-staged\n' });
+
+      const installed = await expectOk(exec(repo, 'npx', 'keyward', 'install'));
+      expect(installed.out).toContain('edited package.json (lint-staged)');
+      expect(readJson(join(repo.dir, 'package.json'))['lint-staged']).toEqual({
+        '*': 'keyward scan --staged',
+        '*.js': 'node --check',
+      });
+
+      await expectCommitsGuarded(repo, 'keyward scan --staged');
+    },
+    120_000,
+  );
+
+  it.skipIf(!LEFTHOOK)(
+    `lefthook (${LEFTHOOK ? `lefthook ${LEFTHOOK}, linked` : reasons.lefthook})`,
+    async (context) => {
+      const repo = userProject(scratchFor(context));
+      repo.commit('lefthook', {
+        'lefthook.yml':
+          'pre-commit:\n  commands:\n    syntax:\n      glob: "*.js"\n      run: node --check {staged_files}\n',
+      });
+      // lefthook's postinstall would run `lefthook install` from its linked folder: run it here instead.
+      await install(repo, '--ignore-scripts', 'keyward', TOOLS.lefthook!);
+      await expectOk(exec(repo, 'node_modules/.bin/lefthook', 'install'));
+      expect(readFileSync(join(repo.dir, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('lefthook');
+
+      const installed = await expectOk(exec(repo, 'npx', 'keyward', 'install'));
+      expect(installed.out).toContain('lefthook.yml');
+      expect(readFileSync(join(repo.dir, 'lefthook.yml'), 'utf8')).toContain('node_modules/.bin/keyward');
+
+      await expectCommitsGuarded(repo, 'keyward: commit refused');
+    },
+    120_000,
+  );
+});
