@@ -201,6 +201,8 @@ describe('keyward scan --history --format html', () => {
         const project = keys.nth(1);
         const facts = await project.locator('dl.facts').innerText();
         expect(facts).toContain(`2026-01-02 in ${c.add!.slice(0, 12)} by Ada Tester, .env:1`);
+        expect(facts).toContain(`2026-01-03 in ${c.edit!.slice(0, 12)} by Ada Tester, .env:1`); // last committed
+        expect(facts).toContain('2 occurrences in 1 path: .env');
         expect(facts).toContain('no longer at HEAD (still in the history)');
         const reach = await project.locator('table.reach tbody tr').allInnerTexts();
         expect(reach).toContain('batches\tdenied');

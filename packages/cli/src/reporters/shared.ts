@@ -32,10 +32,10 @@ export function shownSecret(finding: Finding, reveal: boolean): string {
   return reveal ? finding.secret : finding.redacted;
 }
 
-/** Counts per severity, worst first, leaving out zeros: `[['critical', 1], ['high', 2]]`. */
-export function countBySeverity(findings: readonly Finding[]): Array<[Severity, number]> {
+/** Counts per severity (of findings, or of secrets), worst first, leaving out zeros: `[['critical', 1], ['high', 2]]`. */
+export function countBySeverity(items: readonly { severity: Severity }[]): Array<[Severity, number]> {
   const counts = new Map<Severity, number>();
-  for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+  for (const { severity } of items) counts.set(severity, (counts.get(severity) ?? 0) + 1);
   return SEVERITIES.filter((s) => counts.has(s)).map((s) => [s, counts.get(s) ?? 0]);
 }
 

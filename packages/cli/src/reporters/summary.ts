@@ -1,4 +1,5 @@
 import type { Report } from '../report.js';
+import { groupBySecret, type SecretGroup } from './groups.js';
 import { countBySeverity, plural } from './shared.js';
 import { colors, severityColor } from './colors.js';
 
@@ -10,16 +11,20 @@ export function summaryLine(report: Report, options: { color: boolean }): string
   const c = colors(options.color);
   const parts: string[] = [];
   const { findings } = report;
+  const secrets = groupBySecret(findings);
   if (findings.length === 0) {
     parts.push(c.green('no secrets found'));
   } else {
-    const bySeverity = countBySeverity(findings)
+    // One secret found in many places (a key in every blob of a file's history) counts once, and the
+    // places are said too: `3 secrets found in 41 places`.
+    const bySeverity = countBySeverity(secrets)
       .map(([severity, n]) => severityColor(c, severity)(`${n} ${severity}`))
       .join(', ');
-    parts.push(`${c.bold(c.red(plural(findings.length, 'secret')))} found (${bySeverity})`);
+    const places = secrets.length === findings.length ? '' : ` in ${plural(findings.length, 'place')}`;
+    parts.push(`${c.bold(c.red(plural(secrets.length, 'secret')))} found${places} (${bySeverity})`);
   }
   parts.push(scanned(report));
-  const verified = verificationTally(report);
+  const verified = verificationTally(secrets);
   if (verified) parts.push(verified);
   const suppressed = tally('suppressed', {
     inline: report.suppressed.inline,
@@ -59,12 +64,13 @@ function scanned(report: Report): string {
   return `${what.join(', ')} in ${formatDuration(scan.durationMs)}`;
 }
 
-function verificationTally(report: Report): string | undefined {
+/** Per secret: the verifier checks each secret once, whatever the number of places it is in. */
+function verificationTally(secrets: readonly SecretGroup[]): string | undefined {
   const counts = { live: 0, invalid: 0, unknown: 0 };
   let any = false;
-  for (const finding of report.findings) {
-    if (!finding.verification) continue;
-    counts[finding.verification.status]++;
+  for (const { verification } of secrets) {
+    if (!verification) continue;
+    counts[verification.status]++;
     any = true;
   }
   return any

@@ -1,46 +1,91 @@
 import type { Finding } from '@keyward/core';
 import type { Report, ReporterOptions } from '../report.js';
-import { colors, severityColor } from './colors.js';
-import { printable, shownSecret, sortFindings, verificationLabel } from './shared.js';
+import { colors, severityColor, type Colors } from './colors.js';
+import { bounded, groupBySecret, worstFirst, type SecretGroup } from './groups.js';
+import { plural, printable, sortFindings, verificationLabel } from './shared.js';
 
 /**
- * The human report on stdout: findings grouped by file, one aligned line each, redacted unless `--reveal`.
+ * The human report on stdout: one entry per secret (groups.ts), worst first, redacted unless `--reveal`
+ * (and then each secret is shown once). An entry's first line is aligned with the others: severity, rule,
+ * secret, where it is and what is known about it. Below it:
+ * - found in files (working tree, index, stdin): every other place, `path:line:column`, one a line, since
+ *   each is an edit to make;
+ * - found in history (history, range, pre-push): the commit that introduced it and the last one that
+ *   added it, each with its path (or the one commit), and the distinct paths (at most PATHS_SHOWN, then
+ *   `+N more`); every occurrence is in the JSON report.
  * A clean scan prints nothing here (the summary line on stderr says so).
  */
 export function textReporter(report: Report, options: ReporterOptions): string {
   if (report.findings.length === 0) return '';
   const c = colors(options.color);
-  const findings = sortFindings(report.findings);
-  const rows = findings.map((finding) => ({
-    finding,
-    position: `${finding.line}:${finding.column}`,
-    secret: shownSecret(finding, options.reveal),
-    extra: provenance(finding),
+  const groups = groupBySecret(sortFindings(report.findings)).sort(worstFirst);
+  const rows = groups.map((group) => ({
+    group,
+    secret: options.reveal && group.secret ? group.secret : group.redacted,
+    facts: facts(group),
   }));
   const width = {
-    position: widest(rows.map((r) => r.position)),
-    severity: widest(rows.map((r) => r.finding.severity)),
-    rule: widest(rows.map((r) => r.finding.ruleId)),
+    severity: widest(rows.map((r) => r.group.severity)),
+    rule: widest(rows.map((r) => r.group.ruleId)),
     secret: widest(rows.map((r) => r.secret)),
   };
   const lines: string[] = [];
-  let path: string | undefined;
-  for (const row of rows) {
-    if (row.finding.path !== path) {
-      if (path !== undefined) lines.push('');
-      path = row.finding.path;
-      lines.push(c.underline(c.bold(printable(path))));
-    }
+  for (const { group, secret, facts } of rows) {
+    const [where, ...rest] = facts;
     const cells = [
-      c.dim(row.position.padEnd(width.position)),
-      severityColor(c, row.finding.severity)(row.finding.severity.padEnd(width.severity)),
-      row.finding.ruleId.padEnd(width.rule),
-      row.extra ? row.secret.padEnd(width.secret) : row.secret,
+      severityColor(c, group.severity)(group.severity.padEnd(width.severity)),
+      group.ruleId.padEnd(width.rule),
+      secret.padEnd(width.secret),
+      `${where}${rest.length > 0 ? c.dim(` · ${rest.join(' · ')}`) : ''}`,
     ];
-    if (row.extra) cells.push(c.dim(row.extra));
-    lines.push(`  ${cells.join('  ')}`.trimEnd());
+    lines.push(cells.join('  '));
+    if (group.inHistory) historyLines(group, c, lines);
+    else if (group.occurrences.length > 1) for (const f of group.occurrences) lines.push(`  ${place(f)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Where (the one place, or how many), then reachability, HEAD and the verifier's verdict. */
+function facts(group: SecretGroup): string[] {
+  const { occurrences } = group;
+  const out = [occurrences.length === 1 ? place(occurrences[0]!) : plural(occurrences.length, 'place')];
+  if (group.unreachable > 0)
+    out.push(group.unreachable === occurrences.length ? 'unreachable' : `${group.unreachable} unreachable`);
+  if (group.presentAtHead !== undefined) out.push(group.presentAtHead ? 'still at HEAD' : 'gone from HEAD');
+  if (group.verification) out.push(verificationLabel(group.verification));
+  return out;
+}
+
+/**
+ * `commit <sha> (<author>, <date>)` when one commit holds every occurrence; else the first and the last
+ * commit, each with the path it added the secret to. Then the paths, when there is more than one place.
+ */
+function historyLines(group: SecretGroup, c: Colors, lines: string[]): void {
+  const { first, last } = group;
+  const twoCommits = first !== undefined && last !== undefined && first.commit !== last.commit;
+  if (twoCommits) {
+    lines.push(`  ${c.dim('first ')} ${commit(first)} in ${printable(first.path)}`);
+    lines.push(`  ${c.dim('last  ')} ${commit(last)} in ${printable(last.path)}`);
+  } else if (first) {
+    lines.push(`  ${c.dim('commit')} ${commit(first)}`);
+  }
+  // One place is on the entry's first line; one path is already named by the first and last commit.
+  if (group.occurrences.length === 1 || (twoCommits && group.paths.length === 1)) return;
+  const { shown, more } = bounded(group.paths);
+  const label = group.paths.length === 1 ? 'path  ' : 'paths ';
+  lines.push(`  ${c.dim(label)} ${shown.map(printable).join(', ')}${more > 0 ? ` +${more} more` : ''}`);
+}
+
+/** `a1b2c3d4e5f6 (Ada <ada@example.test>, 2026-01-01)`. */
+function commit(finding: Finding): string {
+  const who = [finding.author && printable(finding.author), finding.date?.slice(0, 10)]
+    .filter(Boolean)
+    .join(', ');
+  return `${finding.commit!.slice(0, 12)}${who ? ` (${who})` : ''}`;
+}
+
+function place(finding: Finding): string {
+  return `${printable(finding.path)}:${finding.line}:${finding.column}`;
 }
 
 /** The longest length (a loop: spreading 100k+ values into Math.max overflows the stack). */
@@ -48,22 +93,6 @@ function widest(values: readonly string[]): number {
   let max = 0;
   for (const value of values) if (value.length > max) max = value.length;
   return max;
-}
-
-/** Where the finding came from (commit, author, date, reachability) and what verification said. */
-function provenance(finding: Finding): string {
-  const parts: string[] = [];
-  if (finding.commit) {
-    const who = [finding.author && printable(finding.author), finding.date?.slice(0, 10)]
-      .filter(Boolean)
-      .join(', ');
-    parts.push(`commit ${finding.commit.slice(0, 12)}${who ? ` (${who})` : ''}`);
-  }
-  if (finding.reachable === false) parts.push('unreachable');
-  if (finding.presentAtHead !== undefined)
-    parts.push(finding.presentAtHead ? 'still at HEAD' : 'gone from HEAD');
-  if (finding.verification) parts.push(verificationLabel(finding.verification));
-  return parts.join(' · ');
 }
 
 export default textReporter;

@@ -171,6 +171,118 @@ export function rangeReport(): Report {
   };
 }
 
+/** A commit id made from a number: 40 hex digits, distinct per `n`. */
+export function commitId(n: number): string {
+  return createHash('sha1').update(`commit ${n}`).digest('hex');
+}
+
+/** The dates of the history fixture's commits: commit n on 2026-01-(n+1). */
+const dayOf = (n: number) => `2026-01-${String(n + 1).padStart(2, '0')}T09:30:00Z`;
+
+/**
+ * A history audit: one project key in 12 blobs across 9 commits and 7 paths (still at HEAD, verified
+ * live, one blob unreachable), an Anthropic key in 3 versions of one file (gone from HEAD), an admin
+ * key added once, and a Groq key one commit added to two files. Given newest first, as workers may.
+ */
+export function historyReport(): Report {
+  const at = (n: number, author = 'Ada Tester <ada@example.test>') => ({
+    commit: commitId(n),
+    author,
+    date: dayOf(n),
+    reachable: true,
+  });
+  const project = (path: string, n: number | undefined, line = 1): Finding =>
+    finding({
+      kind: 'openai-project',
+      seed: 11,
+      ruleId: 'openai-project-key',
+      severity: 'high',
+      prefix: 'sk-proj-',
+      path,
+      line,
+      column: 16,
+      extra: {
+        ...(n === undefined
+          ? { reachable: false }
+          : at(n, n >= 6 ? 'Bo Builder <bo@example.test>' : undefined)),
+        presentAtHead: true,
+        verification: { status: 'live', reason: 'ok', detail: 'the key works' },
+      },
+    });
+  const anthropic = (n: number, line: number): Finding =>
+    finding({
+      kind: 'anthropic',
+      seed: 12,
+      ruleId: 'anthropic-api-key',
+      severity: 'high',
+      prefix: 'sk-ant-api03-',
+      path: 'app/.env.local',
+      line,
+      column: 19,
+      extra: { ...at(n), presentAtHead: false },
+    });
+  const groq = (path: string): Finding =>
+    finding({
+      kind: 'groq',
+      seed: 14,
+      ruleId: 'groq-api-key',
+      severity: 'medium',
+      prefix: 'gsk_',
+      path,
+      line: 4,
+      column: 9,
+      extra: { ...at(5), presentAtHead: false },
+    });
+  const findings: Finding[] = [
+    project('.env', 1),
+    project('.env', 2, 2),
+    project('.env', 3, 2),
+    project('config/dev.env', 3),
+    project('.env', 4, 3),
+    project('config/prod.env', 4),
+    project('deploy/k8s/secret.yaml', 5, 7),
+    project('docker/compose.env', 6),
+    project('scripts/setup.sh', 7, 12),
+    project('services/api/.env', 8),
+    project('.env', 9, 3),
+    project('stash/.env', undefined),
+    anthropic(2, 1),
+    anthropic(4, 2),
+    anthropic(6, 2),
+    finding({
+      kind: 'openai-admin',
+      seed: 13,
+      ruleId: 'openai-admin-key',
+      severity: 'critical',
+      prefix: 'sk-admin-',
+      path: 'ops/admin.ts',
+      line: 3,
+      column: 22,
+      extra: { ...at(7), presentAtHead: false },
+    }),
+    groq('web/.env'),
+    groq('api/.env'),
+  ];
+  return {
+    version: 1,
+    tool: { name: 'keyward', version: '0.0.0-test' },
+    scan: {
+      mode: 'history',
+      files: 0,
+      blobs: 240,
+      commits: 10,
+      bytes: 98_765,
+      durationMs: 2_040,
+      range: 'all objects (240 blobs)',
+      startedAt: '2026-01-12T03:04:05.000Z',
+    },
+    findings: findings.reverse(),
+    suppressed: { inline: 0, baseline: 0, config: 0 },
+    skipped: { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 },
+    warnings: [],
+  };
+}
+
 export function cleanReport(): Report {
   return { ...worktreeReport(), findings: [], suppressed: { inline: 0, baseline: 0, config: 0 } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDuration, summaryLine } from '../../src/reporters/summary.js';
-import { cleanReport, rangeReport, worktreeReport } from './fixture.js';
+import { cleanReport, historyReport, rangeReport, worktreeReport } from './fixture.js';
 
 describe('summaryLine', () => {
   it('counts findings by severity, what was scanned, time, suppressions and skips', () => {
@@ -20,6 +20,23 @@ describe('summaryLine', () => {
     expect(summaryLine(rangeReport(), { color: false })).toBe(
       'keyward: 2 secrets found (2 high) · 0123456789ab..a1b2c3d4e5f6 (3 commits), 6 blobs, 4.3 kB in 1.53 s' +
         ' · verified: 1 live, 1 invalid, 0 unknown',
+    );
+  });
+
+  it('counts a secret found in many places once, and says both counts (history)', () => {
+    // 4 keys in 18 blobs; only the project key (12 places) was verified, once.
+    expect(summaryLine(historyReport(), { color: false })).toBe(
+      'keyward: 4 secrets found in 18 places (1 critical, 2 high, 1 medium)' +
+        ' · all objects (240 blobs), 10 commits, 98.8 kB in 2.04 s · verified: 1 live, 0 invalid, 0 unknown',
+    );
+  });
+
+  it('says "1 secret found in 2 places" for one key in two files', () => {
+    const report = worktreeReport();
+    const project = report.findings.find((f) => f.ruleId === 'openai-project-key')!;
+    report.findings = [project, { ...project, path: 'app/.env', line: 2 }];
+    expect(summaryLine(report, { color: false })).toMatch(
+      /^keyward: 1 secret found in 2 places \(1 high\) · /,
     );
   });
 

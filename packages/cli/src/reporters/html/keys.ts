@@ -1,7 +1,8 @@
 import type { Finding, Severity, Verification } from '@keyward/core';
 import type { RuleMeta } from '../../report.js';
+import { byDate, groupBySecret, timeOf, worstFirst } from '../groups.js';
 import { reportedRules } from '../rules-meta.js';
-import { severityRank } from '../shared.js';
+import { severityRank, sortFindings } from '../shared.js';
 
 /**
  * One leaked key as an audit sees it: every place a report found the same secret (same fingerprint),
@@ -20,6 +21,10 @@ export interface AuditKey {
   occurrences: Finding[];
   /** The oldest occurrence with a commit: when the key entered the repository. */
   introduced: Finding | undefined;
+  /** The newest occurrence with a commit: the last commit that added it (again, or in another file). */
+  last: Finding | undefined;
+  /** The distinct paths it was found in, in path order (the findings are sorted before grouping). */
+  paths: string[];
   /** Whether any occurrence is still in the tree at HEAD. */
   presentAtHead: boolean;
   /** False when every occurrence is in a blob no ref reaches. */
@@ -28,64 +33,31 @@ export interface AuditKey {
   verification: Verification | undefined;
 }
 
-/** Findings grouped by key, worst first: severity, then live keys, then keys still at HEAD, then oldest. */
+/** Findings grouped by key (groups.ts), worst first: severity, live, still at HEAD, oldest, first place. */
 export function auditKeys(findings: readonly Finding[], rules: readonly RuleMeta[] = []): AuditKey[] {
   const ruleOf = new Map(reportedRules(findings, rules).map((rule) => [rule.id, rule]));
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const group = groups.get(finding.fingerprint);
-    if (group) group.push(finding);
-    else groups.set(finding.fingerprint, [finding]);
-  }
-  const keys: AuditKey[] = [];
-  for (const [fingerprint, group] of groups) {
-    const occurrences = [...group].sort(byDate);
-    const first = occurrences[0]!;
-    keys.push({
-      fingerprint,
-      rule: ruleOf.get(first.ruleId)!,
-      severity: worstSeverity(occurrences),
-      redacted: first.redacted,
-      secret: occurrences.find((f) => f.secret)?.secret ?? '',
-      occurrences,
-      introduced: occurrences.find((f) => f.commit !== undefined),
-      presentAtHead: occurrences.some((f) => f.presentAtHead === true),
-      reachable: occurrences.some((f) => f.reachable !== false),
-      verification: occurrences.find((f) => f.verification)?.verification,
-    });
-  }
-  return keys.sort(
-    (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
-      liveRank(a) - liveRank(b) ||
-      Number(b.presentAtHead) - Number(a.presentAtHead) ||
-      compare(a.introduced?.date ?? '\uffff', b.introduced?.date ?? '\uffff') ||
-      compare(a.fingerprint, b.fingerprint),
-  );
+  return groupBySecret(sortFindings(findings))
+    .sort(worstFirst)
+    .map((group) => ({
+      fingerprint: group.fingerprint,
+      rule: ruleOf.get(group.ruleId)!,
+      severity: group.severity,
+      redacted: group.redacted,
+      secret: group.secret,
+      occurrences: oldestFirst(group.occurrences),
+      introduced: group.first,
+      last: group.last,
+      paths: group.paths,
+      presentAtHead: group.presentAtHead === true,
+      reachable: group.unreachable < group.occurrences.length,
+      verification: group.verification,
+    }));
 }
 
-/** Live first, then undecided, then keys not checked, then invalid ones. */
-function liveRank(key: AuditKey): number {
-  const status = key.verification?.status;
-  return status === 'live' ? 0 : status === 'unknown' ? 1 : status === undefined ? 2 : 3;
-}
-
-function worstSeverity(findings: readonly Finding[]): Severity {
-  let worst = findings[0]!.severity;
-  for (const f of findings) if (severityRank(f.severity) < severityRank(worst)) worst = f.severity;
-  return worst;
-}
-
-/** Oldest first by commit date (ISO dates of one offset compare as text; mixed offsets via Date). */
-function byDate(a: Finding, b: Finding): number {
-  const ta = a.date ? Date.parse(a.date) : Number.POSITIVE_INFINITY;
-  const tb = b.date ? Date.parse(b.date) : Number.POSITIVE_INFINITY;
-  return (
-    (ta === tb ? 0 : ta < tb ? -1 : 1) ||
-    compare(a.path, b.path) ||
-    a.line - b.line ||
-    compare(a.commit ?? '', b.commit ?? '')
-  );
+/** Oldest commit first (dates parsed once each, not once a comparison). */
+function oldestFirst(findings: readonly Finding[]): Finding[] {
+  const times = new Map(findings.map((f) => [f, timeOf(f)]));
+  return [...findings].sort((a, b) => byDate(a, b, times.get(a), times.get(b)));
 }
 
 function compare(a: string, b: string): number {

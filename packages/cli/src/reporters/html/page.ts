@@ -1,5 +1,6 @@
 import type { Finding } from '@keyward/core';
 import type { Report } from '../../report.js';
+import { bounded } from '../groups.js';
 import { formatBytes, formatDuration } from '../summary.js';
 import { plural, verificationLabel } from '../shared.js';
 import { h, withCode } from './escape.js';
@@ -150,9 +151,14 @@ function keyArticle(key: AuditKey, index: number, reveal: boolean): string {
     [
       'Introduced',
       intro?.commit
-        ? `${h(intro.date?.slice(0, 10) ?? '')} in <code>${h(intro.commit.slice(0, 12))}</code> by ${h(intro.author ?? 'unknown')}, <code>${h(`${intro.path}:${intro.line}`)}</code>`
+        ? committed(intro)
         : `<code>${h(`${key.occurrences[0]!.path}:${key.occurrences[0]!.line}`)}</code>`,
     ],
+    // Only when another commit added it later (in the same file again, or in another one).
+    ...(key.last?.commit && key.last.commit !== intro?.commit
+      ? [['Last committed', committed(key.last)] as [string, string]]
+      : []),
+    ['Found', found(key)],
     [
       'At HEAD',
       key.presentAtHead
@@ -181,6 +187,21 @@ function keyArticle(key: AuditKey, index: number, reveal: boolean): string {
     steps(keySteps(key)),
     '</article>',
   ].join('\n');
+}
+
+/** `2026-01-02 in <commit> by <author>, <path:line>`: a commit that added the key. */
+function committed(f: Finding): string {
+  return `${h(f.date?.slice(0, 10) ?? '')} in <code>${h(f.commit!.slice(0, 12))}</code> by ${h(f.author ?? 'unknown')}, <code>${h(`${f.path}:${f.line}`)}</code>`;
+}
+
+/** `12 occurrences in 3 paths: a, b, c`, at most PATHS_SHOWN paths and then `+N more`. */
+function found(key: AuditKey): string {
+  const { shown, more } = bounded(key.paths);
+  const paths = shown.map((p) => `<code>${h(p)}</code>`).join(', ');
+  return (
+    `${h(plural(key.occurrences.length, 'occurrence'))} in ${h(plural(key.paths.length, 'path'))}: ${paths}` +
+    (more > 0 ? ` +${more} more` : '')
+  );
 }
 
 function blastRadius(key: AuditKey): string {
