@@ -8,8 +8,8 @@ import { plural, printable, sortFindings, verificationLabel } from './shared.js'
  * The human report on stdout: one entry per secret (groups.ts), worst first, redacted unless `--reveal`
  * (and then each secret is shown once). An entry's first line is aligned with the others: severity, rule,
  * secret, where it is and what is known about it. Below it:
- * - found in files (working tree, index, stdin): every other place, `path:line:column`, one a line, since
- *   each is an edit to make;
+ * - found in files (working tree, index, stdin), when in more than one place: every place,
+ *   `path:line:column`, one a line, since each is an edit to make;
  * - found in history (history, range, pre-push): the commit that introduced it and the last one that
  *   added it, each with its path (or the one commit), and the distinct paths (at most PATHS_SHOWN, then
  *   `+N more`); every occurrence is in the JSON report.
@@ -19,22 +19,24 @@ export function textReporter(report: Report, options: ReporterOptions): string {
   if (report.findings.length === 0) return '';
   const c = colors(options.color);
   const groups = groupBySecret(sortFindings(report.findings)).sort(worstFirst);
+  // A merged report is read from a file: its rule ids and redacted forms are shown as text, like paths.
   const rows = groups.map((group) => ({
     group,
-    secret: options.reveal && group.secret ? group.secret : group.redacted,
+    rule: printable(group.ruleId),
+    secret: printable(options.reveal && group.secret ? group.secret : group.redacted),
     facts: facts(group),
   }));
   const width = {
     severity: widest(rows.map((r) => r.group.severity)),
-    rule: widest(rows.map((r) => r.group.ruleId)),
+    rule: widest(rows.map((r) => r.rule)),
     secret: widest(rows.map((r) => r.secret)),
   };
   const lines: string[] = [];
-  for (const { group, secret, facts } of rows) {
+  for (const { group, rule, secret, facts } of rows) {
     const [where, ...rest] = facts;
     const cells = [
       severityColor(c, group.severity)(group.severity.padEnd(width.severity)),
-      group.ruleId.padEnd(width.rule),
+      rule.padEnd(width.rule),
       secret.padEnd(width.secret),
       `${where}${rest.length > 0 ? c.dim(` · ${rest.join(' · ')}`) : ''}`,
     ];

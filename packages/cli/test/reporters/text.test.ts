@@ -56,6 +56,14 @@ describe('text reporter and hostile names', () => {
     );
   });
 
+  it('shows control characters in rule ids and redacted forms read from a report file as escapes', () => {
+    const report = worktreeReport();
+    report.findings = [{ ...report.findings[0]!, ruleId: 'x\x1b[31m', redacted: 'sk-\x1b[2J…abcd' }];
+    expect(textReporter(report, OPTIONS)).toBe(
+      'critical  x\\x1b[31m  sk-\\x1b[2J…abcd  src/config.ts:9:20\n',
+    );
+  });
+
   it('shows control characters in the authors and paths of history entries as escapes', () => {
     const report = historyReport();
     const latest = (n: number) => report.findings.find((f) => f.commit === commitId(n))!;
