@@ -1,4 +1,4 @@
-import type { Finding, RuleSpec, ScanStats } from '@keyward/core';
+import type { FilterName, Finding, RuleSpec, ScanStats } from '@keyward/core';
 import type { SkipCounts } from '@keyward/sources';
 
 export type { SkipCounts };
@@ -7,6 +7,8 @@ export interface SuppressedCounts {
   inline: number;
   baseline: number;
   config: number;
+  /** What keyward's precision filters hid, by filter (absent when they hid nothing). */
+  filters?: Partial<Record<FilterName, number>>;
 }
 
 /** Everything a reporter needs: the DESIGN §3 report plus the counters the summary prints. */

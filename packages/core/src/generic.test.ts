@@ -9,6 +9,7 @@ import {
   primeAssignment,
 } from './generic.js';
 import { wordiness } from './english.js';
+import { genericVerdict } from './filters.js';
 import type { GenericSpec } from './types.js';
 
 const spec = RULES.find((r) => r.id === 'generic-secret')!.generic as GenericSpec;
@@ -72,14 +73,26 @@ describe('genericValueRejection', () => {
     ['babel7CompatTokens', 'words'],
     ['SomeKindOfPassword123', 'words'],
     ['123e4567-e89b-12d3-a456-426614174000', 'uuid'],
-    ['abcdefghijklmnop1234567890', 'sequence'],
-    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'repeated'],
-    ['process.env.OPENAI_API_KEY', 'reference'],
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'one-class'],
+    ['process.env.OPENAI_API_KEY', 'one-class'],
+    ['process.env.OPENAI_API_KEY_2', 'path'],
     ['./config/secrets/prod2.yml', 'path'],
     ['1.2.3-beta.4.5.6.7.8.9', 'version'],
     ['aaaaaaaabbbbbbbb11111111', 'entropy'],
     ['MY_SECRET_PASSWORD_1', 'words'],
   ])('rejects %s (%s)', (value, reason) => expect(genericValueRejection(value, spec)).toBe(reason));
+
+  it('lets placeholders through to the filters, which count what they hide', () => {
+    const value = 'abcdefghijklmnop1234567890';
+    expect(genericValueRejection(value, spec)).toBeUndefined();
+    expect(genericVerdict(value, new Uint8Array(0), 'a.ts', 0)).toMatchObject({ filter: 'placeholder' });
+  });
+
+  it('takes a base64 token that starts with a slash for a token, a path of words for a path', () => {
+    const base64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    expect(genericValueRejection(`/${randomString(rng(4), base64, 38)}`, spec)).toBeUndefined();
+    expect(genericValueRejection('/etc/ssl/private/server9', spec)).toBe('path');
+  });
 
   it('measures wordiness as the share of word-like runs', () => {
     expect(wordiness('SomeKindOfPassword')).toBeGreaterThan(0.5);

@@ -1,6 +1,5 @@
 import type { GenericSpec } from './types.js';
 import { shannonEntropy } from './entropy.js';
-import { placeholderReason } from './placeholder.js';
 import { wordiness } from './english.js';
 
 /**
@@ -10,7 +9,7 @@ import { wordiness } from './english.js';
  */
 
 const NAME = 1; // [A-Za-z0-9_.-]
-const VALUE = 2; // token alphabet of a secret value: base64, base64url, hex, and `.~` of some token formats
+const VALUE = 2; // token alphabet of a secret value: base64, base64url, hex, `.~` of some token formats, `%XX`
 const BLANK = 4; // space, tab
 const QUOTE = 8; // " ' `
 
@@ -18,7 +17,7 @@ const CLASS = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   const c = String.fromCharCode(b);
   if (/[A-Za-z0-9_.-]/.test(c)) CLASS[b]! |= NAME;
-  if (/[A-Za-z0-9_.~+/=-]/.test(c)) CLASS[b]! |= VALUE;
+  if (/[A-Za-z0-9_.~+/=%-]/.test(c)) CLASS[b]! |= VALUE;
   if (c === ' ' || c === '\t') CLASS[b]! |= BLANK;
   if (c === '"' || c === "'" || c === '`') CLASS[b]! |= QUOTE;
 }
@@ -222,24 +221,30 @@ export function isSecretName(name: string, spec: GenericSpec): boolean {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]+$|^[0-9A-F]+$/;
 const PATH_OR_DOTTED = /^[./~]|\/\/|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$/;
 
 /**
- * Why a candidate value is not a secret, or undefined when it looks like one: placeholders, references,
- * identifiers and words (`babel7CompatTokens`, `SomeKindOfPassword123`), UUIDs, paths, versions, low entropy.
+ * The generic rule's gate: why a candidate value does not look like a secret at all, or undefined when it
+ * does: identifiers and words (`babel7CompatTokens`, `SomeKindOfPassword123`), UUIDs, paths and references,
+ * versions, low entropy. A value that passes is a candidate; what it says (a placeholder, test words,
+ * encoded text, an example) is then judged by the filters (filters.ts), which count what they hide.
  */
 export function genericValueRejection(value: string, spec: GenericSpec): string | undefined {
   if (spec.formatPrefixes?.some((prefix) => value.startsWith(prefix))) return 'format-prefix';
-  const placeholder = placeholderReason(value);
-  if (placeholder) return placeholder;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return 'one-class';
   if (UUID.test(value)) return 'uuid';
   if (VERSION.test(value)) return 'version';
-  if (PATH_OR_DOTTED.test(value)) return 'path';
+  if (PATH_OR_DOTTED.test(value) && !randomBase64(value)) return 'path';
   if (wordiness(value) > 0.5) return 'words';
   // A short string cannot reach the entropy of a long one: scale the bar down below 32 characters.
   const scale = Math.min(1, Math.log2(value.length) / 5);
   const entropy = shannonEntropy(value);
   if (entropy <= scale * (HEX.test(value) ? spec.minEntropyHex : spec.minEntropy)) return 'entropy';
   return undefined;
+}
+
+/** A base64 token that happens to start with `/` (one in 64 do), not a path: no words between its slashes. */
+function randomBase64(value: string): boolean {
+  return value.startsWith('/') && !value.startsWith('//') && BASE64.test(value) && wordiness(value) < 0.5;
 }

@@ -18,16 +18,21 @@ function dominantShare(s: string): number {
   return s.length === 0 ? 0 : max / s.length;
 }
 
-/** Length of the longest run of consecutive characters ascending or descending by one (`abcd`, `4321`). */
-export function longestSequentialRun(s: string): number {
+/**
+ * Length of the longest run of characters ascending or descending by one (`abcd`, `4321`), each `stride`
+ * apart: with stride 2, the interleaved runs of `1a2b3c4d` (1234 and abcd).
+ */
+export function longestSequentialRun(s: string, stride = 1): number {
   let best = s.length > 0 ? 1 : 0;
-  let up = 1;
-  let down = 1;
-  for (let i = 1; i < s.length; i++) {
-    const d = s.charCodeAt(i) - s.charCodeAt(i - 1);
-    up = d === 1 ? up + 1 : 1;
-    down = d === -1 ? down + 1 : 1;
-    best = Math.max(best, up, down);
+  for (let offset = 0; offset < stride; offset++) {
+    let up = 1;
+    let down = 1;
+    for (let i = offset + stride; i < s.length; i += stride) {
+      const d = s.charCodeAt(i) - s.charCodeAt(i - stride);
+      up = d === 1 ? up + 1 : 1;
+      down = d === -1 ? down + 1 : 1;
+      best = Math.max(best, up, down);
+    }
   }
   return best;
 }
@@ -49,7 +54,7 @@ export function placeholderReason(value: string): PlaceholderReason | undefined 
   if (REFERENCE.test(value)) return 'reference';
   if (dominantShare(value) >= 0.6) return 'repeated';
   if (WORDS.test(value)) return 'placeholder-word';
-  if (longestSequentialRun(value) >= 8) return 'sequence';
+  if (longestSequentialRun(value) >= 8 || longestSequentialRun(value, 2) >= 8) return 'sequence';
   return undefined;
 }
 

@@ -1,8 +1,9 @@
-import type { Confidence, Finding, GenericSpec, RuleSpec } from './types.js';
+import type { Confidence, FilterVerdict, Finding, GenericSpec, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
 import { placeholderReason } from './placeholder.js';
+import { ALLOWLISTED, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
 import { shannonEntropy } from './entropy.js';
 import { isAllowedInline } from './allow.js';
 import { LineIndex, lineEnd } from './position.js';
@@ -202,15 +203,14 @@ function toFindings(
   for (const m of matches) {
     const rule = set.rules[m.rule]!;
     const spec = rule.spec;
-    const verdict = spec.kind === 'generic' ? 'keep' : judgeFormatSecret(rule, m.secret);
-    if (verdict === 'drop') continue;
-    if (rule.allowlist.some((re) => re.test(m.secret))) continue;
+    const judged = judge(rule, m, bytes, path);
+    if (judged === 'drop') continue;
     const { line, column, lineStart } = lines.locate(m.start);
     const length = m.secret.length;
     const finding: Finding = {
       ruleId: spec.id,
       severity: spec.severity,
-      confidence: confidenceOf(rule, m.secret, verdict),
+      confidence: confidenceOf(rule, m.secret, judged === 'demote'),
       path,
       line,
       column,
@@ -220,6 +220,10 @@ function toFindings(
       redacted: redact(m.secret, spec.redactPrefix ?? 0),
       fingerprint: fingerprint(spec.id, m.secret),
     };
+    if (typeof judged === 'object') {
+      finding.filtered = judged;
+      finding.suppressed = 'filter';
+    }
     if (inlineAllow && isAllowedInline(bytes, lineStart, lineEnd(bytes, m.start), m.start))
       finding.suppressed = 'inline';
     findings.push(finding);
@@ -228,22 +232,47 @@ function toFindings(
 }
 
 /**
- * Placeholder and entropy checks on the random part of a format key (prefix and anchors removed): keep it,
- * drop it, or keep it demoted (a hand-typed sequence under a rule that demotes rather than drops them).
+ * What becomes of a match: dropped (a format key's random part too uniform to be one: not a candidate),
+ * kept, kept demoted, or judged by a filter (a finding marked suppressed, counted, shown with the filters
+ * off). A rule's allowlist and a public rule come first; then placeholders, and for the generic rule what
+ * the value says (filters.ts).
  */
-function judgeFormatSecret(rule: CompiledRule, secret: string): 'keep' | 'drop' | 'demote' {
+function judge(
+  rule: CompiledRule,
+  m: Match,
+  bytes: Uint8Array,
+  path: string,
+): 'keep' | 'drop' | 'demote' | FilterVerdict {
+  const spec = rule.spec;
+  if (spec.kind === 'generic') {
+    if (rule.allowlist.some((re) => re.test(m.secret))) return ALLOWLISTED;
+    return genericVerdict(m.secret, bytes, path, m.start) ?? 'keep';
+  }
+  const verdict = judgeFormatSecret(rule, m.secret);
+  if (verdict === 'drop') return verdict;
+  if (rule.allowlist.some((re) => re.test(m.secret))) return ALLOWLISTED;
+  if (spec.public) return PUBLIC_KEY;
+  return verdict;
+}
+
+/**
+ * Placeholder and entropy checks on the random part of a format key (prefix and anchors removed): keep it,
+ * drop it (too uniform to be a key), demote it (a hand-typed sequence under a rule that demotes rather than
+ * drops them), or judge it a placeholder.
+ */
+function judgeFormatSecret(rule: CompiledRule, secret: string): 'keep' | 'drop' | 'demote' | FilterVerdict {
   const spec = rule.spec;
   let body = secret.slice(spec.redactPrefix ?? 0);
   for (const keyword of spec.keywords) body = body.split(keyword).join('');
   if (spec.minEntropy !== undefined && shannonEntropy(body) <= spec.minEntropy) return 'drop';
   const reason = spec.placeholderFilter === false ? undefined : placeholderReason(body);
   if (reason === undefined) return 'keep';
-  return reason === 'sequence' && spec.sequences === 'demote' ? 'demote' : 'drop';
+  return reason === 'sequence' && spec.sequences === 'demote' ? 'demote' : placeholderVerdict(reason);
 }
 
 /** The rule's confidence, lowered for an unusual length, a missing confidence mark, or a demoted sequence. */
-function confidenceOf(rule: CompiledRule, secret: string, verdict: 'keep' | 'demote'): Confidence {
-  if (verdict === 'demote') return 'low';
+function confidenceOf(rule: CompiledRule, secret: string, demoted: boolean): Confidence {
+  if (demoted) return 'low';
   const spec = rule.spec;
   if (spec.canonicalLengths && !spec.canonicalLengths.includes(secret.length)) return lower(spec.confidence);
   if (rule.confident && !rule.confident.test(secret)) return lower(spec.confidence);

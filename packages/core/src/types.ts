@@ -43,8 +43,17 @@ export interface RuleSpec {
    * otherwise the finding is `medium`.
    */
   confidentPattern?: string;
-  /** Secrets matching one of these (full-string) regex sources are never reported (e.g. public demo keys). */
+  /**
+   * Secrets matching one of these (full-string) regex sources are published keys, not leaks (e.g. public
+   * demo keys): found, and suppressed by the `allowlist` filter.
+   */
   allowlist?: string[];
+  /**
+   * Keys the vendor publishes to browsers (a PostHog project key, a Stripe publishable key): recognised so
+   * that no other rule takes them, and suppressed by the `public-key` filter (reported only with the filters
+   * off). Their secret siblings have rules of their own.
+   */
+  public?: boolean;
   /** Name of the verifier able to check this rule's keys (`openai`, `openai-admin`, `anthropic`, …). */
   verify?: string;
   /** Rule kind: `format` (a provider key shape) or `generic` (entropy of a value assigned to a secret-like name). */
@@ -103,8 +112,13 @@ export interface Finding {
   redacted: string;
   /** Content fingerprint: hash of rule id + secret, stable across moves and squashes. */
   fingerprint: string;
-  /** Set when an inline allow comment matched; such findings are counted, not reported. */
-  suppressed?: 'inline' | 'baseline' | 'config';
+  /**
+   * Set when an inline allow comment, the baseline, the config or one of keyward's filters (`filtered`
+   * says which, and why) hid the finding; such findings are counted, not reported.
+   */
+  suppressed?: 'inline' | 'baseline' | 'config' | 'filter';
+  /** The filter that judged this match not to be a secret, and why; set whether or not it is suppressed. */
+  filtered?: FilterVerdict;
   /** Provenance, set by git sources: the commit that introduced the content. */
   commit?: string;
   author?: string;
@@ -114,6 +128,25 @@ export interface Finding {
   /** History scans: whether the same secret is still present in the tree at HEAD. */
   presentAtHead?: boolean;
   verification?: Verification;
+}
+
+/**
+ * keyward's precision filters: what they judge is a match that is not a secret. Each suppression is counted
+ * by filter, and the CLI can turn the filters off to show what each one hid.
+ * - `placeholder`: placeholder words, hand-typed sequences, repeated characters (`abcdefgh12345678`)
+ * - `test-key`: a value built of words (test, example, secret, key, token…) with at most a short tail
+ * - `encoded-text`: base64, hex or percent-encoding of text that is not a secret (`alice:secret-passwd`)
+ * - `spec-example`: an `example:` value in an OpenAPI, Swagger or JSON Schema document
+ * - `public-key`: a key its vendor publishes to browsers (a rule marked `public`)
+ * - `allowlist`: a published key a rule lists (SDK sample keys, documentation values)
+ */
+export type FilterName =
+  'placeholder' | 'test-key' | 'encoded-text' | 'spec-example' | 'public-key' | 'allowlist';
+
+/** A filter's judgement of one match. `reason` is words for reviewers; it never holds the secret. */
+export interface FilterVerdict {
+  filter: FilterName;
+  reason: string;
 }
 
 export type VerificationStatus = 'live' | 'invalid' | 'unknown';

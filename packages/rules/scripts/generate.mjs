@@ -27,6 +27,7 @@ const RUNTIME_FIELDS = [
   'minEntropy',
   'placeholderFilter',
   'allowlist',
+  'public',
   'canonicalLengths',
   'redactPrefix',
   'verify',
@@ -75,6 +76,10 @@ export function validateRule({ file, rule }) {
   else if (rule.keywords.some((k) => typeof k !== 'string' || k.length < 3 || /[^\x20-\x7e]/.test(k))) {
     say('every keyword must be printable ASCII of 3+ characters');
   }
+  if (rule.public !== undefined && rule.public !== true) say('`public` is `true` or left out');
+  if (rule.public && rule.kind === 'generic') say('a generic rule cannot be `public`');
+  if (rule.public && !rule.references?.length)
+    say('a `public` rule cites the vendor saying so in `references`');
   if (rule.kind === 'generic') {
     if (!rule.generic) say('a generic rule needs a `generic` section');
   } else {

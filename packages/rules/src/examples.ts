@@ -40,20 +40,35 @@ export interface ExpandedExample {
 }
 
 const PLACEHOLDER = /\{\{([A-Za-z0-9]+):(\d+)\}\}/g;
+/**
+ * `{{base64(text)}}`: text encoded at test time (encoded test words are negatives of the generic rule). The
+ * text holds no `{{`, so nested encodings are replaced innermost first.
+ */
+const ENCODED = /\{\{(base64|base64url|hex|percent)\(((?:(?!\{\{).)*?)\)\}\}/g;
+
+function encode(encoding: string, text: string): string {
+  if (encoding === 'percent') return encodeURIComponent(text);
+  return Buffer.from(text).toString(encoding as 'base64' | 'base64url' | 'hex');
+}
 
 /**
- * Replaces `{{alphabet:n}}` with seeded random characters, removes `{{join}}` (it splits a hand-typed
- * key-shaped string into fragments, so the file never holds it whole) and strips the « » secret markers.
+ * Replaces `{{alphabet:n}}` with seeded random characters, then `{{base64(…)}}` (also `base64url`, `hex`,
+ * `percent`) with the encoding of what it holds, removes `{{join}}` (it splits a hand-typed key-shaped string
+ * into fragments, so the file never holds it whole) and strips the « » secret markers.
  */
 export function expandExample(template: string, seed: number): ExpandedExample {
   const next = rng(seed);
-  const text = template
+  let text = template
     .replaceAll('{{join}}', '')
     .replace(PLACEHOLDER, (whole, name: string, length: string) => {
       if (!Object.hasOwn(ALPHABETS, name))
         throw new Error(`unknown alphabet in example placeholder ${whole}`);
       return randomString(next, name, Number(length));
     });
+  for (let before = ''; before !== text;) {
+    before = text;
+    text = text.replace(ENCODED, (_whole, encoding: string, inner: string) => encode(encoding, inner));
+  }
   const open = text.indexOf('«');
   const close = text.indexOf('»');
   if (open === -1 && close === -1) return { text };

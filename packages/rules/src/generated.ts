@@ -454,6 +454,9 @@ export const RULES: readonly RuleSpec[] = [
       "cred"
     ],
     "pattern": "",
+    "allowlist": [
+      "JBSWY3DP(?:EHPK3PXP)"
+    ],
     "remediation": "If this is a credential, revoke it with its issuer and load it from the environment or a secret manager instead; if it is not, mark the line with `keyward:allow`.",
     "generic": {
       "secretWords": [

@@ -7,22 +7,23 @@ import { EXIT } from '../exit-codes.js';
 import { KeywardError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { collectScan } from '../scan/collect.js';
+import { countSuppressed, showFiltered } from '../scan/suppressed.js';
 import { useColor } from '../scan/color.js';
 
 /**
- * `keyward scan`: scan the chosen source, apply suppressions (inline, config, baseline), verify when asked,
- * render the report (stdout or --output), write the summary line (stderr) and return the exit code
- * (DESIGN §2). A broken scan never looks clean.
+ * `keyward scan`: scan the chosen source, apply suppressions (inline, config, baseline, and the precision
+ * filters' unless `--no-filters`), verify when asked, render the report (stdout or --output), write the
+ * summary line (stderr) and return the exit code (DESIGN §2). A broken scan never looks clean.
  */
 export async function runScan(args: Args, io: Io): Promise<number> {
   const collected = await collectScan(args, io);
   let findings = collected.findings;
+  if (args.filters === false) showFiltered(findings);
   if (typeof args.baseline === 'string') {
     const { applyBaselineFile } = await import('../baseline/index.js');
     applyBaselineFile(findings, resolve(io.cwd, args.baseline));
   }
-  const suppressed = { inline: 0, baseline: 0, config: 0 };
-  for (const finding of findings) if (finding.suppressed) suppressed[finding.suppressed]++;
+  const suppressed = countSuppressed(findings);
   let reported: Finding[] = findings.filter((f) => !f.suppressed);
   if (args.verify === true && reported.length > 0)
     reported = await verify(reported, args, io, collected.config.verify);

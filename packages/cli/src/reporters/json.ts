@@ -22,6 +22,8 @@ export interface JsonFinding {
   /** History scans: whether the same secret is still in the tree at HEAD. */
   presentAtHead?: boolean;
   verification?: { status: string; reason: string; detail: string; reach?: Record<string, string> };
+  /** With `--no-filters`: the filter that would have hidden this finding, and why. */
+  filtered?: { filter: string; reason: string };
 }
 
 /** The DESIGN §3 report, exactly; `secret` only with `--reveal`. */
@@ -77,6 +79,7 @@ function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
           },
         }
       : {}),
+    ...(f.filtered ? { filtered: { filter: f.filtered.filter, reason: f.filtered.reason } } : {}),
   };
 }
 
