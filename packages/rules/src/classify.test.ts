@@ -33,7 +33,7 @@ describe('ruleForSecret (keyward verify: keys on stdin)', () => {
     const next = rng(9);
     expect(classify(`sk-${randomString(next, 'hex', 32)}`)).toBe('deepseek-api-key');
     expect(classify(`sk-ant-oat01-${randomString(next, 'base64url', 80)}`)).toBe('anthropic-oauth-token');
-    expect(classify(`sk_live_${randomString(next, 'alnum', 24)}`)).toBeUndefined();
+    expect(classify(`sk_live_${randomString(next, 'alnum', 24)}`)).toBe('stripe-secret-key');
     expect(classify(`sk-${randomString(next, 'alnum', 48)}`)).toBeUndefined(); // no marker: no OpenAI shape
     expect(classify('hello world')).toBeUndefined();
     // Part of the text is not enough: the key must be all of it.

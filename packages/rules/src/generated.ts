@@ -356,6 +356,173 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "stripe-secret-key",
+    "title": "Stripe live secret key",
+    "provider": "stripe",
+    "severity": "critical",
+    "confidence": "high",
+    "keywords": [
+      "sk_live_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 8,
+    "remediation": "Roll the key at dashboard.stripe.com/apikeys (Stripe lets the old one expire after a grace period you choose), store the new one in a secret manager, and review the account's events and logs for the exposure window.",
+    "references": [
+      "https://docs.stripe.com/keys",
+      "https://docs.stripe.com/keys-best-practices"
+    ]
+  },
+  {
+    "id": "stripe-restricted-key",
+    "title": "Stripe live restricted key",
+    "provider": "stripe",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "rk_live_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 8,
+    "remediation": "Roll or delete the restricted key at dashboard.stripe.com/apikeys, create a replacement with the permissions it needs, and review the account's logs for the exposure window.",
+    "references": [
+      "https://docs.stripe.com/keys#create-restricted-api-secret-key"
+    ]
+  },
+  {
+    "id": "stripe-test-key",
+    "title": "Stripe test-mode secret or restricted key",
+    "provider": "stripe",
+    "severity": "low",
+    "confidence": "high",
+    "keywords": [
+      "sk_test_",
+      "rk_test_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))([sr]k_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "allowlist": [
+      "sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc)"
+    ],
+    "redactPrefix": 8,
+    "remediation": "Roll the key at dashboard.stripe.com/test/apikeys and keep the new one out of source code.",
+    "references": [
+      "https://docs.stripe.com/keys",
+      "https://docs.stripe.com/keys#test-live-modes"
+    ]
+  },
+  {
+    "id": "stripe-publishable-key",
+    "title": "Stripe publishable key (public)",
+    "provider": "stripe",
+    "severity": "low",
+    "confidence": "high",
+    "keywords": [
+      "pk_live_",
+      "pk_test_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pk_(?:live|test)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "public": true,
+    "redactPrefix": 8,
+    "remediation": "Nothing to revoke: publishable keys are public by design. Make sure the secret key of the same account is not beside it.",
+    "references": [
+      "https://docs.stripe.com/keys"
+    ]
+  },
+  {
+    "id": "posthog-personal-api-key",
+    "title": "PostHog personal API key",
+    "provider": "posthog",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "phx_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(phx_[A-Za-z0-9]{39,48})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 4,
+    "remediation": "Delete the key under Settings > Personal API keys in PostHog, create a replacement with only the scopes it needs, store it in a secret manager, and review the activity log for the exposure window.",
+    "references": [
+      "https://posthog.com/docs/api",
+      "https://posthog.com/docs/api/personal-api-keys",
+      "https://github.com/PostHog/posthog/blob/master/posthog/models/utils.py"
+    ]
+  },
+  {
+    "id": "posthog-secret-api-key",
+    "title": "PostHog project secret API key",
+    "provider": "posthog",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "phs_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(phs_[A-Za-z0-9]{39,48})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 4,
+    "remediation": "Rotate the project secret API key in the PostHog project settings, update the servers that evaluate flags locally, and keep the new key in a secret manager.",
+    "references": [
+      "https://posthog.com/docs/feature-flags/local-evaluation",
+      "https://github.com/PostHog/posthog/blob/master/posthog/models/utils.py"
+    ]
+  },
+  {
+    "id": "posthog-project-api-key",
+    "title": "PostHog project API key (public)",
+    "provider": "posthog",
+    "severity": "low",
+    "confidence": "high",
+    "keywords": [
+      "phc_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(phc_[A-Za-z0-9]{39,44})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "public": true,
+    "redactPrefix": 4,
+    "remediation": "Nothing to revoke: the project API key is public by design. If events from elsewhere pollute the project, rotate it in the project settings and update the snippet.",
+    "references": [
+      "https://posthog.com/docs/api",
+      "https://github.com/PostHog/posthog/blob/master/posthog/models/utils.py"
+    ]
+  },
+  {
+    "id": "supabase-secret-key",
+    "title": "Supabase secret key",
+    "provider": "supabase",
+    "severity": "critical",
+    "confidence": "high",
+    "keywords": [
+      "sb_secret_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sb_secret_[A-Za-z0-9_-]{20,80})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 10,
+    "remediation": "Delete the secret key under Project Settings > API Keys in Supabase, create a new one for the servers that need it, and review the project's logs for the exposure window.",
+    "references": [
+      "https://supabase.com/docs/guides/api/api-keys"
+    ]
+  },
+  {
+    "id": "supabase-publishable-key",
+    "title": "Supabase publishable key (public)",
+    "provider": "supabase",
+    "severity": "low",
+    "confidence": "high",
+    "keywords": [
+      "sb_publishable_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sb_publishable_[A-Za-z0-9_-]{20,80})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "public": true,
+    "redactPrefix": 15,
+    "remediation": "Nothing to revoke: the publishable key is public by design. Check that Row Level Security is on for every exposed table.",
+    "references": [
+      "https://supabase.com/docs/guides/api/api-keys"
+    ]
+  },
+  {
     "id": "deepseek-api-key",
     "title": "DeepSeek API key",
     "provider": "deepseek",
@@ -549,7 +716,18 @@ export const RULES: readonly RuleSpec[] = [
         "r8_",
         "hf_",
         "api_org_",
-        "AIza"
+        "AIza",
+        "sk_live_",
+        "rk_live_",
+        "sk_test_",
+        "rk_test_",
+        "pk_live_",
+        "pk_test_",
+        "phc_",
+        "phx_",
+        "phs_",
+        "sb_publishable_",
+        "sb_secret_"
       ],
       "minLength": 16,
       "maxLength": 512,

@@ -68,6 +68,8 @@ function rulesOf(config: ResolvedConfig): RuleSpec[] {
   return applyConfigToRules(RULES, config);
 }
 
+const PUBLIC_NOTE = '(public by design: reported with scan --no-filters)';
+
 function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Output): number {
   const custom = new Set(config.customRules.map((r) => r.id));
   const on = rulesOf(config).map((r) => ({ ...r, custom: custom.has(r.id), enabled: true }));
@@ -87,6 +89,7 @@ function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Out
       confidence: r.confidence,
       custom: r.custom,
       enabled: r.enabled,
+      ...(r.public ? { public: true } : {}),
     }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.clean;
@@ -94,9 +97,9 @@ function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Out
   const idWidth = Math.max(...all.map((r) => r.id.length));
   for (const r of all) {
     const severity = r.enabled ? severityColor(c, r.severity)(r.severity.padEnd(8)) : c.dim('off'.padEnd(8));
-    io.stdout.write(
-      `${r.id.padEnd(idWidth)}  ${severity}  ${r.title}${r.custom ? ` ${c.cyan('(custom)')}` : ''}\n`,
-    );
+    // A public rule's keys are found and hidden by the public-key filter; `scan --no-filters` lists them.
+    const notes = `${r.custom ? ` ${c.cyan('(custom)')}` : ''}${r.public ? ` ${c.dim(PUBLIC_NOTE)}` : ''}`;
+    io.stdout.write(`${r.id.padEnd(idWidth)}  ${severity}  ${r.title}${notes}\n`);
   }
   if (!quiet)
     io.stderr.write(

@@ -108,6 +108,26 @@ describe('keyward rules list', () => {
     expect(text.stdout).toMatch(/^openai-legacy-key +off /m);
   });
 
+  it('lists the public-by-design rules, marked, beside their secret siblings', async () => {
+    const rows: Array<{ id: string; public?: boolean }> = JSON.parse(
+      (await cli('rules', 'list', '--format', 'json')).stdout,
+    );
+    const publicIds = rows.filter((x) => x.public).map((x) => x.id);
+    expect(publicIds).toEqual(
+      expect.arrayContaining([
+        'posthog-project-api-key',
+        'stripe-publishable-key',
+        'supabase-publishable-key',
+      ]),
+    );
+    for (const sibling of ['posthog-personal-api-key', 'stripe-secret-key', 'stripe-restricted-key'])
+      expect(rows.find((x) => x.id === sibling)).not.toHaveProperty('public');
+    const text = await cli('rules', 'list');
+    expect(text.stdout).toMatch(
+      /^posthog-project-api-key +low .*\(public by design: reported with scan --no-filters\)$/m,
+    );
+  });
+
   it('rejects an unknown action', async () => {
     const r = await cli('rules', 'delete');
     expect(r.code).toBe(2);
