@@ -66,8 +66,10 @@ export function githubStepSummary(report: Report): string {
   if (report.scan.files > 0) scanned.push(plural(report.scan.files, 'file'));
   if (report.scan.blobs > 0 && !described.includes('blob')) scanned.push(plural(report.scan.blobs, 'blob'));
   const { inline, baseline, config } = report.suppressed;
-  if (inline + baseline + config > 0) {
-    scanned.push(`suppressed: ${inline} inline, ${baseline} baseline, ${config} config`);
+  const filtered = Object.values(report.suppressed.filters ?? {}).reduce((a, n) => a + (n ?? 0), 0);
+  if (inline + baseline + config + filtered > 0) {
+    const byFilters = filtered > 0 ? `, ${filtered} by keyward's filters` : '';
+    scanned.push(`suppressed: ${inline} inline, ${baseline} baseline, ${config} config${byFilters}`);
   }
   lines.push(`Scanned: ${scanned.join(' · ')}`, '');
   if (findings.length > 0) {

@@ -30,6 +30,7 @@ export function summaryLine(report: Report, options: { color: boolean }): string
     inline: report.suppressed.inline,
     baseline: report.suppressed.baseline,
     config: report.suppressed.config,
+    ...filterCounts(report),
   });
   if (suppressed) parts.push(suppressed);
   const skipped = tally('skipped', {
@@ -76,6 +77,14 @@ function verificationTally(secrets: readonly SecretGroup[]): string | undefined 
   return any
     ? `verified: ${counts.live} live, ${counts.invalid} invalid, ${counts.unknown} unknown`
     : undefined;
+}
+
+/** What keyward's precision filters hid, by filter (`17 public key, 2 encoded text`); `--no-filters` lists them. */
+function filterCounts(report: Report): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [filter, n] of Object.entries(report.suppressed.filters ?? {}))
+    counts[filter === 'allowlist' ? 'allowlisted' : filter.replace('-', ' ')] = n ?? 0;
+  return counts;
 }
 
 /** `suppressed 3 (2 inline, 1 baseline)`, leaving out zeros; undefined when all are zero. */

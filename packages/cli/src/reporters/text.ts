@@ -55,6 +55,9 @@ function facts(group: SecretGroup): string[] {
     out.push(group.unreachable === occurrences.length ? 'unreachable' : `${group.unreachable} unreachable`);
   if (group.presentAtHead !== undefined) out.push(group.presentAtHead ? 'still at HEAD' : 'gone from HEAD');
   if (group.verification) out.push(verificationLabel(group.verification));
+  // With --no-filters: the filter that would have hidden it, and why.
+  const filtered = occurrences.find((f) => f.filtered)?.filtered;
+  if (filtered) out.push(`${filtered.filter} filter: ${filtered.reason}`);
   return out;
 }
 

@@ -10,6 +10,17 @@ describe('summaryLine', () => {
     );
   });
 
+  it("counts what keyward's filters hid, by filter", () => {
+    const report = cleanReport();
+    report.suppressed = {
+      ...report.suppressed,
+      filters: { 'public-key': 17, 'encoded-text': 2, allowlist: 1 },
+    };
+    expect(summaryLine(report, { color: false })).toContain(
+      ' · suppressed 20 (17 public key, 2 encoded text, 1 allowlisted) · ',
+    );
+  });
+
   it('says a clean scan is clean', () => {
     expect(summaryLine(cleanReport(), { color: false })).toBe(
       'keyward: no secrets found · 128 files, 1.2 MB in 84 ms · skipped 36 (31 ignored, 4 binary, 1 too large)',

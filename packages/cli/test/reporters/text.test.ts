@@ -23,6 +23,13 @@ describe('text reporter', () => {
     expectGolden('text/range.txt', textReporter(report, OPTIONS), secretsOf(report));
   });
 
+  it('says which filter a finding shown with --no-filters would have met, and why', () => {
+    const report = worktreeReport();
+    const [first] = report.findings;
+    report.findings = [{ ...first!, filtered: { filter: 'encoded-text', reason: 'base64 of words' } }];
+    expect(textReporter(report, OPTIONS)).toContain(' · encoded-text filter: base64 of words\n');
+  });
+
   it('prints nothing on stdout for a clean scan', () => {
     expect(textReporter(cleanReport(), OPTIONS)).toBe('');
   });
