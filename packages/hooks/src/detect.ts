@@ -1,9 +1,10 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RepoContext } from './git.js';
 import { readText } from './files.js';
 import { findHusky } from './managers/husky.js';
 import { findLefthook } from './managers/lefthook.js';
+import { DEFAULT_BIN } from './launcher.js';
 import { findLintStaged } from './managers/lint-staged.js';
 import { PRE_COMMIT_CONFIG } from './managers/pre-commit.js';
 import type { HookName, Manager } from './types.js';
@@ -98,19 +99,61 @@ export function setupNotes(ctx: RepoContext, found: Detection, manager: Manager,
   return notes;
 }
 
-/** Whether keyward can be found the way the hooks look for it (node_modules/.bin, then PATH). */
-export function keywardReachable(ctx: RepoContext): boolean {
-  const candidates = [join(ctx.top, 'node_modules', '.bin', 'keyward')];
-  if (ctx.env.KEYWARD_BIN) candidates.unshift(ctx.env.KEYWARD_BIN);
-  for (const dir of (ctx.env.PATH ?? '').split(delimiter)) if (dir) candidates.push(join(dir, 'keyward'));
-  return candidates.some((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/**
+ * Whether keyward can be found the way the hooks look for it: KEYWARD_BIN, `bin` (relative to the top of
+ * the work tree, where git runs hooks), then PATH. A `node_modules/.bin` folder on PATH does not count:
+ * `npx keyward install` (npm exec, pnpm exec, yarn run) puts one there for that command only, and a hook
+ * that git runs has no such folder on its PATH.
+ */
+export function keywardReachable(ctx: RepoContext, bin: string = DEFAULT_BIN): boolean {
+  const candidates = [resolve(ctx.top, bin)];
+  if (ctx.env.KEYWARD_BIN) candidates.unshift(resolve(ctx.top, ctx.env.KEYWARD_BIN));
+  for (const dir of (ctx.env.PATH ?? '').split(delimiter)) {
+    if (dir && !isNodeModulesBin(dir)) candidates.push(resolve(ctx.top, dir, 'keyward'));
+  }
+  return candidates.some(executable);
+}
+
+/**
+ * Where the hooks should look for keyward first, relative to the top of the work tree ('/' between the
+ * parts): the nearest node_modules/.bin/keyward from `cwd` up to the top. A project in a folder of the
+ * repository (`web/package.json`, keyward installed and `npx keyward install` run there) has it in that
+ * folder, not at the top, where git runs hooks. None found: the top's, as for a project at the top (or a
+ * global install, which the hooks find on PATH).
+ */
+export function localBin(ctx: RepoContext, cwd: string): string {
+  let dir = realOrSame(resolve(cwd));
+  for (;;) {
+    const inside = relative(ctx.top, dir);
+    if (inside.startsWith('..') || isAbsolute(inside)) break;
+    const candidate = join(dir, 'node_modules', '.bin', 'keyward');
+    if (executable(candidate)) return relative(ctx.top, candidate).split(sep).join('/');
+    if (inside === '') break;
+    dir = dirname(dir);
+  }
+  return DEFAULT_BIN;
+}
+
+function isNodeModulesBin(dir: string): boolean {
+  const path = resolve(dir);
+  return basename(path) === '.bin' && basename(dirname(path)) === 'node_modules';
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function gitHookMentions(ctx: RepoContext, needle: string, hook: HookName = 'pre-commit'): boolean {

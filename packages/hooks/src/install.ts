@@ -1,7 +1,8 @@
 import { renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chooseManager, detect, keywardReachable, setupNotes } from './detect.js';
+import { chooseManager, detect, keywardReachable, localBin, setupNotes } from './detect.js';
 import { editsPresent } from './edits.js';
+import { DEFAULT_BIN } from './launcher.js';
 import { makeDirs, readText, realPath, sha256, writeText } from './files.js';
 import { repoContext, type Env, type RepoContext } from './git.js';
 import { planHusky } from './managers/husky.js';
@@ -52,7 +53,8 @@ export function install(options: InstallOptions): InstallResult | Problem {
   if (isProblem(state)) return state;
   forgetRemovedByHand(state);
   const found = detect(ctx);
-  const ws = new Workspace(ctx);
+  const bin = localBin(ctx, options.cwd);
+  const ws = new Workspace(ctx, bin);
   const outcomes: HookOutcome[] = [];
   const notes: string[] = [];
   for (const hook of options.hooks) {
@@ -71,9 +73,14 @@ export function install(options: InstallOptions): InstallResult | Problem {
     notes.push(...setupNotes(ctx, found, manager, hook));
   }
   const changes = outcomes.flatMap((o) => (o.status === 'planned' ? [o.change] : []));
-  if (changes.length > 0 && !keywardReachable(ctx)) {
+  if (changes.length > 0 && !keywardReachable(ctx, bin)) {
     notes.push(
       'keyward is not in node_modules/.bin or on PATH: the hook refuses commits until it is (npm install --save-dev keyward).',
+    );
+  }
+  if (changes.length > 0 && bin !== DEFAULT_BIN) {
+    notes.push(
+      `the hooks run ${bin}: git runs hooks from the top of the repository, not from this project's folder.`,
     );
   }
   if (options.dryRun || changes.length === 0) return { outcomes, written: false, notes: unique(notes) };

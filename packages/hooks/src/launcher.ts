@@ -40,8 +40,20 @@ export function endMarker(hook: HookName): string {
 /** Matches any version of keyward's begin marker, for detecting an earlier install. */
 export const MARKER_PATTERN = /# >>> keyward (pre-commit|pre-push) \(hook v\d+\)/;
 
-/** The block's lines, markers included, without line endings. */
-export function launcherLines(hook: HookName, style: ScanStyle): string[] {
+/**
+ * Where a hook looks for keyward first, relative to the top of the work tree (git runs hooks there): the
+ * project's own install. A project in a folder of the repository has it there instead (`web/node_modules/…`);
+ * `keyward install` finds which (see localBin in detect.ts).
+ */
+export const DEFAULT_BIN = 'node_modules/.bin/keyward';
+
+/** `path` as one sh word, quoted only when it needs to be. */
+export function shellWord(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The block's lines, markers included, without line endings; `bin` is where keyward is looked for first. */
+export function launcherLines(hook: HookName, style: ScanStyle, bin: string = DEFAULT_BIN): string[] {
   const action = hook === 'pre-commit' ? 'commit' : 'push';
   const actions = hook === 'pre-commit' ? 'commits' : 'pushes';
   const found =
@@ -53,7 +65,7 @@ export function launcherLines(hook: HookName, style: ScanStyle): string[] {
     'if [ "${KEYWARD-}" = 0 ]; then',
     "  echo 'keyward: skipped (KEYWARD=0)' >&2",
     'else',
-    '  keyward_bin=${KEYWARD_BIN:-node_modules/.bin/keyward}',
+    `  keyward_bin=\${KEYWARD_BIN:-${shellWord(bin)}}`,
     '  [ -x "$keyward_bin" ] || keyward_bin=$(command -v keyward) || keyward_bin=',
     '  keyward_status=127',
     ...scanLines(style),
@@ -105,8 +117,11 @@ function scanLines(style: ScanStyle): string[] {
 }
 
 /** The whole file for a plain git hook keyward creates; `chained` is a foreign hook it runs afterwards. */
-export function plainHookLines(hook: HookName, chained?: string): string[] {
-  const lines = ['#!/bin/sh', ...launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin')];
+export function plainHookLines(hook: HookName, chained?: string, bin: string = DEFAULT_BIN): string[] {
+  const lines = [
+    '#!/bin/sh',
+    ...launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin', bin),
+  ];
   if (chained) {
     lines.push(
       `# the hook that was here before keyward, moved aside by \`keyward install\` (\`keyward uninstall\` puts it back)`,

@@ -1,5 +1,6 @@
 import type { RepoContext } from './git.js';
 import { displayPath, modeOf, readText } from './files.js';
+import { DEFAULT_BIN } from './launcher.js';
 import type { FileChange } from './types.js';
 
 /**
@@ -9,7 +10,14 @@ import type { FileChange } from './types.js';
 export class Workspace {
   private readonly pending = new Map<string, FileChange>();
 
-  constructor(readonly ctx: RepoContext) {}
+  /**
+   * @param bin where the hooks look for keyward first, relative to the top of the work tree (the project's
+   *   node_modules/.bin, which is in a folder of the repository when the project is)
+   */
+  constructor(
+    readonly ctx: RepoContext,
+    readonly bin: string = DEFAULT_BIN,
+  ) {}
 
   read(path: string): string | null {
     const change = this.pending.get(path);

@@ -47,8 +47,9 @@ afterAll(async () => {
   await release?.stop();
 }, 60_000);
 
-const exec = (repo: TempRepo, command: string, ...args: string[]) =>
-  run(command, args, { cwd: repo.dir, env: release.env });
+/** Runs a command in a folder (a repository, or the folder of a project inside one). */
+const exec = (at: TempRepo | string, command: string, ...args: string[]) =>
+  run(command, args, { cwd: typeof at === 'string' ? at : at.dir, env: release.env });
 
 async function expectOk(ran: Promise<Ran>): Promise<Ran> {
   const done = await ran;
@@ -56,17 +57,17 @@ async function expectOk(ran: Promise<Ran>): Promise<Ran> {
   return done;
 }
 
-/** npm install in the project; the hooks must find nothing but what it installed. */
-async function install(repo: TempRepo, ...args: string[]): Promise<void> {
-  await expectOk(exec(repo, 'npm', 'install', '--save-dev', ...args));
-  expect(readJson(join(repo.dir, 'package.json')).devDependencies).toHaveProperty('keyward');
-  const onPath = await exec(repo, 'sh', '-c', 'command -v keyward');
+/** npm install in the project's folder; the hooks must find nothing but what it installed. */
+async function install(project: string, ...args: string[]): Promise<void> {
+  await expectOk(exec(project, 'npm', 'install', '--save-dev', ...args));
+  expect(readJson(join(project, 'package.json')).devDependencies).toHaveProperty('keyward');
+  const onPath = await exec(project, 'sh', '-c', 'command -v keyward');
   expect(onPath.code, `keyward must not be on the hooks' PATH: ${onPath.out}`).not.toBe(0);
 }
 
 /**
- * A commit adding a key is refused with the key redacted, and nothing is committed; a clean commit (the
- * project's own package.json and lockfile among it) goes through.
+ * A commit adding a key is refused with the key redacted, and nothing is committed; a clean commit of
+ * everything else (the project's package.json and lockfile among it) goes through.
  */
 async function expectCommitsGuarded(repo: TempRepo, refusal: string): Promise<void> {
   const head = repo.git('rev-parse', 'HEAD');
@@ -84,15 +85,16 @@ async function expectCommitsGuarded(repo: TempRepo, refusal: string): Promise<vo
   const clean = await exec(repo, 'git', 'commit', '-m', 'clean');
   expect(clean.code, clean.out).toBe(0);
   expect(repo.git('log', '-1', '--format=%s')).toBe('clean');
-  expect(repo.git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-    expect.arrayContaining(['index.js', 'package-lock.json', 'package.json']),
+  expect(repo.git('show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual(
+    expect.arrayContaining(['index.js', expect.stringMatching(/(^|\/)package-lock\.json$/)]),
   );
+  expect(repo.git('status', '--porcelain')).toBe('');
 }
 
 describe.skipIf(!BUILT).concurrent('keyward install, from the installed package', () => {
   it('a plain git hook (no hook manager)', async (context) => {
     const repo = userProject(scratchFor(context));
-    await install(repo, 'keyward');
+    await install(repo.dir, 'keyward');
     const installed = await expectOk(exec(repo, 'npx', 'keyward', 'install'));
     expect(installed.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
     expect(installed.out).not.toContain('not in node_modules/.bin');
@@ -102,12 +104,33 @@ describe.skipIf(!BUILT).concurrent('keyward install, from the installed package'
     await expectCommitsGuarded(repo, 'keyward: commit refused');
   }, 120_000);
 
+  it('a project in a folder of the repository (web/), installed from there', async (context) => {
+    // The repository holds more than the JavaScript project: keyward is installed in web/, and git runs
+    // hooks from the top of the work tree, where there is no node_modules.
+    const repo = scratchFor(context).repo();
+    repo.commit('set-up', {
+      'README.md': '# app\n',
+      'web/package.json': `${JSON.stringify({ name: 'web', version: '1.0.0', private: true }, null, 2)}\n`,
+      'web/.gitignore': 'node_modules/\n',
+    });
+    const web = join(repo.dir, 'web');
+    await install(web, 'keyward');
+    const installed = await expectOk(exec(web, 'npx', 'keyward', 'install'));
+    expect(installed.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
+    expect(installed.out).not.toContain('not in node_modules/.bin');
+    const hook = readFileSync(join(repo.dir, '.git', 'hooks', 'pre-commit'), 'utf8');
+    expect(hook).toContain('keyward_bin=${KEYWARD_BIN:-web/node_modules/.bin/keyward}');
+    expect(installed.out).toContain('the hooks run web/node_modules/.bin/keyward');
+
+    await expectCommitsGuarded(repo, 'keyward: commit refused');
+  }, 120_000);
+
   it.skipIf(!(TOOLS.husky && TOOLS.lintStaged))(
     `husky 9 + lint-staged 16 (${TOOLS.husky && TOOLS.lintStaged ? 'husky from the registry, lint-staged linked' : reasons.husky})`,
     async (context) => {
       // A JavaScript project as lint-staged's README sets it up: a task of its own, run by husky.
       const repo = userProject(scratchFor(context), { 'lint-staged': { '*.js': 'node --check' } });
-      await install(repo, 'keyward', 'husky', TOOLS.lintStaged!);
+      await install(repo.dir, 'keyward', 'husky', TOOLS.lintStaged!);
       expect(readJson(join(repo.dir, 'node_modules', 'husky', 'package.json')).version).toMatch(/^9\./);
       await expectOk(exec(repo, 'node_modules/.bin/husky', 'init'));
       expect(repo.git('config', 'core.hooksPath')).toBe('.husky/_');
@@ -135,7 +158,7 @@ describe.skipIf(!BUILT).concurrent('keyward install, from the installed package'
           'pre-commit:\n  commands:\n    syntax:\n      glob: "*.js"\n      run: node --check {staged_files}\n',
       });
       // lefthook's postinstall would run `lefthook install` from its linked folder: run it here instead.
-      await install(repo, '--ignore-scripts', 'keyward', TOOLS.lefthook!);
+      await install(repo.dir, '--ignore-scripts', 'keyward', TOOLS.lefthook!);
       await expectOk(exec(repo, 'node_modules/.bin/lefthook', 'install'));
       expect(readFileSync(join(repo.dir, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('lefthook');
 

@@ -51,7 +51,7 @@ export function planHusky(ws: Workspace, hook: HookName): HookOutcome | Problem 
       reason: 'no .husky folder; run `npx husky init` first',
     });
   const path = join(setup.dir, hook); // the user's file, never `_/<hook>`
-  const block = launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin');
+  const block = launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin', ws.bin);
   const text = ws.read(path);
   if (text === null) {
     const lines = setup.legacy ? ['#!/usr/bin/env sh', ...block] : block;

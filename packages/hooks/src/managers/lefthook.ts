@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { aboveComments, columnOf, lineEnding, lineStart, linesText, nextLineStart } from '../edits.js';
 import { readText } from '../files.js';
 import type { RepoContext } from '../git.js';
-import { launcherLines } from '../launcher.js';
+import { DEFAULT_BIN, launcherLines } from '../launcher.js';
 import type { Workspace } from '../workspace.js';
 import { isProblem, problem, type HookName, type HookOutcome, type Problem } from '../types.js';
 import { indentUnit, pairOf, parseYaml, startOf } from '../yaml-text.js';
@@ -71,7 +71,7 @@ export function planLefthook(ws: Workspace, hook: HookName): HookOutcome | Probl
   const eol = lineEnding(text);
   const unit = indentUnit(text);
   const useJobs = /^\s+jobs:/m.test(text);
-  const entry = (indent: string) => entryLines(hook, indent, unit, useJobs);
+  const entry = (indent: string) => entryLines(hook, indent, unit, useJobs, ws.bin);
   const insertAt = (at: number, lines: string[]) =>
     planned(
       ws,
@@ -112,14 +112,14 @@ export function planLefthook(ws: Workspace, hook: HookName): HookOutcome | Probl
     const first = startOf(commands.items[0].key) ?? 0;
     return insertAt(
       aboveComments(text, lineStart(text, first)),
-      entryLines(hook, ' '.repeat(columnOf(text, first)), unit, false),
+      entryLines(hook, ' '.repeat(columnOf(text, first)), unit, false, ws.bin),
     );
   }
   if (isSeq(jobs) && !jobs.flow && jobs.items[0]) {
     const dash = startOf(jobs) ?? 0;
     return insertAt(
       aboveComments(text, lineStart(text, dash)),
-      entryLines(hook, ' '.repeat(columnOf(text, dash)), unit, true),
+      entryLines(hook, ' '.repeat(columnOf(text, dash)), unit, true, ws.bin),
     );
   }
   if (commands !== undefined || jobs !== undefined)
@@ -134,7 +134,13 @@ export function planLefthook(ws: Workspace, hook: HookName): HookOutcome | Probl
 }
 
 /** The command (or job) lines, at `indent`; the launcher is a literal block scalar under `run: |`. */
-function entryLines(hook: HookName, indent: string, unit: string, job: boolean): string[] {
+function entryLines(
+  hook: HookName,
+  indent: string,
+  unit: string,
+  job: boolean,
+  bin: string = DEFAULT_BIN,
+): string[] {
   const style = hook === 'pre-commit' ? 'staged' : 'pre-push-lefthook';
   const fields = job ? `${indent}  ` : indent + unit;
   const head = job ? [`${indent}- name: keyward`] : [`${indent}keyward:`];
@@ -143,7 +149,7 @@ function entryLines(hook: HookName, indent: string, unit: string, job: boolean):
     ...head,
     ...stdin,
     `${fields}run: |`,
-    ...launcherLines(hook, style).map((line) => fields + unit + line),
+    ...launcherLines(hook, style, bin).map((line) => fields + unit + line),
   ];
 }
 

@@ -35,7 +35,7 @@ export function planPlain(ws: Workspace, hook: HookName): HookOutcome | Problem 
       'plain',
       hook,
       path,
-      [{ at: 0, remove: '', insert: linesText(plainHookLines(hook), '\n') }],
+      [{ at: 0, remove: '', insert: linesText(plainHookLines(hook, undefined, ws.bin), '\n') }],
       0o755,
     );
   }
@@ -52,7 +52,7 @@ export function planPlain(ws: Workspace, hook: HookName): HookOutcome | Problem 
     const eol = lineEnding(text);
     const at = text.startsWith('#!') ? nextLineStart(text, 0) : 0;
     const lead = at === text.length && !text.endsWith('\n') ? eol : '';
-    const block = launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin');
+    const block = launcherLines(hook, hook === 'pre-commit' ? 'staged' : 'pre-push-stdin', ws.bin);
     return planned(ws, 'plain', hook, path, [{ at, remove: '', insert: lead + linesText(block, eol) }], mode);
   }
   const aside = path + CHAINED_SUFFIX;
@@ -63,7 +63,7 @@ export function planPlain(ws: Workspace, hook: HookName): HookOutcome | Problem 
       reason: `${basename(aside)} is in the way`,
     });
   }
-  const insert = linesText(plainHookLines(hook, basename(aside)), '\n');
+  const insert = linesText(plainHookLines(hook, basename(aside), ws.bin), '\n');
   return planned(ws, 'plain', hook, path, [{ at: 0, remove: '', insert }], 0o755, {
     chained: { from: path, to: aside },
     before: null, // the foreign hook is moved aside first: keyward's hook is a new file

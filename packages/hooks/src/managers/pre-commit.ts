@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isMap, isSeq } from 'yaml';
 import { aboveComments, columnOf, lineEnding, lineStart, linesText } from '../edits.js';
 import type { Env } from '../git.js';
-import { launcherLines } from '../launcher.js';
+import { DEFAULT_BIN, launcherLines } from '../launcher.js';
 import type { Workspace } from '../workspace.js';
 import { isProblem, problem, type HookName, type HookOutcome, type Problem } from '../types.js';
 import { pairOf, parseYaml, startOf } from '../yaml-text.js';
@@ -47,6 +47,7 @@ export function planPreCommit(ws: Workspace, hook: HookName): HookOutcome | Prob
       columnOf(text, dash),
       columnOf(text, firstKey) - columnOf(text, dash),
       layout,
+      ws.bin,
     );
     return edit(aboveComments(text, lineStart(text, dash)), '', linesText(lines, eol));
   }
@@ -54,7 +55,7 @@ export function planPreCommit(ws: Workspace, hook: HookName): HookOutcome | Prob
     // `repos: []`: the empty flow list gives way to a block list holding keyward's item.
     const colon = text.indexOf(':', startOf(repos.key) ?? 0) + 1;
     const end = text.indexOf(']', colon) + 1;
-    const lines = repoItemLines(hook, stages, 0, 2, { dash: 2, gap: 2 });
+    const lines = repoItemLines(hook, stages, 0, 2, { dash: 2, gap: 2 }, ws.bin);
     return edit(colon, text.slice(colon, end), eol + linesText(lines, eol).slice(0, -eol.length));
   }
   return unsupported('`repos:` is not a block list');
@@ -93,6 +94,7 @@ export function repoItemLines(
   dash: number,
   gap: number,
   layout: { dash: number; gap: number },
+  bin: string = DEFAULT_BIN,
 ): string[] {
   const pad = (n: number) => ' '.repeat(n);
   const item = dash + gap; // column of the repo item's keys
@@ -117,7 +119,7 @@ export function repoItemLines(
     `${pad(field)}args:`,
     `${pad(field)}- -c`,
     `${pad(field)}- |`,
-    ...launcherLines(hook, style).map((line) => pad(field + 2) + line),
+    ...launcherLines(hook, style, bin).map((line) => pad(field + 2) + line),
     `${pad(field)}- keyward`,
     `${pad(field)}language: system`,
     `${pad(field)}pass_filenames: false`,
