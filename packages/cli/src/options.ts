@@ -95,6 +95,12 @@ const TABLE = {
       verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
       ...verification,
       ignore: { type: 'boolean', default: true, describe: 'honour ignore files (--no-ignore)' },
+      filters: {
+        type: 'boolean',
+        default: true,
+        describe:
+          'hide placeholders, test keys, encoded test words, spec examples and public keys (--no-filters: report them, each with its filter and reason)',
+      },
       jobs: { type: 'number', alias: 'j', describe: 'worker threads (default: CPU cores)' },
       'fail-on': {
         type: 'string',

@@ -272,8 +272,8 @@ describe('mistakes in argv: one line, exit 2', () => {
       scan:
         '--staged, --range, --since, --pre-push, --history, --shard, --all, --branch, --max-blob-size, ' +
         '--stdin, --stdin-name, --format, --output, --reveal, --config, --baseline, --verify, ' +
-        '--blast-radius, --only-live, --results, --base-url, --no-ignore, --jobs, --fail-on, --exit-zero, ' +
-        '--color, --no-color, --quiet',
+        '--blast-radius, --only-live, --results, --base-url, --no-ignore, --no-filters, --jobs, --fail-on, ' +
+        '--exit-zero, --color, --no-color, --quiet',
       verify:
         '--from, --format, --output, --reveal, --blast-radius, --only-live, --results, --base-url, ' +
         '--timeout, --color, --no-color, --quiet',
