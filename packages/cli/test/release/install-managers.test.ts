@@ -5,6 +5,7 @@ import { tempDir } from '@keyward/test-utils';
 import {
   available,
   BUILT,
+  expectCommitsGuarded,
   expectWorks,
   fileSize,
   NOT_BUILT,
@@ -144,6 +145,16 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
       const exec = await run('pnpm', ['exec', 'keyward', '--version'], { cwd: repo.dir, env: release.env });
       expect(exec.code, exec.out).toBe(0);
       expect(exec.stdout.trim()).toBe(VERSION);
+
+      // Its hook runs pnpm's node_modules/.bin/keyward (a shell script, where npm makes a symlink).
+      const wired = await run('pnpm', ['exec', 'keyward', 'install'], {
+        cwd: repo.dir,
+        env: release.env,
+      });
+      expect(wired.code, wired.out).toBe(0);
+      expect(wired.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
+      expect(wired.out).not.toContain('note:');
+      await expectCommitsGuarded(repo, release.env, 'keyward: commit refused');
     },
     120_000,
   );
@@ -178,6 +189,12 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
       const viaYarn = await yarn('--silent', 'keyward', '--version');
       expect(viaYarn.code, viaYarn.out).toBe(0);
       expect(viaYarn.stdout.trim()).toBe(VERSION);
+
+      const wired = await yarn('--silent', 'keyward', 'install');
+      expect(wired.code, wired.out).toBe(0);
+      expect(wired.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
+      expect(wired.out).not.toContain('note:');
+      await expectCommitsGuarded(repo, release.env, 'keyward: commit refused');
     },
     120_000,
   );
@@ -201,6 +218,13 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
     const env = { ...release.env, PATH: `${join(prefix, 'bin')}${delimiter}${release.env.PATH}` };
     await expectWorks(repo, env, 'keyward');
     expect(existsSync(join(repo.dir, 'node_modules'))).toBe(false);
+
+    // Its hook finds keyward on PATH, as git gives it the user's.
+    const wired = await run('keyward', ['install'], { cwd: repo.dir, env });
+    expect(wired.code, wired.out).toBe(0);
+    expect(wired.out).toContain('created .git/hooks/pre-commit (plain git hooks)');
+    expect(wired.out).not.toContain('note:');
+    await expectCommitsGuarded(repo, env, 'keyward: commit refused');
   }, 120_000);
 
   it(`npx -y keyward@<version>, nothing installed`, async (context) => {
@@ -213,5 +237,14 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
     const fetched = readdirSync(npxCache).map((dir) => names(join(npxCache, dir, 'node_modules')));
     expect(fetched).toEqual([['keyward']]);
     expectSelfContained(join(npxCache, readdirSync(npxCache)[0]!, 'node_modules', 'keyward'));
+
+    // A hook needs keyward installed: run from npx's cache, install says so.
+    const wired = await run('npx', ['-y', `keyward@${VERSION}`, 'install', '--dry-run'], {
+      cwd: repo.dir,
+      env: release.env,
+    });
+    expect(wired.code, wired.out).toBe(0);
+    expect(wired.out).toContain('would create .git/hooks/pre-commit (plain git hooks)');
+    expect(wired.out).toContain('keyward is not in node_modules/.bin or on PATH');
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -248,6 +249,36 @@ export function expectRefused(ran: Ran): void {
   expect(ran.out).toContain('openai-project-key');
   expect(ran.out).toContain(`sk-proj-…${KEY.slice(-4)}`);
   expect(ran.out).not.toContain(KEY);
+}
+
+/**
+ * Real `git commit`s through the hooks `keyward install` wrote: a commit adding a key is refused with the
+ * key redacted (and `refusal` said), nothing committed; then a clean commit of everything else in the work
+ * tree (the project's package.json and lockfile among it, with their integrity hashes) goes through.
+ */
+export async function expectCommitsGuarded(
+  repo: TempRepo,
+  env: Record<string, string>,
+  refusal: string,
+): Promise<void> {
+  const commit = (message: string) => run('git', ['commit', '-m', message], { cwd: repo.dir, env });
+  const head = repo.git('rev-parse', 'HEAD');
+  repo.write(KEY_FILE);
+  repo.git('add', 'config.env');
+  const leak = await commit('leak');
+  expectRefused(leak);
+  expect(leak.out).toContain(refusal);
+  expect(repo.git('rev-parse', 'HEAD')).toBe(head);
+
+  repo.git('rm', '-q', '--cached', 'config.env');
+  rmSync(join(repo.dir, 'config.env'));
+  repo.write({ 'index.js': "console.log('hello');\n" });
+  repo.git('add', '-A');
+  const clean = await commit('clean');
+  expect(clean.code, clean.out).toBe(0);
+  expect(repo.git('log', '-1', '--format=%s')).toBe('clean');
+  expect(repo.git('show', '--name-only', '--format=', 'HEAD').split('\n')).toContain('index.js');
+  expect(repo.git('status', '--porcelain')).toBe('');
 }
 
 /** Every file under `dir` (symlinks counted as links, not followed): how many bytes an install wrote. */
