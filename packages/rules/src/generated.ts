@@ -622,9 +622,14 @@ export const RULES: readonly RuleSpec[] = [
     ],
     "pattern": "",
     "allowlist": [
-      "JBSWY3DP(?:EHPK3PXP)"
+      "JBSWY3DP(?:EHPK3PXP)",
+      "4b616555(?:35e7ed388f0d40a93600254c)"
     ],
     "remediation": "If this is a credential, revoke it with its issuer and load it from the environment or a secret manager instead; if it is not, mark the line with `keyward:allow`.",
+    "references": [
+      "https://github.com/google/google-authenticator/wiki/Key-Uri-Format",
+      "https://github.com/web-arena-x/visualwebarena#readme"
+    ],
     "generic": {
       "secretWords": [
         "token",
