@@ -8,6 +8,8 @@ import {
   expectCommitsGuarded,
   expectWorks,
   fileSize,
+  KEY,
+  KEY_FILE,
   NOT_BUILT,
   projectWithoutPackage,
   publishRelease,
@@ -121,6 +123,20 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
     const npx = await run('npx', ['keyward', '--version'], { cwd: repo.dir, env: release.env });
     expect(npx.code, npx.out).toBe(0);
     expect(npx.stdout.trim()).toBe(VERSION);
+
+    // The README's audit: a key committed once, then removed, is still found in the history.
+    const keyCommit = repo.commit('add config', KEY_FILE);
+    repo.commit('empty the key', { 'config.env': 'OPENAI_API_KEY=\n' });
+    const history = await run('npx', ['keyward', 'scan', '--history', '--format', 'json'], {
+      cwd: repo.dir,
+      env: release.env,
+    });
+    expect(history.code, history.stderr).toBe(1);
+    const report = JSON.parse(history.stdout) as { findings: Array<Record<string, unknown>> };
+    expect(report.findings.map((f) => [f.ruleId, f.path, f.commit])).toEqual([
+      ['openai-project-key', 'config.env', keyCommit],
+    ]);
+    expect(history.out).not.toContain(KEY);
   }, 120_000);
 
   it.skipIf(!PNPM)(
