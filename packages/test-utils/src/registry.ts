@@ -23,7 +23,8 @@ export interface LocalRegistry {
    *    too), `npm_config_cache` (npx's packages live under it, in `_npx`);
    *  - pnpm: its store, cache and state folders from a global rc under `XDG_CONFIG_HOME` (pnpm 10 ignores
    *    `pnpm_config_*` variables, and npm warns on every run about `npm_config_store_dir`);
-   *  - yarn classic: `YARN_REGISTRY` (it ignores `npm_config_registry`) and `YARN_CACHE_FOLDER`.
+   *  - yarn classic: `YARN_REGISTRY` (it ignores `npm_config_registry`), `YARN_CACHE_FOLDER`, and no
+   *    self-update check.
    */
   env: Record<string, string>;
   /** Publishes a packed tarball (`npm publish <tgz>`). */
@@ -150,6 +151,8 @@ export async function startRegistry(): Promise<LocalRegistry> {
       XDG_CONFIG_HOME: xdgConfig,
       YARN_REGISTRY: url,
       YARN_CACHE_FOLDER: join(dir, 'yarn-cache'),
+      // yarn classic asks yarnpkg.com for a newer yarn on an interactive install: never from a test.
+      YARN_DISABLE_SELF_UPDATE_CHECK: 'true',
     };
     return {
       url,
