@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [worktree|noise|history|precommit|startup|all] [--quick] [--size MB] [--reps N]`
+ * `pnpm bench [worktree|noise|precision|history|precommit|startup|all] [--quick] [--size MB] [--reps N]`
  * Measures keyward against its speed, memory and noise targets (DESIGN.md §4, §7; issues 2 and 3) and
  * prints one table per bench plus PASS/FAIL per target; writes everything to .bench/results.json.
  * Needs `pnpm build` first; a keyward invocation that fails is reported as "not available", not a crash.
@@ -16,6 +16,7 @@ import { fmt, printTable } from './lib/table.mjs';
 const BENCHES = {
   worktree: async () => (await import('./worktree.mjs')).worktreeBench,
   noise: async () => (await import('./noise.mjs')).noiseBench,
+  precision: async () => (await import('./precision.mjs')).precisionBench,
   history: async () => (await import('./history.mjs')).historyBench,
   precommit: async () => (await import('./precommit.mjs')).precommitBench,
   startup: async () => (await import('./startup.mjs')).startupBench,
@@ -27,6 +28,7 @@ const USAGE = `usage: pnpm bench [${Object.keys(BENCHES).join('|')}|all]... [opt
   --no-scale          skip the 2x working-tree run
   --reps <n>          repetitions of each timed run (median reported; default 3, quick 1)
   --history-repo <p>  also time a history scan of this git repository (bare or not)
+  --compare <bin>     precision: also run this keyward bin (an older build) on the same corpora
   --no-install        never run apt-get or npm to fetch tools or the npm noise corpus
   --json <file>       where to write results (default .bench/results.json, quick: .bench/results-quick.json)
   --strict            exit 1 when any target fails`;
@@ -41,6 +43,7 @@ function parse(argv) {
       'no-scale': { type: 'boolean', default: false },
       reps: { type: 'string' },
       'history-repo': { type: 'string' },
+      compare: { type: 'string' },
       'no-install': { type: 'boolean', default: false },
       json: { type: 'string' },
       strict: { type: 'boolean', default: false },
@@ -64,6 +67,7 @@ function parse(argv) {
     reps: number('reps', values.reps),
     scale: !values['no-scale'],
     historyRepo: values['history-repo'],
+    compare: values.compare,
     install: !values['no-install'],
     json: values.json ?? benchPath(values.quick ? 'results-quick.json' : 'results.json'),
     strict: values.strict,
