@@ -60,6 +60,10 @@ async function expectOk(ran: Promise<Ran>): Promise<Ran> {
 async function install(project: string, ...args: string[]): Promise<void> {
   await expectOk(exec(project, 'npm', 'install', '--save-dev', ...args));
   expect(readJson(join(project, 'package.json')).devDependencies).toHaveProperty('keyward');
+  const lock = readJson<{ packages: Record<string, { integrity?: string }> }>(
+    join(project, 'package-lock.json'),
+  );
+  expect(lock.packages['node_modules/keyward']?.integrity).toBe(release.integrity);
   const onPath = await exec(project, 'sh', '-c', 'command -v keyward');
   expect(onPath.code, `keyward must not be on the hooks' PATH: ${onPath.out}`).not.toBe(0);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '@keyward/test-utils';
@@ -11,6 +11,7 @@ import {
   KEY,
   KEY_FILE,
   NOT_BUILT,
+  packedFile,
   projectWithoutPackage,
   publishRelease,
   readJson,
@@ -84,13 +85,14 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
 
     // What npm installed: keyward alone, from this registry, at the packed version.
     const lock = readJson<{
-      packages: Record<string, { version?: string; resolved?: string; dev?: boolean }>;
+      packages: Record<string, { version?: string; resolved?: string; integrity?: string; dev?: boolean }>;
     }>(join(repo.dir, 'package-lock.json'));
     const packages = Object.keys(lock.packages).filter((path) => path !== '');
     expect(packages).toEqual(['node_modules/keyward']);
     expect(lock.packages['node_modules/keyward']).toMatchObject({
       version: VERSION,
       resolved: `${release.registry.url}keyward/-/keyward-${VERSION}.tgz`,
+      integrity: release.integrity,
       dev: true,
     });
     expect(names(join(repo.dir, 'node_modules'))).toEqual(['keyward']);
@@ -153,6 +155,10 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
       ]);
       expect(names(join(repo.dir, 'node_modules'))).toEqual(['keyward']);
       expect(repo.git('ls-files', '--others', '--exclude-standard')).toBe('pnpm-lock.yaml');
+      // The lockfile names the tarball by its hash: the packed one, not a `keyward` from anywhere else.
+      expect(readFileSync(join(repo.dir, 'pnpm-lock.yaml'), 'utf8')).toContain(
+        `resolution: {integrity: ${release.integrity}}`,
+      );
       expectSelfContained(join(repo.dir, 'node_modules', 'keyward'));
       // Its store is the registry's folder, not the machine's.
       expect(readdirSync(join(release.registry.dir, 'pnpm-store')).length).toBeGreaterThan(0);
@@ -198,6 +204,7 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
         `+keyward@^${VERSION}:`,
       ]);
       expect(lock.stdout).toContain(`resolved "${release.registry.url}keyward/-/keyward-${VERSION}.tgz#`);
+      expect(lock.stdout).toContain(`integrity ${release.integrity}`);
       expect(names(join(repo.dir, 'node_modules'))).toEqual(['keyward']);
       expectSelfContained(join(repo.dir, 'node_modules', 'keyward'));
 
@@ -227,6 +234,12 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
     expect(installed.out).toMatch(/\badded 1 package\b/);
     expect(names(join(prefix, 'lib', 'node_modules'))).toEqual(['keyward']);
     expect(readdirSync(join(prefix, 'bin'))).toEqual(['keyward']);
+    // npm keeps no lockfile for a global install: the files themselves are the packed ones.
+    for (const file of ['package.json', 'bundle/main.cjs']) {
+      expect(readFileSync(join(prefix, 'lib', 'node_modules', 'keyward', file), 'utf8'), file).toBe(
+        packedFile(release, file),
+      );
+    }
     expectSelfContained(join(prefix, 'lib', 'node_modules', 'keyward'));
 
     // A user's shell: the prefix's bin on PATH, in a repository with no package.json.
@@ -252,7 +265,12 @@ describe.skipIf(!BUILT).concurrent('keyward installed from a registry', () => {
     const npxCache = join(release.registry.env.npm_config_cache!, '_npx');
     const fetched = readdirSync(npxCache).map((dir) => names(join(npxCache, dir, 'node_modules')));
     expect(fetched).toEqual([['keyward']]);
-    expectSelfContained(join(npxCache, readdirSync(npxCache)[0]!, 'node_modules', 'keyward'));
+    const npxDir = join(npxCache, readdirSync(npxCache)[0]!);
+    expectSelfContained(join(npxDir, 'node_modules', 'keyward'));
+    const npxLock = readJson<{ packages: Record<string, { integrity?: string }> }>(
+      join(npxDir, 'package-lock.json'),
+    );
+    expect(npxLock.packages['node_modules/keyward']?.integrity).toBe(release.integrity);
 
     // A hook needs keyward installed: run from npx's cache, install says so.
     const wired = await run('npx', ['-y', `keyward@${VERSION}`, 'install', '--dry-run'], {

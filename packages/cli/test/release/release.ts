@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +80,8 @@ export interface Release {
   registry: LocalRegistry;
   /** The packed `keyward-<version>.tgz`. */
   tarball: string;
+  /** Its `sha512-…` integrity, as lockfiles record it: what proves an install came from this tarball. */
+  integrity: string;
   /** Where user projects point: this registry, its caches, git's pinned identity, no colour, no keyward on PATH. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -97,11 +100,19 @@ export async function publishRelease(): Promise<Release> {
       PATH: userPath(),
       NO_COLOR: '1',
     };
-    return { registry, tarball, env, stop: () => registry.stop() };
+    const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+    return { registry, tarball, integrity, env, stop: () => registry.stop() };
   } catch (error) {
     await registry.stop();
     throw error;
   }
+}
+
+/** A file of the packed tarball (`package/<path>`), as text. */
+export function packedFile(release: Release, path: string): string {
+  const result = spawnSync('tar', ['-xzOf', release.tarball, `package/${path}`], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`tar: ${result.stderr}`);
+  return result.stdout;
 }
 
 /** Packs a package folder of this checkout's node_modules (one with no dependencies) and publishes it. */
