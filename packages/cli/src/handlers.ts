@@ -8,6 +8,7 @@ export type Handler = (args: Args, io: Io) => Promise<number>;
 /** Each command's code is imported only when that command runs. */
 export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   scan: async () => (await import('./commands/scan.js')).runScan,
+  agents: async () => (await import('./commands/agents.js')).runAgents,
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
   rules: async () => (await import('./commands/rules.js')).runRules,
   verify: async () => (await import('./commands/verify.js')).runVerify,

@@ -110,6 +110,29 @@ const TABLE = {
       'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
     },
   },
+  agents: {
+    usage: 'agents [paths..]',
+    describe:
+      "audit AI agents' configuration (MCP servers, Claude Code, Cursor, Codex, Gemini CLI, …): which keys sit within an agent's reach",
+    options: {
+      home: {
+        type: 'boolean',
+        describe:
+          "also audit the user-level configs in your home and the platform's config folders (known paths only)",
+      },
+      ...output,
+      config: {
+        type: 'string',
+        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
+      },
+      'fail-on': {
+        type: 'string',
+        choices: ['critical', 'high', 'medium', 'low'],
+        describe: 'lowest severity that fails the audit',
+      },
+      'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+    },
+  },
   verify: {
     // [keys..] exists only to refuse keys given on the command line without echoing them.
     usage: 'verify [keys..]',

@@ -27,7 +27,7 @@ const COMMANDS: CommandName[] = [
   'install',
   'uninstall',
 ];
-const LIST = 'scan, verify, merge, remediate, baseline, rules, install, uninstall';
+const LIST = 'scan, agents, verify, merge, remediate, baseline, rules, install, uninstall';
 
 let repo: TempRepo;
 let outside: string;

@@ -20,6 +20,11 @@ const NOT_ON_HOOK_PATH: Record<string, RegExp> = {
   html: /function htmlReporter\(/,
   worktree: /function worktreeSource\(/,
   workers: /class WorkerPool\b|WorkerPool = class\b/,
+  // keyward agents and the parsers it alone uses (JSON with comments, TOML, dotenv).
+  agents: /function runAgents\(/,
+  'jsonc-parser': /function printParseErrorCode\(/,
+  'smol-toml': /\bTomlError = class\b|class TomlError\b/,
+  dotenv: /\bmodule\.exports\.parse = \w+/,
 };
 
 let repo: TempRepo;

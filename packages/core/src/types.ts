@@ -128,6 +128,18 @@ export interface Finding {
   /** History scans: whether the same secret is still present in the tree at HEAD. */
   presentAtHead?: boolean;
   verification?: Verification;
+  /** `keyward agents`: the agent configuration the secret sits in (DESIGN §3 mode-specific fields). */
+  agent?: string;
+  /** `keyward agents`: where in the file, e.g. `mcpServers.github.env.GITHUB_TOKEN` or `args[2]`. */
+  keyPath?: string;
+  /** `keyward agents`: a project-level config (usually committed) or a user-level one. */
+  scope?: 'project' | 'user';
+  /** `keyward agents`: git's view of the file (project level). */
+  git?: 'tracked' | 'staged' | 'untracked' | 'ignored' | 'none';
+  /** `keyward agents`: why the verdict (severity) is what it is, in words. */
+  why?: string;
+  /** `keyward agents`: what to do about it with that tool. */
+  fix?: string;
 }
 
 /**
@@ -175,7 +187,7 @@ export interface Verification {
 
 /** Summary counters a scan reports (DESIGN §3 `scan`). */
 export interface ScanStats {
-  mode: 'worktree' | 'staged' | 'range' | 'pre-push' | 'history' | 'stdin';
+  mode: 'worktree' | 'staged' | 'range' | 'pre-push' | 'history' | 'stdin' | 'agents';
   files: number;
   blobs: number;
   commits: number;

@@ -24,6 +24,13 @@ export interface JsonFinding {
   verification?: { status: string; reason: string; detail: string; reach?: Record<string, string> };
   /** With `--no-filters`: the filter that would have hidden this finding, and why. */
   filtered?: { filter: string; reason: string };
+  /** `keyward agents`: the agent, where in its config, project or user level, git's view, why and the fix. */
+  agent?: string;
+  keyPath?: string;
+  scope?: 'project' | 'user';
+  git?: string;
+  why?: string;
+  fix?: string;
 }
 
 /** The DESIGN §3 report, exactly; `secret` only with `--reveal`. */
@@ -80,6 +87,12 @@ function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
         }
       : {}),
     ...(f.filtered ? { filtered: { filter: f.filtered.filter, reason: f.filtered.reason } } : {}),
+    ...(f.agent !== undefined ? { agent: f.agent } : {}),
+    ...(f.keyPath !== undefined ? { keyPath: f.keyPath } : {}),
+    ...(f.scope !== undefined ? { scope: f.scope } : {}),
+    ...(f.git !== undefined ? { git: f.git } : {}),
+    ...(f.why !== undefined ? { why: f.why } : {}),
+    ...(f.fix !== undefined ? { fix: f.fix } : {}),
   };
 }
 

@@ -1,0 +1,145 @@
+import type { Finding, GenericSpec, Scanner } from '@keyward/core';
+import { TOOLS, type ConfigFormat, type ToolId } from './catalog.js';
+import { parseConfig, position } from './formats.js';
+import type { GitState } from './git-state.js';
+import { inspectLeaf, type Hit } from './inspect.js';
+import { formatKeyPath, leaves } from './leaves.js';
+import { verdictFor } from './verdict.js';
+
+/** An agent configuration to audit: its text, what reads it and where it sits. */
+export interface ConfigFile {
+  /** As reports show it (relative to the working folder, `/`-separated; `~/…` for a home file). */
+  path: string;
+  text: string;
+  tool: ToolId;
+  format: ConfigFormat;
+  scope: 'project' | 'user';
+  git: GitState;
+}
+
+export interface FileAudit {
+  findings: Finding[];
+  /** A line for stderr when the file could not be parsed (it was then scanned as plain text). */
+  warning?: string;
+}
+
+/**
+ * Audits one configuration: parses it, judges every string value (inspect.ts) and gives each hit its
+ * verdict, position and fix. A file that does not parse is scanned as plain text by every rule, with a
+ * warning naming it: a broken file must never look clean.
+ */
+export async function auditFile(
+  file: ConfigFile,
+  scanner: Scanner,
+  generic: GenericSpec | undefined,
+): Promise<FileAudit> {
+  const tool = TOOLS[file.tool];
+  const place = { path: file.path, scope: file.scope, git: file.git, tool };
+  const context = { scanner, generic, scope: file.scope, path: file.path };
+  const parsed = await parseConfig(file.text, file.format);
+  const found: Array<{ hit: Hit; keyPath?: string; name?: string }> = [];
+  let warning: string | undefined;
+  if (parsed.ok) {
+    let previous: { path: ReadonlyArray<string | number>; value: string } | undefined;
+    for (const leaf of leaves(parsed.value)) {
+      const before = previousSibling(previous, leaf.path);
+      for (const hit of inspectLeaf(leaf, before, context)) {
+        const last = leaf.path[leaf.path.length - 1];
+        found.push({
+          hit,
+          keyPath: formatKeyPath(leaf.path),
+          ...(typeof last === 'string' ? { name: last } : {}),
+        });
+      }
+      previous = leaf;
+    }
+  } else {
+    warning = `${file.path}: not valid ${FORMAT_NAMES[file.format]} (${parsed.reason}); scanned it as plain text`;
+    for (const f of scanner.scanText(file.text, file.path)) {
+      found.push({
+        hit: {
+          ruleId: f.ruleId,
+          severity: f.severity,
+          confidence: f.confidence,
+          secret: f.secret,
+          redacted: f.redacted,
+          fingerprint: f.fingerprint,
+          ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+          ...(f.filtered ? { filtered: f.filtered } : {}),
+          kind: 'key',
+        },
+      });
+    }
+  }
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let cursor = 0;
+  for (const { hit, keyPath, name } of found) {
+    const id = `${hit.fingerprint}\0${keyPath ?? ''}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const at = locate(file.text, hit.secret, name, cursor);
+    cursor = at.end;
+    const start = position(file.text, at.start);
+    const end = position(file.text, Math.max(at.start, at.end - 1));
+    const verdict = verdictFor(hit, place);
+    findings.push({
+      ruleId: hit.ruleId,
+      severity: verdict.severity,
+      confidence: hit.confidence,
+      path: file.path,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column + 1,
+      secret: hit.secret,
+      redacted: hit.redacted,
+      fingerprint: hit.fingerprint,
+      ...(hit.suppressed ? { suppressed: hit.suppressed } : {}),
+      ...(hit.filtered ? { filtered: hit.filtered } : {}),
+      agent: tool.name,
+      ...(keyPath !== undefined ? { keyPath } : {}),
+      scope: file.scope,
+      git: file.git,
+      why: verdict.why,
+      fix: verdict.fix,
+    });
+  }
+  return { findings, ...(warning ? { warning } : {}) };
+}
+
+export const FORMAT_NAMES: Record<ConfigFormat, string> = {
+  jsonc: 'JSON',
+  toml: 'TOML',
+  yaml: 'YAML',
+  dotenv: 'dotenv',
+};
+
+/** The string just before this one in the same array (`["--api-key", "…"]`). */
+function previousSibling(
+  previous: { path: ReadonlyArray<string | number>; value: string } | undefined,
+  path: ReadonlyArray<string | number>,
+): string | undefined {
+  const index = path[path.length - 1];
+  if (previous === undefined || typeof index !== 'number' || index === 0) return undefined;
+  const before = previous.path;
+  if (before.length !== path.length || before[before.length - 1] !== index - 1) return undefined;
+  return before.slice(0, -1).every((part, i) => part === path[i]) ? previous.value : undefined;
+}
+
+/**
+ * Where the secret is in the file's text: its next occurrence after the last one placed (values come in
+ * document order), else its first, else the field's name (an escaped value), else the file's start.
+ */
+function locate(
+  text: string,
+  secret: string,
+  name: string | undefined,
+  cursor: number,
+): { start: number; end: number } {
+  let start = text.indexOf(secret, cursor);
+  if (start === -1) start = text.indexOf(secret);
+  if (start !== -1) return { start, end: start + secret.length };
+  const at = name !== undefined ? text.indexOf(name) : -1;
+  return at !== -1 ? { start: at, end: at + name!.length } : { start: 0, end: 1 };
+}

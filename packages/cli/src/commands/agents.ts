@@ -1,0 +1,155 @@
+import { readFileSync, statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { Finding, Severity } from '@keyward/core';
+import type { Args } from '../handlers.js';
+import type { Io } from '../io.js';
+import type { Report } from '../report.js';
+import { EXIT } from '../exit-codes.js';
+import { KeywardError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { isAllowedByConfig, loadConfig } from '../config/index.js';
+import { buildScanner } from '../scan/rules.js';
+import { useColor } from '../scan/color.js';
+import { auditFile, type ConfigFile } from '../agents/audit.js';
+import { projectConfigs, type Located } from '../agents/discover.js';
+import { gitStates } from '../agents/git-state.js';
+import { agentsTextReporter } from '../agents/text.js';
+
+/**
+ * `keyward agents [paths..]`: the agent configurations under each project root (default: the
+ * repository, or the working folder outside one), each parsed in its format, every string value judged by
+ * every rule, each finding given its agent, key path, scope, verdict and fix (DESIGN §1, §3). Exit codes
+ * are the scan's: a file that could not be read makes a clean audit incomplete (3).
+ */
+export async function runAgents(args: Args, io: Io): Promise<number> {
+  const started = Date.now();
+  const config = await loadConfig({
+    cwd: io.cwd,
+    ...(args.paths?.[0] !== undefined ? { scanRoot: args.paths[0] } : {}),
+    ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
+    env: io.env,
+  });
+  const roots = (args.paths?.length ? args.paths : [config.repoRoot ?? io.cwd]).map((path) =>
+    projectRoot(resolve(io.cwd, path)),
+  );
+  const located: Located[] = roots.flatMap((root) => projectConfigs(root));
+  const states = await gitStates(
+    located.map((l) => l.file),
+    io.cwd,
+    io.env,
+  );
+  const scanner = buildScanner(config);
+  const generic = scanner.ruleSet.rules.find((rule) => rule.spec.generic)?.spec.generic;
+
+  const warnings: string[] = [];
+  const findings: Finding[] = [];
+  const seenFiles = new Set<string>();
+  let bytes = 0;
+  let unreadable = 0;
+  for (const { file, tool, format } of located) {
+    if (seenFiles.has(file)) continue;
+    seenFiles.add(file);
+    const shown = display(file, io.cwd);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      unreadable++;
+      warnings.push(`${shown}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      continue;
+    }
+    bytes += Buffer.byteLength(text);
+    const config_: ConfigFile = {
+      path: shown,
+      text,
+      tool,
+      format,
+      scope: 'project',
+      git: states.get(file) ?? 'none',
+    };
+    const audit = await auditFile(config_, scanner, generic);
+    if (audit.warning) warnings.push(audit.warning);
+    findings.push(...audit.findings);
+  }
+  for (const finding of findings) {
+    if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
+  }
+  const reported = findings.filter((f) => !f.suppressed);
+  const filters: Partial<Record<NonNullable<Finding['filtered']>['filter'], number>> = {};
+  for (const f of findings)
+    if (f.suppressed === 'filter' && f.filtered)
+      filters[f.filtered.filter] = (filters[f.filtered.filter] ?? 0) + 1;
+
+  const report: Report = {
+    version: 1,
+    tool: { name: 'keyward', version: VERSION },
+    scan: {
+      mode: 'agents',
+      files: seenFiles.size - unreadable,
+      blobs: 0,
+      commits: 0,
+      bytes,
+      durationMs: Date.now() - started,
+    },
+    findings: reported,
+    suppressed: {
+      inline: 0,
+      baseline: 0,
+      config: findings.filter((f) => f.suppressed === 'config').length,
+      ...(Object.keys(filters).length > 0 ? { filters } : {}),
+    },
+    skipped: { ignored: 0, binary: 0, tooLarge: 0, unreadable, links: 0 },
+    warnings,
+  };
+
+  const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
+  const color = useColor(args, io);
+  for (const line of warnings) io.stderr.write(`keyward: ${line}\n`);
+  const format = String(args.format ?? 'text');
+  if (format === 'text' && typeof args.output !== 'string') {
+    io.stdout.write(agentsTextReporter(report, { color: color.stdout, reveal: args.reveal === true }));
+  } else {
+    await emitReport(
+      report,
+      {
+        format,
+        ...(typeof args.output === 'string' ? { output: args.output } : {}),
+        reveal: args.reveal === true,
+        color: color.stdout,
+        env: io.env,
+        rules: scanner.ruleSet.rules.map((r) => r.spec),
+      },
+      io,
+    );
+  }
+  if (args.quiet !== true) {
+    const audited = `${seenFiles.size - unreadable} agent config${seenFiles.size - unreadable === 1 ? '' : 's'}`;
+    io.stderr.write(
+      `${summaryLine(report, { color: color.stderr }).replace(/^keyward: /, `keyward: ${audited}: `)}\n`,
+    );
+  }
+  const exit = exitCodeFor(report, {
+    ...(typeof args['fail-on'] === 'string' ? { failOn: args['fail-on'] as Severity } : {}),
+    exitZero: args['exit-zero'] === true,
+  });
+  return unreadable > 0 && exit === EXIT.clean ? EXIT.incomplete : exit;
+}
+
+/** A project root: a folder that exists. */
+function projectRoot(path: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new KeywardError('E_PATH_MISSING', { path });
+  }
+  if (!isDir)
+    throw new KeywardError('E_USAGE', { message: `agents: ${path} is not a folder; name a project folder` });
+  return path;
+}
+
+/** A path as reports show it: relative to the working folder when under it, `/`-separated. */
+function display(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return (rel.startsWith('..') ? file : rel).split(sep).join('/');
+}
