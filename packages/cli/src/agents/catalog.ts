@@ -29,7 +29,10 @@ export const TOOLS = {
     name: 'VS Code',
     fix: 'add an "inputs" entry {"type": "promptString", "id": "…", "password": true} and reference it as ${input:id}',
   },
-  gemini: { name: 'Gemini CLI', fix: 'reference it as $NAME or ${NAME} and set NAME in your environment' },
+  gemini: {
+    name: 'Gemini CLI',
+    fix: 'reference it as $NAME or ${NAME} in settings, and keep .env files out of git (list them in .gitignore)',
+  },
   roo: { name: 'Roo Code', fix: 'reference it as ${env:NAME}' },
   kiro: { name: 'Kiro', fix: 'reference it as ${NAME} and set NAME in your environment' },
   amp: { name: 'Amp', fix: KEYCHAIN },
@@ -84,7 +87,23 @@ export const PROJECT_CONFIGS: readonly ProjectConfig[] = [
   { path: 'opencode.jsonc', tool: 'opencode', format: 'jsonc' },
   { path: '.zed/settings.json', tool: 'zed', format: 'jsonc' },
   { path: 'langgraph.json', tool: 'langgraph', format: 'jsonc' },
+  { path: '.codex/config.toml', tool: 'codex', format: 'toml' },
+  { path: '.aider.conf.yml', tool: 'aider', format: 'yaml' },
+  { path: '.gemini/.env', tool: 'gemini', format: 'dotenv' },
+  { path: '.env', tool: 'dotenv', format: 'dotenv' },
 ];
+
+/**
+ * Continue loads every file in its project folder's sub-folders (`.continue/models/*.yaml`, …): the
+ * format of each file found there, by name; anything else there is not read.
+ */
+export const CONTINUE_DIR = '.continue';
+export function continueFormat(name: string): ConfigFormat | undefined {
+  if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (/\.json$/.test(name)) return 'jsonc';
+  if (name === '.env') return 'dotenv';
+  return undefined;
+}
 
 /** Admin keys: never within an agent's reach, wherever they sit. */
 export const ADMIN_RULES: ReadonlySet<string> = new Set(['openai-admin-key', 'anthropic-admin-key']);

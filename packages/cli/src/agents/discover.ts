@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_CONFIGS, type ConfigFormat, type ToolId } from './catalog.js';
+import { basename, join } from 'node:path';
+import { CONTINUE_DIR, PROJECT_CONFIGS, continueFormat, type ConfigFormat, type ToolId } from './catalog.js';
 
 /** A configuration found on disk (absolute path), before it is read. */
 export interface Located {
@@ -19,6 +19,10 @@ export function projectConfigs(root: string): Located[] {
   for (const config of PROJECT_CONFIGS) {
     const file = join(root, config.path);
     if (isFile(file)) found.push({ file, tool: config.tool, format: config.format });
+  }
+  for (const file of filesUnder(join(root, CONTINUE_DIR), 3)) {
+    const format = continueFormat(basename(file));
+    if (format) found.push({ file, tool: 'continue', format });
   }
   return found;
 }

@@ -86,7 +86,7 @@ async function parseDotenv(text: string): Promise<Parsed> {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
+  return text.split('\n')[0]!.trim().replace(/:$/, '');
 }
 
 /** 1-based line and column (UTF-16 units) of an offset. */

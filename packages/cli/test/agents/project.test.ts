@@ -38,14 +38,29 @@ const LITERAL_KEYS = [
   keyFor('openai-legacy', 11),
   keyFor('generic', 12),
   keyFor('generic', 13),
+  keyFor('generic', 15),
+  keyFor('openai-project', 16),
+  keyFor('anthropic', 17),
+  keyFor('google', 18),
+  keyFor('openai-svcacct', 19),
+  keyFor('generic', 20),
+  keyFor('openai-project', 21),
+  keyFor('google', 22),
 ];
 
-/** The literal fixture in a repository: committed, except one staged, one untracked, one ignored. */
+/** The literal fixture in a repository: committed, except one staged, one untracked, three ignored. */
 function literalRepo() {
   const repo = scratch.repo();
   const files = materialize('project/literal', repo.dir);
   const committed = files.filter(
-    (f) => !['.claude/settings.local.json', '.vscode/mcp.json', '.zed/settings.json'].includes(f),
+    (f) =>
+      ![
+        '.claude/settings.local.json',
+        '.env',
+        '.gemini/.env',
+        '.vscode/mcp.json',
+        '.zed/settings.json',
+      ].includes(f),
   );
   repo.git('add', '--', ...committed);
   repo.git('commit', '-qm', 'agent configs');
@@ -63,7 +78,7 @@ describe('keyward agents (project level, JSON family)', () => {
       findings: JsonFinding[];
     };
     expect(report.scan.mode).toBe('agents');
-    expect(report.scan.files).toBe(12);
+    expect(report.scan.files).toBe(18);
     const rows = report.findings
       .map((f) => [f.path, f.keyPath, f.ruleId, f.agent, f.scope, f.git, f.severity].join(' | '))
       .sort();
@@ -84,6 +99,14 @@ describe('keyward agents (project level, JSON family)', () => {
         '.zed/settings.json | context_servers.github.settings.github_personal_access_token | agent-secret-field | Zed | project | untracked | critical',
         'langgraph.json | env.LANGSMITH_API_KEY | agent-secret-field | LangGraph | project | tracked | critical',
         'opencode.json | provider.openai.options.apiKey | openai-legacy-key | opencode | project | tracked | critical',
+        '.codex/config.toml | mcp_servers.docs.http_headers.Authorization | generic-secret | Codex CLI | project | tracked | critical',
+        '.codex/config.toml | model_providers.proxy.experimental_bearer_token | openai-project-key | Codex CLI | project | tracked | critical',
+        '.aider.conf.yml | anthropic-api-key | anthropic-api-key | aider | project | tracked | critical',
+        '.aider.conf.yml | api-key[0] | google-ai-api-key | aider | project | tracked | critical',
+        '.continue/models/openai.yaml | models[0].apiKey | openai-service-account-key | Continue | project | tracked | critical',
+        '.continue/mcpServers/search.yaml | mcpServers[0].env.SEARCH_API_KEY | agent-secret-field | Continue | project | tracked | critical',
+        '.env | OPENAI_API_KEY | openai-project-key | Gemini CLI, aider, Continue, LangGraph (.env) | project | ignored | high',
+        '.gemini/.env | GEMINI_API_KEY | google-ai-api-key | Gemini CLI | project | ignored | high',
       ].sort(),
     );
     const by = (keyPath: string) => report.findings.find((f) => f.keyPath === keyPath)!;
@@ -122,7 +145,7 @@ describe('keyward agents (project level, JSON family)', () => {
       expect(result.stdout).not.toContain(key);
       expect(result.stderr).not.toContain(key);
     }
-    expect(result.stderr).toMatch(/keyward: 12 agent configs: 15 secrets found \(12 critical, 3 high\)/);
+    expect(result.stderr).toMatch(/keyward: 18 agent configs: 23 secrets found \(18 critical, 5 high\)/);
   });
 
   it('reports nothing for references (${VAR}, ${env:X}, ${input:id}, {env:X}, {file:…}, $VAR) and exits 0', async () => {
@@ -134,9 +157,9 @@ describe('keyward agents (project level, JSON family)', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { scan: { files: number }; findings: unknown[] };
     expect(report.findings).toEqual([]);
-    expect(report.scan.files).toBe(12);
+    expect(report.scan.files).toBe(18);
     expect(result.stderr).toMatch(
-      /^keyward: 12 agent configs: no secrets found · 12 files, [\d.]+ kB in \d+ ms\n$/,
+      /^keyward: 18 agent configs: no secrets found · 18 files, [\d.]+ kB in \d+ ms\n$/,
     );
   });
 
@@ -145,12 +168,36 @@ describe('keyward agents (project level, JSON family)', () => {
     const files = materialize('project/malformed', repo.dir);
     const result = await runCli(['agents', '--format', 'json'], { cwd: repo.dir });
     expect(result.code).toBe(1);
-    for (const file of files)
+    const json = files.filter((f) => f.endsWith('.json'));
+    expect(json).toHaveLength(12);
+    for (const file of json)
       expect(result.stderr).toMatch(
         new RegExp(
           `keyward: ${file.replace(/\./g, '\\.')}: not valid JSON \\(\\w+ at line \\d+, column \\d+\\); scanned it as plain text\\n`,
         ),
       );
+    // TOML, YAML and dotenv: the parser's own words, the line, and the file's name.
+    const lines = result.stderr.split('\n');
+    expect(lines).toContain(
+      'keyward: .codex/config.toml: not valid TOML (Invalid TOML document: illegal character in key at line 1); scanned it as plain text',
+    );
+    expect(lines).toContain(
+      'keyward: .aider.conf.yml: not valid YAML (Nested mappings are not allowed in compact mappings at line 1, column 8); scanned it as plain text',
+    );
+    expect(lines).toContain(
+      'keyward: .continue/models/openai.yaml: not valid YAML (Sequence item without - indicator at line 3, column 1); scanned it as plain text',
+    );
+    expect(lines).toContain(
+      'keyward: .continue/mcpServers/search.yaml: not valid YAML (Flow map in block collection must be sufficiently indented and end with a } at line 2, column 1); scanned it as plain text',
+    );
+    expect(lines).toContain(
+      'keyward: .env: not valid dotenv (line 2 is not NAME=value); scanned it as plain text',
+    );
+    expect(lines).toContain(
+      'keyward: .gemini/.env: not valid dotenv (line 1 is not NAME=value); scanned it as plain text',
+    );
+    expect(lines.filter((l) => l.includes(': not valid '))).toHaveLength(files.length);
+    expect(lines.at(-2)).toMatch(/ · 18 warnings$/);
     const report = JSON.parse(result.stdout) as { findings: JsonFinding[] };
     expect(report.findings.map((f) => [f.path, f.ruleId, f.keyPath, f.agent, f.git, f.severity])).toEqual([
       ['.cursor/mcp.json', 'openai-project-key', undefined, 'Cursor', 'untracked', 'critical'],
@@ -164,7 +211,7 @@ describe('keyward agents (project level, JSON family)', () => {
     const result = await runCli(['agents', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: JsonFinding[] };
-    expect(report.findings).toHaveLength(15);
+    expect(report.findings).toHaveLength(23);
     for (const f of report.findings) {
       expect(f.git).toBe('none');
       expect(f.severity).toBe(f.ruleId === 'openai-admin-key' ? 'critical' : 'high');
@@ -181,7 +228,7 @@ describe('keyward agents (project level, JSON family)', () => {
     });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { scan: { files: number }; findings: JsonFinding[] };
-    expect(report.scan.files).toBe(24);
+    expect(report.scan.files).toBe(36);
     expect(new Set(report.findings.map((f) => f.path.split('/').slice(0, 2).join('/')))).toEqual(
       new Set(['apps/leaky']),
     );
@@ -196,7 +243,7 @@ describe('keyward agents (project level, JSON family)', () => {
 });
 
 describe('keyward agents from the bundle (bin/keyward.js, as installed)', () => {
-  it('parses JSON with comments from the bundled parser and reports the same findings', () => {
+  it('parses JSON with comments, TOML, YAML and dotenv with the bundled parsers, with the same findings', () => {
     const repo = literalRepo();
     const bin = fileURLToPath(new URL('../../bin/keyward.js', import.meta.url));
     const run = spawnSync(process.execPath, [bin, 'agents', '--format', 'json', '--no-color'], {
@@ -207,9 +254,15 @@ describe('keyward agents from the bundle (bin/keyward.js, as installed)', () => 
     expect(run.stderr).not.toContain('internal error');
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
-    expect(report.findings).toHaveLength(15);
-    expect(report.findings.find((f) => f.path === '.cursor/mcp.json')?.keyPath).toBe(
-      'mcpServers.search.args[3]',
-    );
+    expect(report.findings).toHaveLength(23);
+    const keyPathOf = (path: string) => report.findings.find((f) => f.path === path)?.keyPath;
+    expect(keyPathOf('.cursor/mcp.json')).toBe('mcpServers.search.args[3]');
+    // TOML, YAML and dotenv from their bundled parsers.
+    expect(keyPathOf('.continue/models/openai.yaml')).toBe('models[0].apiKey');
+    expect(keyPathOf('.gemini/.env')).toBe('GEMINI_API_KEY');
+    expect(report.findings.filter((f) => f.path === '.codex/config.toml').map((f) => f.keyPath)).toEqual([
+      'mcp_servers.docs.http_headers.Authorization',
+      'model_providers.proxy.experimental_bearer_token',
+    ]);
   });
 });
