@@ -129,6 +129,10 @@ export const MESSAGES = {
     exit: EXIT.error,
     text: '{path}: another hook is there now, so the hook keyward moved aside stays at {aside}; put it back by hand',
   },
+  E_AGENTS_NO_HOME: {
+    exit: EXIT.error,
+    text: 'agents --home: neither HOME nor USERPROFILE is set, so there is no home to audit',
+  },
   E_INTERNAL: {
     exit: EXIT.error,
     text: 'internal error: {reason} (please report this at https://github.com/keyward/keyward/issues)',

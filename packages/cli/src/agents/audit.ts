@@ -1,8 +1,8 @@
-import type { Finding, GenericSpec, Scanner } from '@keyward/core';
+import { fingerprint, type Finding, type GenericSpec, type Scanner } from '@keyward/core';
 import { TOOLS, type ConfigFormat, type ToolId } from './catalog.js';
 import { parseConfig, position } from './formats.js';
 import type { GitState } from './git-state.js';
-import { inspectLeaf, type Hit } from './inspect.js';
+import { MODE_RULE, inspectLeaf, type Hit } from './inspect.js';
 import { formatKeyPath, leaves } from './leaves.js';
 import { verdictFor } from './verdict.js';
 
@@ -15,6 +15,11 @@ export interface ConfigFile {
   format: ConfigFormat;
   scope: 'project' | 'user';
   git: GitState;
+  /** The agent's name when the tool entry does not give it (a credential store). */
+  agent?: string;
+  /** A credential store, and its permission bits: wider than 0600 is a finding. */
+  credentials?: boolean;
+  mode?: number;
 }
 
 export interface FileAudit {
@@ -34,6 +39,7 @@ export async function auditFile(
   generic: GenericSpec | undefined,
 ): Promise<FileAudit> {
   const tool = TOOLS[file.tool];
+  const agent = file.agent ?? tool.name;
   const place = { path: file.path, scope: file.scope, git: file.git, tool };
   const context = { scanner, generic, scope: file.scope, path: file.path };
   const parsed = await parseConfig(file.text, file.format);
@@ -71,6 +77,20 @@ export async function auditFile(
       });
     }
   }
+  if (file.credentials && file.mode !== undefined && (file.mode & 0o077) !== 0) {
+    const mode = `mode 0${(file.mode & 0o777).toString(8)}`;
+    found.push({
+      hit: {
+        ruleId: MODE_RULE,
+        severity: 'high',
+        confidence: 'high',
+        secret: file.path,
+        redacted: mode,
+        fingerprint: fingerprint(MODE_RULE, file.path),
+        kind: 'exposure',
+      },
+    });
+  }
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let cursor = 0;
@@ -78,8 +98,8 @@ export async function auditFile(
     const id = `${hit.fingerprint}\0${keyPath ?? ''}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    const at = locate(file.text, hit.secret, name, cursor);
-    cursor = at.end;
+    const at = hit.kind === 'exposure' ? { start: 0, end: 1 } : locate(file.text, hit.secret, name, cursor);
+    if (hit.kind !== 'exposure') cursor = at.end;
     const start = position(file.text, at.start);
     const end = position(file.text, Math.max(at.start, at.end - 1));
     const verdict = verdictFor(hit, place);
@@ -97,7 +117,7 @@ export async function auditFile(
       fingerprint: hit.fingerprint,
       ...(hit.suppressed ? { suppressed: hit.suppressed } : {}),
       ...(hit.filtered ? { filtered: hit.filtered } : {}),
-      agent: tool.name,
+      agent,
       ...(keyPath !== undefined ? { keyPath } : {}),
       scope: file.scope,
       git: file.git,

@@ -57,6 +57,24 @@ export const TOOLS = {
     name: 'Continue',
     fix: 'reference it as ${{ secrets.NAME }} and keep NAME in ~/.continue/.env',
   },
+  claudeUser: {
+    name: 'Claude Code',
+    fix: 'write ${NAME} in the server entry (claude mcp add keeps it as written) and set NAME in your environment',
+  },
+  claudeDesktop: {
+    name: 'Claude Desktop',
+    fix: 'install the server as a Desktop Extension whose user_config marks the key "sensitive": true (kept in the OS keychain)',
+  },
+  windsurf: { name: 'Windsurf', fix: 'reference it as ${env:NAME}' },
+  cline: { name: 'Cline', fix: KEYCHAIN },
+  goose: {
+    name: 'goose',
+    fix: "list the variable in the extension's env_keys (goose keeps the value in the OS keyring), not in envs",
+  },
+  credentials: {
+    name: 'credential store',
+    fix: "this is the tool's own credential store: keep it mode 0600 and out of dotfiles repositories, images and backups; use keyring storage where the tool offers it",
+  },
   dotenv: {
     name: 'Gemini CLI, aider, Continue, LangGraph (.env)',
     fix: 'keep .env untracked (list it in .gitignore); agents read it, so prefer your OS keychain or a broker for admin keys',
@@ -110,3 +128,101 @@ export const ADMIN_RULES: ReadonlySet<string> = new Set(['openai-admin-key', 'an
 
 /** OpenAI user keys (legacy `sk-`, `sk-None-`): not bound to a project. */
 export const USER_KEY_RULES: ReadonlySet<string> = new Set(['openai-legacy-key', 'openai-user-key']);
+
+/** The folders user-level configs live in, taken from the environment (tests point them at a fixture). */
+export type UserBase = 'home' | 'config' | 'appSupport' | 'appData' | 'codexHome' | 'data';
+
+/** A user-level configuration: a known path under one of the user's folders, never a walk. */
+export interface UserConfig {
+  base: UserBase;
+  path: string;
+  tool: ToolId;
+  format: ConfigFormat;
+  /** Shown as this agent (a credential store names the tool it belongs to). */
+  agent?: string;
+  /** A credential store: it must not be readable by other users (mode 0600). */
+  credentials?: boolean;
+}
+
+/** VS Code's user folder holds its MCP file, its settings and the extensions' global storage. */
+const CODE_USER: ReadonlyArray<Omit<UserConfig, 'base'>> = [
+  { path: 'Code/User/mcp.json', tool: 'vscode', format: 'jsonc' },
+  { path: 'Code/User/settings.json', tool: 'vscode', format: 'jsonc' },
+  {
+    path: 'Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+    tool: 'cline',
+    format: 'jsonc',
+  },
+  {
+    path: 'Code/User/globalStorage/rooveterinaryinc.roo-cline/settings/mcp_settings.json',
+    tool: 'roo',
+    format: 'jsonc',
+  },
+];
+
+export const USER_CONFIGS: readonly UserConfig[] = [
+  { base: 'home', path: '.claude.json', tool: 'claudeUser', format: 'jsonc' },
+  { base: 'home', path: '.claude/settings.json', tool: 'claudeSettings', format: 'jsonc' },
+  {
+    base: 'home',
+    path: '.claude/.credentials.json',
+    tool: 'credentials',
+    format: 'jsonc',
+    agent: 'Claude Code',
+    credentials: true,
+  },
+  { base: 'home', path: '.cursor/mcp.json', tool: 'cursor', format: 'jsonc' },
+  { base: 'home', path: '.codeium/windsurf/mcp_config.json', tool: 'windsurf', format: 'jsonc' },
+  { base: 'home', path: '.continue/config.yaml', tool: 'continue', format: 'yaml' },
+  { base: 'home', path: '.continue/config.json', tool: 'continue', format: 'jsonc' },
+  { base: 'home', path: '.continue/.env', tool: 'continue', format: 'dotenv' },
+  { base: 'codexHome', path: 'config.toml', tool: 'codex', format: 'toml' },
+  {
+    base: 'codexHome',
+    path: 'auth.json',
+    tool: 'credentials',
+    format: 'jsonc',
+    agent: 'Codex CLI',
+    credentials: true,
+  },
+  { base: 'home', path: '.gemini/settings.json', tool: 'gemini', format: 'jsonc' },
+  { base: 'home', path: '.gemini/.env', tool: 'gemini', format: 'dotenv' },
+  {
+    base: 'home',
+    path: '.gemini/mcp-oauth-tokens.json',
+    tool: 'credentials',
+    format: 'jsonc',
+    agent: 'Gemini CLI',
+    credentials: true,
+  },
+  { base: 'home', path: '.kiro/settings/mcp.json', tool: 'kiro', format: 'jsonc' },
+  { base: 'home', path: '.copilot/mcp-config.json', tool: 'vscode', format: 'jsonc' },
+  { base: 'home', path: '.aider.conf.yml', tool: 'aider', format: 'yaml' },
+  { base: 'home', path: '.env', tool: 'dotenv', format: 'dotenv' },
+  {
+    base: 'data',
+    path: 'opencode/auth.json',
+    tool: 'credentials',
+    format: 'jsonc',
+    agent: 'opencode',
+    credentials: true,
+  },
+  { base: 'config', path: 'zed/settings.json', tool: 'zed', format: 'jsonc' },
+  { base: 'config', path: 'goose/config.yaml', tool: 'goose', format: 'yaml' },
+  {
+    base: 'config',
+    path: 'goose/secrets.yaml',
+    tool: 'credentials',
+    format: 'yaml',
+    agent: 'goose',
+    credentials: true,
+  },
+  { base: 'config', path: 'amp/settings.json', tool: 'amp', format: 'jsonc' },
+  { base: 'config', path: 'opencode/opencode.json', tool: 'opencode', format: 'jsonc' },
+  { base: 'config', path: 'opencode/opencode.jsonc', tool: 'opencode', format: 'jsonc' },
+  ...CODE_USER.map((c) => ({ ...c, base: 'config' as const })),
+  { base: 'appSupport', path: 'Claude/claude_desktop_config.json', tool: 'claudeDesktop', format: 'jsonc' },
+  ...CODE_USER.map((c) => ({ ...c, base: 'appSupport' as const })),
+  { base: 'appData', path: 'Claude/claude_desktop_config.json', tool: 'claudeDesktop', format: 'jsonc' },
+  ...CODE_USER.map((c) => ({ ...c, base: 'appData' as const })),
+];

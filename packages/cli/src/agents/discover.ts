@@ -7,6 +7,11 @@ export interface Located {
   file: string;
   tool: ToolId;
   format: ConfigFormat;
+  scope: 'project' | 'user';
+  /** The agent's name, when the tool entry does not give it (a credential store). */
+  agent?: string;
+  /** A credential store, which must not be readable by other users. */
+  credentials?: boolean;
 }
 
 /**
@@ -18,11 +23,11 @@ export function projectConfigs(root: string): Located[] {
   const found: Located[] = [];
   for (const config of PROJECT_CONFIGS) {
     const file = join(root, config.path);
-    if (isFile(file)) found.push({ file, tool: config.tool, format: config.format });
+    if (isFile(file)) found.push({ file, tool: config.tool, format: config.format, scope: 'project' });
   }
   for (const file of filesUnder(join(root, CONTINUE_DIR), 3)) {
     const format = continueFormat(basename(file));
-    if (format) found.push({ file, tool: 'continue', format });
+    if (format) found.push({ file, tool: 'continue', format, scope: 'project' });
   }
   return found;
 }

@@ -52,7 +52,8 @@ async function parseToml(text: string): Promise<Parsed> {
 
 async function parseYaml(text: string): Promise<Parsed> {
   const { parseAllDocuments } = await import('yaml');
-  const documents = parseAllDocuments(text);
+  // logLevel 'error': yaml would otherwise print its warnings to the process's stderr itself.
+  const documents = parseAllDocuments(text, { logLevel: 'error' });
   const list = Array.isArray(documents) ? documents : [documents];
   for (const document of list) {
     const error = document.errors[0];

@@ -17,7 +17,7 @@ import { holdsReference, isNameOnlyField, isReference } from './references.js';
 export type Hit = Pick<
   Finding,
   'ruleId' | 'severity' | 'confidence' | 'secret' | 'redacted' | 'fingerprint' | 'suppressed' | 'filtered'
-> & { kind: 'key' | 'redirect' };
+> & { kind: 'key' | 'redirect' | 'exposure' };
 
 export interface InspectContext {
   scanner: Scanner;
@@ -34,6 +34,8 @@ export const SECRET_FIELD_RULE = 'agent-secret-field';
 export const BASE_URL_RULE = 'agent-base-url';
 /** A project setting that makes the agent run a command to get its key. */
 export const KEY_HELPER_RULE = 'agent-api-key-helper';
+/** A credential store other users can read (mode wider than 0600). */
+export const MODE_RULE = 'agent-credentials-mode';
 
 /**
  * Judges one string value: every keyward rule runs on it (the core engine), then the secret-named field

@@ -33,7 +33,11 @@ export function agentsTextReporter(
 /** `Claude Code · mcpServers.github.env.GITHUB_TOKEN · project, tracked`. */
 function where(f: Finding): string {
   const scope = f.scope === 'project' && f.git && f.git !== 'none' ? `project, ${f.git}` : (f.scope ?? '');
-  return [f.agent, f.keyPath !== undefined ? printable(f.keyPath) : '(file not parsed)', scope]
-    .filter(Boolean)
-    .join(' · ');
+  const key =
+    f.keyPath !== undefined
+      ? printable(f.keyPath)
+      : f.ruleId === 'agent-credentials-mode'
+        ? '(file mode)'
+        : '(file not parsed)';
+  return [f.agent, key, scope].filter(Boolean).join(' · ');
 }

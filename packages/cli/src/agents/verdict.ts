@@ -1,7 +1,7 @@
 import type { Severity } from '@keyward/core';
 import { ADMIN_RULES, USER_KEY_RULES, type AgentTool } from './catalog.js';
 import type { GitState } from './git-state.js';
-import { BASE_URL_RULE, KEY_HELPER_RULE, type Hit } from './inspect.js';
+import { BASE_URL_RULE, KEY_HELPER_RULE, MODE_RULE, type Hit } from './inspect.js';
 
 /** Where a file sits, as far as the verdict is concerned. */
 export interface Place {
@@ -39,6 +39,13 @@ export function verdictFor(hit: Hit, place: Place): Verdict {
       severity: 'high',
       why: 'a project setting runs a command to produce your key, which can send it anywhere',
       fix: 'remove apiKeyHelper from the project settings; keep it in your user settings (~/.claude/settings.json)',
+    };
+  }
+  if (hit.ruleId === MODE_RULE) {
+    return {
+      severity: 'high',
+      why: `a credential store other users on this machine can read (${hit.redacted})`,
+      fix: `chmod 600 ${place.path}`,
     };
   }
   const fixes: string[] = [];

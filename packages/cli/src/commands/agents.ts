@@ -13,11 +13,13 @@ import { useColor } from '../scan/color.js';
 import { auditFile, type ConfigFile } from '../agents/audit.js';
 import { projectConfigs, type Located } from '../agents/discover.js';
 import { gitStates } from '../agents/git-state.js';
+import { userConfigs, userFolders } from '../agents/home.js';
 import { agentsTextReporter } from '../agents/text.js';
 
 /**
- * `keyward agents [paths..]`: the agent configurations under each project root (default: the
- * repository, or the working folder outside one), each parsed in its format, every string value judged by
+ * `keyward agents [paths..] [--home]`: the agent configurations under each project root (default: the
+ * repository, or the working folder outside one), and with --home the user-level ones at their known
+ * paths (agents/home.ts), each parsed in its format, every string value judged by
  * every rule, each finding given its agent, key path, scope, verdict and fix (DESIGN §1, §3). Exit codes
  * are the scan's: a file that could not be read makes a clean audit incomplete (3).
  */
@@ -32,12 +34,23 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   const roots = (args.paths?.length ? args.paths : [config.repoRoot ?? io.cwd]).map((path) =>
     projectRoot(resolve(io.cwd, path)),
   );
-  const located: Located[] = roots.flatMap((root) => projectConfigs(root));
+  let home: string | undefined;
+  const user: Located[] = [];
+  if (args.home === true) {
+    const folders = userFolders(io.env);
+    if (!folders) throw new KeywardError('E_AGENTS_NO_HOME', {});
+    home = folders.home;
+    user.push(...userConfigs(folders));
+  }
+  // Run from the home itself, `~/.claude/settings.json` is the user's file, not a project's.
+  const userFiles = new Set(user.map((l) => l.file));
+  const project = roots.flatMap((root) => projectConfigs(root)).filter((l) => !userFiles.has(l.file));
   const states = await gitStates(
-    located.map((l) => l.file),
+    project.map((l) => l.file),
     io.cwd,
     io.env,
   );
+  const located = [...project, ...user];
   const scanner = buildScanner(config);
   const generic = scanner.ruleSet.rules.find((rule) => rule.spec.generic)?.spec.generic;
 
@@ -46,10 +59,10 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   const seenFiles = new Set<string>();
   let bytes = 0;
   let unreadable = 0;
-  for (const { file, tool, format } of located) {
+  for (const { file, tool, format, scope, agent, credentials } of located) {
     if (seenFiles.has(file)) continue;
     seenFiles.add(file);
-    const shown = display(file, io.cwd);
+    const shown = scope === 'user' ? homeDisplay(file, home!) : display(file, io.cwd);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -64,8 +77,10 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
       text,
       tool,
       format,
-      scope: 'project',
-      git: states.get(file) ?? 'none',
+      scope,
+      git: scope === 'user' ? 'none' : (states.get(file) ?? 'none'),
+      ...(agent ? { agent } : {}),
+      ...(credentials ? { credentials, mode: modeOf(file) } : {}),
     };
     const audit = await auditFile(config_, scanner, generic);
     if (audit.warning) warnings.push(audit.warning);
@@ -152,4 +167,20 @@ function projectRoot(path: string): string {
 function display(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
+}
+
+/** A user-level file as reports show it: `~/…` under the home, else its absolute path. */
+function homeDisplay(file: string, home: string): string {
+  const rel = relative(home, file);
+  return rel.startsWith('..') || rel === file ? file : `~/${rel.split(sep).join('/')}`;
+}
+
+/** Permission bits (0 on Windows, whose files have none that mean this). */
+function modeOf(file: string): number {
+  if (process.platform === 'win32') return 0;
+  try {
+    return statSync(file).mode & 0o777;
+  } catch {
+    return 0;
+  }
 }
