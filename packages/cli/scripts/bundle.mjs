@@ -30,6 +30,7 @@ const HOOK_PATH = [
   /^sources\/dist\/(staged|source|errors|ignore-rules|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
   /^cli\/dist\/(version|errors|messages|exit-codes|report)\.js$/,
   /^cli\/dist\/commands\/scan\.js$/,
+  /^cli\/dist\/agents\/(catalog|config-path)\.js$/,
   /^cli\/dist\/config\/(index|load|find|json-error|mini-yaml|validate|apply|size|types)\.js$/,
   /^cli\/dist\/scan\/(collect|color|select-source|mode-options|git-source|pipeline|item-findings|rules)\.js$/,
   /^cli\/dist\/reporters\/(index|load|emit|exit|summary|shared|colors|groups|text)\.js$/,

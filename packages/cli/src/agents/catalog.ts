@@ -76,7 +76,7 @@ export const TOOLS = {
     fix: "this is the tool's own credential store: keep it mode 0600 and out of dotfiles repositories, images and backups; use keyring storage where the tool offers it",
   },
   dotenv: {
-    name: 'Gemini CLI, aider, Continue, LangGraph (.env)',
+    name: 'Gemini CLI, aider, Continue, LangGraph',
     fix: 'keep .env untracked (list it in .gitignore); agents read it, so prefer your OS keychain or a broker for admin keys',
   },
 } as const satisfies Record<string, AgentTool>;

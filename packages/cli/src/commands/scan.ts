@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { collectScan } from '../scan/collect.js';
 import { countSuppressed, showFiltered } from '../scan/suppressed.js';
 import { useColor } from '../scan/color.js';
+import { agentConfigAt } from '../agents/config-path.js';
 
 /**
  * `keyward scan`: scan the chosen source, apply suppressions (inline, config, baseline, and the precision
@@ -58,6 +59,7 @@ export async function runScan(args: Args, io: Io): Promise<number> {
   // A hook's user (plain hook, husky, lint-staged, lefthook, pre-commit) needs to know what to do next.
   if (findings.length > 0 && (report.scan.mode === 'staged' || report.scan.mode === 'pre-push')) {
     io.stderr.write(`keyward: ${HOOK_ADVICE}\n`);
+    for (const line of agentLines(findings)) io.stderr.write(`keyward: ${line}\n`);
   }
 
   if (collected.source.errors.length > 0) return EXIT.error;
@@ -67,6 +69,19 @@ export async function runScan(args: Args, io: Io): Promise<number> {
   });
   if (collected.source.incomplete && exit === EXIT.clean) return EXIT.incomplete;
   return exit;
+}
+
+/**
+ * For each refused file that an AI agent reads (`.mcp.json`, `.cursor/mcp.json`, …): which agent, and how
+ * that agent keeps a key out of the file (`keyward agents` audits them all).
+ */
+function agentLines(findings: readonly Finding[]): string[] {
+  const lines: string[] = [];
+  for (const path of new Set(findings.map((f) => f.path))) {
+    const tool = agentConfigAt(path);
+    if (tool) lines.push(`${path} is an agent configuration, read by ${tool.name}: ${tool.fix}`);
+  }
+  return lines;
 }
 
 export const HOOK_ADVICE =

@@ -94,7 +94,7 @@ describe('keyward agents --home (user level, known paths only)', () => {
         '~/.continue/config.yaml | models[0].apiKey | openai-legacy-key | Continue | user | high',
         '~/.copilot/mcp-config.json | servers.hf.env.HF_TOKEN | huggingface-token | VS Code | user | high',
         '~/.cursor/mcp.json | mcpServers.groq.env.GROQ_API_KEY | groq-api-key | Cursor | user | high',
-        '~/.env | PERPLEXITY_API_KEY | perplexity-api-key | Gemini CLI, aider, Continue, LangGraph (.env) | user | high',
+        '~/.env | PERPLEXITY_API_KEY | perplexity-api-key | Gemini CLI, aider, Continue, LangGraph | user | high',
         '~/.gemini/.env | GEMINI_API_KEY | google-ai-api-key | Gemini CLI | user | high',
         '~/.gemini/settings.json | mcpServers.maps.env.MAPS_API_KEY | google-ai-api-key | Gemini CLI | user | high',
         '~/.kiro/settings/mcp.json | mcpServers.x.env.XAI_API_KEY | xai-api-key | Kiro | user | high',

@@ -105,7 +105,7 @@ describe('keyward agents (project level, JSON family)', () => {
         '.aider.conf.yml | api-key[0] | google-ai-api-key | aider | project | tracked | critical',
         '.continue/models/openai.yaml | models[0].apiKey | openai-service-account-key | Continue | project | tracked | critical',
         '.continue/mcpServers/search.yaml | mcpServers[0].env.SEARCH_API_KEY | agent-secret-field | Continue | project | tracked | critical',
-        '.env | OPENAI_API_KEY | openai-project-key | Gemini CLI, aider, Continue, LangGraph (.env) | project | ignored | high',
+        '.env | OPENAI_API_KEY | openai-project-key | Gemini CLI, aider, Continue, LangGraph | project | ignored | high',
         '.gemini/.env | GEMINI_API_KEY | google-ai-api-key | Gemini CLI | project | ignored | high',
       ].sort(),
     );
