@@ -17,6 +17,7 @@ export const FILTER_NAMES: readonly FilterName[] = [
   'spec-example',
   'public-key',
   'allowlist',
+  'checksum',
 ];
 
 const PLACEHOLDER_REASONS: Record<PlaceholderReason, string> = {
@@ -40,6 +41,11 @@ export const PUBLIC_KEY: FilterVerdict = {
 export const ALLOWLISTED: FilterVerdict = {
   filter: 'allowlist',
   reason: 'a published key the rule lists (SDK sample or documentation value)',
+};
+
+export const CHECKSUM_FAILS: FilterVerdict = {
+  filter: 'checksum',
+  reason: 'the checksum its format carries does not match: not a token the issuer made',
 };
 
 const SPEC_EXAMPLE: FilterVerdict = {

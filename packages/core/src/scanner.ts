@@ -3,7 +3,8 @@ import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile
 import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
 import { placeholderReason } from './placeholder.js';
-import { ALLOWLISTED, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
+import { ALLOWLISTED, CHECKSUM_FAILS, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
+import { checksumHolds } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { isAllowedInline } from './allow.js';
 import { LineIndex, lineEnd } from './position.js';
@@ -234,7 +235,7 @@ function toFindings(
 /**
  * What becomes of a match: dropped (a format key's random part too uniform to be one: not a candidate),
  * kept, kept demoted, or judged by a filter (a finding marked suppressed, counted, shown with the filters
- * off). A rule's allowlist and a public rule come first; then placeholders, and for the generic rule what
+ * off). A failing checksum, a rule's allowlist and a public rule come first; then placeholders, and for the generic rule what
  * the value says (filters.ts).
  */
 function judge(
@@ -250,6 +251,7 @@ function judge(
   }
   const verdict = judgeFormatSecret(rule, m.secret);
   if (verdict === 'drop') return verdict;
+  if (spec.checksum && !checksumHolds(spec.checksum, m.secret)) return CHECKSUM_FAILS;
   if (rule.allowlist.some((re) => re.test(m.secret))) return ALLOWLISTED;
   if (spec.public) return PUBLIC_KEY;
   return verdict;

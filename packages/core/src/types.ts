@@ -11,6 +11,11 @@ export interface RuleSpec {
   title: string;
   /** Provider the key belongs to (`openai`, `anthropic`, … or `generic`). */
   provider: string;
+  /**
+   * The family the rule belongs to (`ai`, `code-hosts`, `cloud`, `payments`, … see `RULE_FAMILIES`):
+   * `keyward rules list` groups by it and a config switch turns a whole family off.
+   */
+  family?: string;
   severity: Severity;
   confidence: Confidence;
   /**
@@ -54,6 +59,12 @@ export interface RuleSpec {
    * off). Their secret siblings have rules of their own.
    */
   public?: boolean;
+  /**
+   * A checksum the format carries (`crc32-base62`: GitHub's and npm's tokens). A match whose checksum fails
+   * was not made by the issuer: it is suppressed by the `checksum` filter (counted, shown with the filters
+   * off).
+   */
+  checksum?: 'crc32-base62';
   /** Name of the verifier able to check this rule's keys (`openai`, `openai-admin`, `anthropic`, …). */
   verify?: string;
   /** Rule kind: `format` (a provider key shape) or `generic` (entropy of a value assigned to a secret-like name). */
@@ -151,9 +162,10 @@ export interface Finding {
  * - `spec-example`: an `example:` value in an OpenAPI, Swagger or JSON Schema document
  * - `public-key`: a key its vendor publishes to browsers (a rule marked `public`)
  * - `allowlist`: a published key a rule lists (SDK sample keys, documentation values)
+ * - `checksum`: a token whose format carries a checksum (GitHub, npm) and whose checksum fails
  */
 export type FilterName =
-  'placeholder' | 'test-key' | 'encoded-text' | 'spec-example' | 'public-key' | 'allowlist';
+  'placeholder' | 'test-key' | 'encoded-text' | 'spec-example' | 'public-key' | 'allowlist' | 'checksum';
 
 /** A filter's judgement of one match. `reason` is words for reviewers; it never holds the secret. */
 export interface FilterVerdict {

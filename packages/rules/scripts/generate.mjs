@@ -14,6 +14,7 @@ const RUNTIME_FIELDS = [
   'id',
   'title',
   'provider',
+  'family',
   'kind',
   'severity',
   'confidence',
@@ -29,6 +30,7 @@ const RUNTIME_FIELDS = [
   'allowlist',
   'public',
   'canonicalLengths',
+  'checksum',
   'redactPrefix',
   'verify',
   'remediation',
@@ -37,6 +39,21 @@ const RUNTIME_FIELDS = [
 ];
 const AUTHORING_FIELDS = ['examples', 'negativeExamples'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+// The families of core's RULE_FAMILIES that a built-in rule may name (`custom` is for config rules); a rules
+// test checks that the two lists agree.
+export const FAMILIES = [
+  'ai',
+  'code-hosts',
+  'package-registries',
+  'cloud',
+  'private-keys',
+  'payments',
+  'chat',
+  'agent-tools',
+  'observability',
+  'databases',
+  'generic',
+];
 
 /** Every rule file under rules/ except presets, parsed, with its path. */
 export function readRuleFiles(dir = RULES_DIR) {
@@ -69,6 +86,8 @@ export function validateRule({ file, rule }) {
   }
   for (const key of ['title', 'provider'])
     if (typeof rule[key] !== 'string' || !rule[key]) say(`\`${key}\` is required`);
+  if (!FAMILIES.includes(rule.family)) say(`\`family\` must be one of ${FAMILIES.join(', ')}`);
+  if (rule.checksum !== undefined && rule.checksum !== 'crc32-base62') say('`checksum` is `crc32-base62`');
   if (!SEVERITIES.includes(rule.severity)) say('`severity` must be critical, high, medium or low');
   if (!['high', 'medium', 'low'].includes(rule.confidence)) say('`confidence` must be high, medium or low');
   if (!Array.isArray(rule.keywords) || rule.keywords.length === 0)

@@ -11,6 +11,11 @@ const CONTEXT_IN_PATTERN = new Set([
   'azure-openai-key',
   'mistral-api-key',
   'cohere-api-key',
+  // The AKIA id beside the secret, the PEM armour around it, the word firecrawl on its line: context.
+  'aws-access-key-pair',
+  'pem-private-key',
+  'firecrawl-api-key',
+  'google-service-account-key',
   'generic-secret',
 ]);
 

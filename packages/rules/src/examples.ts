@@ -3,6 +3,8 @@
  * test time (and by `keyward rules check`), so no scanner or push protection sees a live-looking key here.
  */
 
+import { crc32Base62 } from '@keyward/core';
+
 export const ALPHABETS = {
   alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
   base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
@@ -10,6 +12,8 @@ export const ALPHABETS = {
   lower: 'abcdefghijklmnopqrstuvwxyz',
   letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+  base32: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+  digits: '0123456789',
 } as const;
 export type AlphabetName = keyof typeof ALPHABETS;
 
@@ -44,10 +48,12 @@ const PLACEHOLDER = /\{\{([A-Za-z0-9]+):(\d+)\}\}/g;
  * `{{base64(text)}}`: text encoded at test time (encoded test words are negatives of the generic rule). The
  * text holds no `{{`, so nested encodings are replaced innermost first.
  */
-const ENCODED = /\{\{(base64|base64url|hex|percent)\(((?:(?!\{\{).)*?)\)\}\}/g;
+const ENCODED = /\{\{(base64|base64url|hex|percent|crc32b62)\(((?:(?!\{\{).)*?)\)\}\}/g;
 
 function encode(encoding: string, text: string): string {
   if (encoding === 'percent') return encodeURIComponent(text);
+  // GitHub's and npm's token checksum: the text followed by the base62 CRC32 of it.
+  if (encoding === 'crc32b62') return text + crc32Base62(text);
   return Buffer.from(text).toString(encoding as 'base64' | 'base64url' | 'hex');
 }
 

@@ -6,6 +6,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openai-admin-key",
     "title": "OpenAI admin API key",
     "provider": "openai",
+    "family": "ai",
     "severity": "critical",
     "confidence": "high",
     "keywords": [
@@ -28,6 +29,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openai-project-key",
     "title": "OpenAI project API key",
     "provider": "openai",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -52,6 +54,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openai-service-account-key",
     "title": "OpenAI service-account API key",
     "provider": "openai",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -74,6 +77,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openai-user-key",
     "title": "OpenAI user API key without a project (sk-None-)",
     "provider": "openai",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -96,6 +100,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openai-legacy-key",
     "title": "OpenAI legacy user API key",
     "provider": "openai",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -118,6 +123,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "anthropic-admin-key",
     "title": "Anthropic Admin API key",
     "provider": "anthropic",
+    "family": "ai",
     "severity": "critical",
     "confidence": "high",
     "keywords": [
@@ -141,6 +147,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "anthropic-api-key",
     "title": "Anthropic API key",
     "provider": "anthropic",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -165,6 +172,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "anthropic-oauth-token",
     "title": "Anthropic OAuth token (Claude Code subscription login)",
     "provider": "anthropic",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -183,6 +191,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "openrouter-api-key",
     "title": "OpenRouter API key",
     "provider": "openrouter",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -205,6 +214,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "groq-api-key",
     "title": "Groq API key",
     "provider": "groq",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -228,6 +238,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "xai-api-key",
     "title": "xAI API key",
     "provider": "xai",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -250,6 +261,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "perplexity-api-key",
     "title": "Perplexity API key",
     "provider": "perplexity",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -271,6 +283,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "replicate-api-token",
     "title": "Replicate API token",
     "provider": "replicate",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -293,6 +306,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "huggingface-token",
     "title": "Hugging Face access token",
     "provider": "huggingface",
+    "family": "ai",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -317,6 +331,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "google-ai-api-key",
     "title": "Google API key (Gemini / Google AI)",
     "provider": "google",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -359,6 +374,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "stripe-secret-key",
     "title": "Stripe live secret key",
     "provider": "stripe",
+    "family": "payments",
     "severity": "critical",
     "confidence": "high",
     "keywords": [
@@ -377,6 +393,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "stripe-restricted-key",
     "title": "Stripe live restricted key",
     "provider": "stripe",
+    "family": "payments",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -394,6 +411,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "stripe-test-key",
     "title": "Stripe test-mode secret or restricted key",
     "provider": "stripe",
+    "family": "payments",
     "severity": "low",
     "confidence": "high",
     "keywords": [
@@ -416,6 +434,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "stripe-publishable-key",
     "title": "Stripe publishable key (public)",
     "provider": "stripe",
+    "family": "payments",
     "severity": "low",
     "confidence": "high",
     "keywords": [
@@ -435,6 +454,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "posthog-personal-api-key",
     "title": "PostHog personal API key",
     "provider": "posthog",
+    "family": "observability",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -454,6 +474,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "posthog-secret-api-key",
     "title": "PostHog project secret API key",
     "provider": "posthog",
+    "family": "observability",
     "severity": "high",
     "confidence": "high",
     "keywords": [
@@ -472,6 +493,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "posthog-project-api-key",
     "title": "PostHog project API key (public)",
     "provider": "posthog",
+    "family": "observability",
     "severity": "low",
     "confidence": "high",
     "keywords": [
@@ -491,6 +513,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "supabase-secret-key",
     "title": "Supabase secret key",
     "provider": "supabase",
+    "family": "databases",
     "severity": "critical",
     "confidence": "high",
     "keywords": [
@@ -508,6 +531,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "supabase-publishable-key",
     "title": "Supabase publishable key (public)",
     "provider": "supabase",
+    "family": "databases",
     "severity": "low",
     "confidence": "high",
     "keywords": [
@@ -523,9 +547,483 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "github-fine-grained-pat",
+    "title": "GitHub fine-grained personal access token",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "b_pat_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 11,
+    "verify": "github",
+    "remediation": "Delete the token at github.com/settings/tokens (or have an organisation owner revoke it), create a replacement with the least scopes it needs, and review the security log and the audit log of its organisations for the exposure window.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens"
+    ]
+  },
+  {
+    "id": "github-pat",
+    "title": "GitHub personal access token (classic)",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "hp_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "verify": "github",
+    "remediation": "Delete the token at github.com/settings/tokens (or have an organisation owner revoke it), create a replacement with the least scopes it needs, and review the security log and the audit log of its organisations for the exposure window.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats"
+    ]
+  },
+  {
+    "id": "github-oauth-token",
+    "title": "GitHub OAuth access token",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "ho_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "verify": "github",
+    "remediation": "Revoke the app's authorisation at github.com/settings/applications (or log out of the tool that holds it, e.g. `gh auth logout`), log in again, and review the security log for the exposure window.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats"
+    ]
+  },
+  {
+    "id": "github-app-user-token",
+    "title": "GitHub App user access token",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "hu_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "verify": "github",
+    "remediation": "Revoke it through the app (DELETE /applications/{client_id}/token, or the user revokes the app at github.com/settings/apps/authorizations) and review the app's activity for the exposure window.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats"
+    ]
+  },
+  {
+    "id": "github-app-installation-token",
+    "title": "GitHub App installation access token",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "hs_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "verify": "github",
+    "remediation": "It expires within an hour; revoke it now with DELETE /installation/token, rotate the app's private key if that leaked too, and review the installation's activity.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats"
+    ]
+  },
+  {
+    "id": "github-app-refresh-token",
+    "title": "GitHub App refresh token",
+    "provider": "github",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "hr_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghr_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "verify": "github",
+    "remediation": "Revoke the user's authorisation of the app (DELETE /applications/{client_id}/grant or github.com/settings/apps/authorizations) so the refresh token and its access tokens die, then review the app's activity.",
+    "references": [
+      "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats"
+    ]
+  },
+  {
+    "id": "gitlab-pat",
+    "title": "GitLab personal, project or group access token",
+    "provider": "gitlab",
+    "family": "code-hosts",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "glpat-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(glpat-[A-Za-z0-9_-]{20,64}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{7,10})?)(?![A-Za-z0-9_.-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 6,
+    "remediation": "Revoke the token under User settings > Access tokens (or the project/group's), create a replacement with the least scopes it needs, and review the audit events for the exposure window.",
+    "references": [
+      "https://docs.gitlab.com/security/tokens/#token-prefixes",
+      "https://docs.gitlab.com/user/profile/personal_access_tokens/"
+    ]
+  },
+  {
+    "id": "npm-access-token",
+    "title": "npm access token",
+    "provider": "npm",
+    "family": "package-registries",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "pm_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "checksum": "crc32-base62",
+    "redactPrefix": 4,
+    "remediation": "Revoke the token (npm token revoke, or npmjs.com > Access Tokens), create a granular token limited to the packages it publishes, and check the packages' recent versions for releases you did not make.",
+    "references": [
+      "https://github.blog/news-insights/product-news/announcing-npms-new-access-token-format/",
+      "https://docs.npmjs.com/about-access-tokens"
+    ]
+  },
+  {
+    "id": "pypi-api-token",
+    "title": "PyPI API token",
+    "provider": "pypi",
+    "family": "package-registries",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "pypi-AgEIcHlwaS5vcmc"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 5,
+    "remediation": "Remove the token at pypi.org/manage/account/token/, create one scoped to the project it uploads (or use trusted publishing), and check the project's release history.",
+    "references": [
+      "https://pypi.org/help/#apitoken",
+      "https://warehouse.pypa.io/development/token-scanning.html"
+    ]
+  },
+  {
+    "id": "slack-bot-token",
+    "title": "Slack bot token",
+    "provider": "slack",
+    "family": "chat",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "xoxb-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{24,32})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 5,
+    "verify": "slack",
+    "remediation": "Revoke the token (auth.revoke, or reinstall the app at api.slack.com/apps, which issues a new one), and review the workspace's access logs for the exposure window.",
+    "references": [
+      "https://docs.slack.dev/authentication/tokens/"
+    ]
+  },
+  {
+    "id": "slack-user-token",
+    "title": "Slack user token",
+    "provider": "slack",
+    "family": "chat",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "xoxp-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[a-f0-9]{32})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 5,
+    "verify": "slack",
+    "remediation": "Revoke the token (auth.revoke, or remove the app's authorisation in the workspace), and review the user's and workspace's access logs for the exposure window.",
+    "references": [
+      "https://docs.slack.dev/authentication/tokens/"
+    ]
+  },
+  {
+    "id": "slack-app-token",
+    "title": "Slack app-level token",
+    "provider": "slack",
+    "family": "chat",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "xapp-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-f0-9]{64})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 5,
+    "remediation": "Revoke the app-level token under the app's Basic Information page at api.slack.com/apps and generate a new one.",
+    "references": [
+      "https://docs.slack.dev/authentication/tokens/"
+    ]
+  },
+  {
+    "id": "slack-webhook-url",
+    "title": "Slack incoming webhook URL",
+    "provider": "slack",
+    "family": "chat",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "k.com/services/"
+    ],
+    "pattern": "(https://hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 33,
+    "remediation": "Remove the webhook from the app's Incoming Webhooks page at api.slack.com/apps (or the channel's integrations) and create a new one.",
+    "references": [
+      "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks/"
+    ]
+  },
+  {
+    "id": "aws-access-key-pair",
+    "title": "AWS access key pair (secret access key beside its AKIA id)",
+    "provider": "aws",
+    "family": "cloud",
+    "severity": "critical",
+    "confidence": "high",
+    "keywords": [
+      "KIA"
+    ],
+    "pattern": "(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])(?<=[a-z][A-Za-z0-9/+]{0,39})(?<=[A-Z][A-Za-z0-9/+]{0,39})(?:(?<=(?<![A-Za-z0-9])AKIA[A-Z2-7]{16}(?![A-Za-z0-9])[\\s\\S]{41,340})|(?=[\\s\\S]{1,300}(?<![A-Za-z0-9])AKIA[A-Z2-7]{16}(?![A-Za-z0-9])))",
+    "window": 400,
+    "crossLines": true,
+    "minEntropy": 4,
+    "redactPrefix": 0,
+    "remediation": "Deactivate, then delete the access key in IAM (aws iam update-access-key --status Inactive), create a new one if it is still needed (or move to roles and short-lived credentials), and review CloudTrail for the key's use during the exposure window.",
+    "references": [
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids"
+    ]
+  },
+  {
+    "id": "aws-access-key-id",
+    "title": "AWS access key id (no secret key beside it)",
+    "provider": "aws",
+    "family": "cloud",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "KIA"
+    ],
+    "pattern": "(?<![A-Za-z0-9])(AKIA[A-Z2-7]{16}(?![A-Za-z0-9]))(?![\\s\\S]{1,300}(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?<!(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])[\\s\\S]{1,300}AKIA[A-Z2-7]{16})",
+    "window": 400,
+    "crossLines": true,
+    "minEntropy": 3,
+    "redactPrefix": 4,
+    "remediation": "Deactivate, then delete the access key in IAM (aws iam update-access-key --status Inactive), create a new one if it is still needed (or move to roles and short-lived credentials), and review CloudTrail for the key's use during the exposure window.",
+    "references": [
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids"
+    ]
+  },
+  {
+    "id": "google-service-account-key",
+    "title": "Google Cloud service account key (JSON)",
+    "provider": "google",
+    "family": "cloud",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "KEY-----"
+    ],
+    "pattern": "\"private_key\"(?<=service_account[\\s\\S]{0,1000})\\s*:\\s*\"-----BEGIN PRIVATE KEY-----(?:\\\\n)*([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END PRIVATE KEY-----",
+    "window": 4096,
+    "crossLines": true,
+    "minEntropy": 4.5,
+    "redactPrefix": 0,
+    "remediation": "Delete the key (gcloud iam service-accounts keys delete, or IAM > Service accounts > Keys), create a new one only if workload identity cannot replace it, and review the service account's activity in Cloud Audit Logs for the exposure window.",
+    "references": [
+      "https://cloud.google.com/iam/docs/keys-create-delete",
+      "https://cloud.google.com/iam/docs/service-account-creds#key-types"
+    ]
+  },
+  {
+    "id": "pem-private-key",
+    "title": "PEM private key",
+    "provider": "pem",
+    "family": "private-keys",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "KEY-----"
+    ],
+    "pattern": "-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END \\1PRIVATE KEY-----",
+    "secretGroup": 2,
+    "window": 4096,
+    "crossLines": true,
+    "minEntropy": 4.5,
+    "redactPrefix": 0,
+    "remediation": "Replace the key pair: generate a new key, install its public half wherever the old one was trusted (authorized_keys, certificates, deploy keys, cloud consoles), remove the old public key there, and review access logs for the exposure window.",
+    "references": [
+      "https://www.rfc-editor.org/rfc/rfc7468",
+      "https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key"
+    ]
+  },
+  {
+    "id": "langsmith-api-key",
+    "title": "LangSmith personal access token or service key",
+    "provider": "langsmith",
+    "family": "agent-tools",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "sv2_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 8,
+    "verify": "langsmith",
+    "remediation": "Delete the key under Settings > API Keys in LangSmith, create a new one, and review the workspace's traces for what was exposed and who read it.",
+    "references": [
+      "https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key"
+    ]
+  },
+  {
+    "id": "tavily-api-key",
+    "title": "Tavily API key",
+    "provider": "tavily",
+    "family": "agent-tools",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "tvly-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(tvly-(?:(?:dev|prod)-)?[A-Za-z0-9]{32})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 5,
+    "verify": "tavily",
+    "remediation": "Delete the key at app.tavily.com, create a new one, and check the usage page for spend during the exposure window.",
+    "references": [
+      "https://docs.tavily.com/documentation/quickstart"
+    ]
+  },
+  {
+    "id": "e2b-api-key",
+    "title": "E2B API key",
+    "provider": "e2b",
+    "family": "agent-tools",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "2b_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(e2b_[a-f0-9]{40})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 4,
+    "remediation": "Delete the key in the E2B dashboard (Team > API keys), create a new one, and check the team's sandboxes and usage for the exposure window.",
+    "references": [
+      "https://e2b.dev/docs/api-key"
+    ]
+  },
+  {
+    "id": "notion-api-token",
+    "title": "Notion integration token",
+    "provider": "notion",
+    "family": "agent-tools",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "tn_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ntn_[0-9]{11}[A-Za-z0-9]{35})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 4,
+    "remediation": "Refresh the integration's secret at notion.so/profile/integrations, update the services that use it, and review which pages the integration can reach.",
+    "references": [
+      "https://developers.notion.com/docs/authorization"
+    ]
+  },
+  {
+    "id": "linear-api-key",
+    "title": "Linear API key",
+    "provider": "linear",
+    "family": "agent-tools",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "n_api_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 8,
+    "remediation": "Revoke the key under Settings > Security & access > Personal API keys in Linear, create a new one limited to what it needs, and review the workspace's audit log.",
+    "references": [
+      "https://linear.app/developers/graphql#personal-api-keys"
+    ]
+  },
+  {
+    "id": "sentry-user-token",
+    "title": "Sentry user auth token",
+    "provider": "sentry",
+    "family": "observability",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "sntryu_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 7,
+    "remediation": "Revoke the token under User settings > Personal Tokens in Sentry, create one with the least scopes it needs, and review the organisation's audit log.",
+    "references": [
+      "https://docs.sentry.io/account/auth-tokens/",
+      "https://docs.sentry.io/security-legal-pii/security/secret-scanning/"
+    ]
+  },
+  {
+    "id": "sentry-org-token",
+    "title": "Sentry organisation auth token",
+    "provider": "sentry",
+    "family": "observability",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "sntrys_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sntrys_eyJ[A-Za-z0-9+/=]{40,1000}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9_+/=-])",
+    "minEntropy": 3,
+    "redactPrefix": 7,
+    "remediation": "Revoke the token under Settings > Developer Settings > Organization Tokens in Sentry and create a new one for the CI that needs it.",
+    "references": [
+      "https://docs.sentry.io/account/auth-tokens/#organization-tokens",
+      "https://docs.sentry.io/security-legal-pii/security/secret-scanning/"
+    ]
+  },
+  {
     "id": "deepseek-api-key",
     "title": "DeepSeek API key",
     "provider": "deepseek",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -546,6 +1044,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "azure-openai-key",
     "title": "Azure OpenAI (Azure AI services) key",
     "provider": "azure",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -566,6 +1065,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "mistral-api-key",
     "title": "Mistral AI API key",
     "provider": "mistral",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -586,6 +1086,7 @@ export const RULES: readonly RuleSpec[] = [
     "id": "cohere-api-key",
     "title": "Cohere API key",
     "provider": "cohere",
+    "family": "ai",
     "severity": "high",
     "confidence": "medium",
     "keywords": [
@@ -604,9 +1105,29 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "firecrawl-api-key",
+    "title": "Firecrawl API key",
+    "provider": "firecrawl",
+    "family": "agent-tools",
+    "severity": "medium",
+    "confidence": "medium",
+    "keywords": [
+      "fc-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(fc-[a-f0-9]{32})(?![A-Za-z0-9_-])(?:(?<=[Ff][Ii][Rr][Ee][Cc][Rr][Aa][Ww][Ll][^\\n]{0,160})|(?=[^\\n]{0,120}[Ff][Ii][Rr][Ee][Cc][Rr][Aa][Ww][Ll]))",
+    "window": 200,
+    "minEntropy": 3,
+    "redactPrefix": 3,
+    "remediation": "Delete the key at firecrawl.dev/app/api-keys, create a new one, and review usage for the exposure window.",
+    "references": [
+      "https://docs.firecrawl.dev/introduction"
+    ]
+  },
+  {
     "id": "generic-secret",
     "title": "High-entropy value assigned to a secret-like name",
     "provider": "generic",
+    "family": "generic",
     "kind": "generic",
     "severity": "medium",
     "confidence": "low",
@@ -732,7 +1253,26 @@ export const RULES: readonly RuleSpec[] = [
         "phx_",
         "phs_",
         "sb_publishable_",
-        "sb_secret_"
+        "sb_secret_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "npm_",
+        "pypi-",
+        "xoxb-",
+        "xoxp-",
+        "xapp-",
+        "lsv2_",
+        "tvly-",
+        "e2b_",
+        "ntn_",
+        "lin_api_",
+        "sntryu_",
+        "sntrys_"
       ],
       "minLength": 16,
       "maxLength": 512,
