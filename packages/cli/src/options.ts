@@ -125,6 +125,8 @@ const TABLE = {
         type: 'string',
         describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
       },
+      verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
+      ...verification,
       'fail-on': {
         type: 'string',
         choices: ['critical', 'high', 'medium', 'low'],

@@ -1,6 +1,6 @@
 import type { Finding } from '@keyward/core';
 import { colors, severityColor } from '../reporters/colors.js';
-import { printable, sortFindings } from '../reporters/shared.js';
+import { printable, sortFindings, verificationLabel } from '../reporters/shared.js';
 import type { Report, ReporterOptions } from '../report.js';
 
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
@@ -20,8 +20,9 @@ export function agentsTextReporter(
   const lines: string[] = [];
   for (const f of sorted) {
     const secret = printable(options.reveal ? f.secret : f.redacted);
+    const verified = f.verification ? c.dim(` · ${verificationLabel(f.verification)}`) : '';
     lines.push(
-      `${severityColor(c, f.severity)(f.severity)}  ${printable(f.ruleId)}  ${secret}  ${printable(f.path)}:${f.line}:${f.column}`,
+      `${severityColor(c, f.severity)(f.severity)}  ${printable(f.ruleId)}  ${secret}  ${printable(f.path)}:${f.line}:${f.column}${verified}`,
     );
     lines.push(`  ${c.dim('agent')}  ${where(f)}`);
     if (f.why) lines.push(`  ${c.dim('why  ')}  ${f.why}`);

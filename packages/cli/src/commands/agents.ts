@@ -13,6 +13,7 @@ import { useColor } from '../scan/color.js';
 import { auditFile, type ConfigFile } from '../agents/audit.js';
 import { projectConfigs, type Located } from '../agents/discover.js';
 import { gitStates } from '../agents/git-state.js';
+import { AGENT_RULES, NOT_KEYS } from '../agents/inspect.js';
 import { userConfigs, userFolders } from '../agents/home.js';
 import { agentsTextReporter } from '../agents/text.js';
 
@@ -89,7 +90,14 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   for (const finding of findings) {
     if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
   }
-  const reported = findings.filter((f) => !f.suppressed);
+  let reported = findings.filter((f) => !f.suppressed);
+  if (args.verify === true) {
+    // Keys only: a base URL, an apiKeyHelper or a file mode has nothing to check.
+    const keys = reported.filter((f) => !NOT_KEYS.has(f.ruleId));
+    const { verify } = await import('./scan.js');
+    const verified = keys.length > 0 ? await verify(keys, args, io, config.verify) : [];
+    reported = [...verified, ...reported.filter((f) => NOT_KEYS.has(f.ruleId))];
+  }
   const filters: Partial<Record<NonNullable<Finding['filtered']>['filter'], number>> = {};
   for (const f of findings)
     if (f.suppressed === 'filter' && f.filtered)
@@ -132,7 +140,7 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
         reveal: args.reveal === true,
         color: color.stdout,
         env: io.env,
-        rules: scanner.ruleSet.rules.map((r) => r.spec),
+        rules: [...scanner.ruleSet.rules.map((r) => r.spec), ...AGENT_RULES],
       },
       io,
     );

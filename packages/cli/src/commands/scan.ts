@@ -88,10 +88,10 @@ export const HOOK_ADVICE =
   'remove each key from the change (a line that holds no secret: add keyward:allow); rotate any key that was ever pushed or shared.';
 
 /**
- * `--verify`: the verifier is loaded only here, never on the hook's default path. With `verify.required`
- * in the config, keys whose check could not run make the scan incomplete (exit 3).
+ * `--verify` (scan, agents): the verifier is loaded only here, never on the hook's default path. With
+ * `verify.required` in the config, keys whose check could not run make the scan incomplete (exit 3).
  */
-async function verify(
+export async function verify(
   findings: Finding[],
   args: Args,
   io: Io,

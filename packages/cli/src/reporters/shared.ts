@@ -57,6 +57,9 @@ export function findingMessage(finding: Finding, reveal: boolean, title?: string
   if (finding.commit) parts.push(`added in commit ${finding.commit.slice(0, 12)}`);
   if (finding.reachable === false) parts.push('in an unreachable blob');
   if (finding.verification) parts.push(`verified ${verificationLabel(finding.verification)}`);
+  // keyward agents: the agent that reads it, where, and that tool's fix.
+  if (finding.agent) parts.push(`${finding.agent} reads it (${finding.keyPath ?? 'the whole file'})`);
+  if (finding.fix) parts.push(`fix: ${finding.fix}`);
   return parts.join('; ');
 }
 
