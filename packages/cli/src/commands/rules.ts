@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { RuleCompileError, type RuleSpec } from '@keyward/core';
+import { RULE_FAMILIES, RuleCompileError, familyOf, type RuleSpec } from '@keyward/core';
 import { RULES } from '@keyward/rules';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -70,32 +70,55 @@ function rulesOf(config: ResolvedConfig): RuleSpec[] {
 
 const PUBLIC_NOTE = '(public by design: reported with scan --no-filters)';
 
+/**
+ * The rules grouped by family (RULE_FAMILIES order, the preset's order within one), each on or off: off by
+ * its own switch under `rules`, or by its family's under `families`.
+ */
 function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Output): number {
   const custom = new Set(config.customRules.map((r) => r.id));
-  const on = rulesOf(config).map((r) => ({ ...r, custom: custom.has(r.id), enabled: true }));
-  const off = [...config.rules]
-    .filter(([, o]) => o.enabled === false)
-    .map(([id]) => {
-      const rule = [...RULES, ...config.customRules].find((r) => r.id === id)!;
-      return { ...rule, custom: custom.has(id), enabled: false };
-    });
-  const all = [...on, ...off];
+  const applied = new Map(rulesOf(config).map((r) => [r.id, r]));
+  const candidates = [...(config.extends === 'keyward:none' ? [] : RULES), ...config.customRules];
+  const rows = candidates.map((r) => ({
+    ...(applied.get(r.id) ?? r),
+    family: familyOf(r),
+    custom: custom.has(r.id),
+    enabled: applied.has(r.id),
+  }));
+  const order = Object.keys(RULE_FAMILIES);
+  const rank = (family: string) => (order.includes(family) ? order.indexOf(family) : order.length);
+  const all = rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r.family) - rank(b.r.family) || a.i - b.i)
+    .map(({ r }) => r);
+  const on = all.filter((r) => r.enabled);
   if (args.format === 'json') {
-    const rows = all.map((r) => ({
+    const json = all.map((r) => ({
       id: r.id,
       title: r.title,
       provider: r.provider,
+      family: r.family,
       severity: r.severity,
       confidence: r.confidence,
       custom: r.custom,
       enabled: r.enabled,
       ...(r.public ? { public: true } : {}),
     }));
-    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT.clean;
   }
   const idWidth = Math.max(...all.map((r) => r.id.length));
+  let family: string | undefined;
   for (const r of all) {
+    if (r.family !== family) {
+      family = r.family;
+      const members = all.filter((x) => x.family === family);
+      const enabled = members.filter((x) => x.enabled).length;
+      const title = (RULE_FAMILIES as Record<string, string>)[family] ?? family;
+      const state = enabled === members.length ? '' : `, ${members.length - enabled} off`;
+      io.stdout.write(
+        `${family === all[0]!.family ? '' : '\n'}${c.bold(title)} ${c.dim(`[${family}] ${plural(members.length, 'rule')}${state}`)}\n`,
+      );
+    }
     const severity = r.enabled ? severityColor(c, r.severity)(r.severity.padEnd(8)) : c.dim('off'.padEnd(8));
     // A public rule's keys are found and hidden by the public-key filter; `scan --no-filters` lists them.
     const notes = `${r.custom ? ` ${c.cyan('(custom)')}` : ''}${r.public ? ` ${c.dim(PUBLIC_NOTE)}` : ''}`;
@@ -103,7 +126,7 @@ function list(config: ResolvedConfig, args: Args, io: Io, { c, err, quiet }: Out
   }
   if (!quiet)
     io.stderr.write(
-      `keyward: ${err.bold(`${on.length} rules on`)}, ${off.length} off${config.file ? ` (${config.file})` : ''}\n`,
+      `keyward: ${err.bold(`${on.length} rules on`)}, ${all.length - on.length} off${config.file ? ` (${config.file})` : ''}\n`,
     );
   return EXIT.clean;
 }

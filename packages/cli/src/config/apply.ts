@@ -1,16 +1,17 @@
-import type { Finding, RuleSpec } from '@keyward/core';
+import { familyOf, type Finding, type RuleSpec } from '@keyward/core';
 import { KeywardError } from '../errors.js';
 import type { ResolvedConfig } from './types.js';
 
 /**
  * The rules a scan runs: keyward's defaults (unless `extends: keyward:none`) plus the custom rules, with
- * the config's on/off switches and severity overrides applied. Pure. An override naming no rule, or a
+ * the config's on/off switches (by rule, or by family: a rule's own switch wins) and severity overrides
+ * applied. Pure. An override naming no rule, or a
  * custom rule reusing a built-in id, is an error naming the file and key (a typo must not silently keep
  * a rule on).
  */
 export function applyConfigToRules(
   rules: readonly RuleSpec[],
-  config: Pick<ResolvedConfig, 'file' | 'extends' | 'rules' | 'customRules'>,
+  config: Pick<ResolvedConfig, 'file' | 'extends' | 'rules' | 'customRules' | 'families'>,
 ): RuleSpec[] {
   const file = config.file ?? '(defaults)';
   const builtIn = config.extends === 'keyward:none' ? [] : rules;
@@ -45,6 +46,7 @@ export function applyConfigToRules(
   for (const rule of all) {
     const override = config.rules.get(rule.id);
     if (override?.enabled === false) continue;
+    if (override?.enabled !== true && config.families?.get(familyOf(rule)) === false) continue;
     out.push(override?.severity ? { ...rule, severity: override.severity } : rule);
   }
   return out;

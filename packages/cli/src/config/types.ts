@@ -38,6 +38,11 @@ export interface ResolvedConfig {
   extends: 'keyward:recommended' | 'keyward:none';
   /** Overrides by rule id. */
   rules: Map<string, RuleOverride>;
+  /**
+   * Whole families switched on or off (`families: { payments: off }`), by family id (core's
+   * `RULE_FAMILIES`). A rule's own switch under `rules` wins over its family's.
+   */
+  families?: Map<string, boolean>;
   /** gitignore-style patterns, relative to `baseDir`. */
   ignorePaths: string[];
   allowlist: {

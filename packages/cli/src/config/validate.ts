@@ -1,4 +1,4 @@
-import type { Severity } from '@keyward/core';
+import { RULE_FAMILIES, type Severity } from '@keyward/core';
 import { KeywardError } from '../errors.js';
 import { parseSize } from './size.js';
 import type { CustomRule, InlineAllowSetting, ResolvedConfig, RuleOverride, VerifyConfig } from './types.js';
@@ -30,6 +30,7 @@ export function validateConfig(raw: unknown, file: string): ValidatedConfig {
     '$schema',
     'extends',
     'rules',
+    'families',
     'ignorePaths',
     'allowlist',
     'customRules',
@@ -42,6 +43,7 @@ export function validateConfig(raw: unknown, file: string): ValidatedConfig {
   const config: ValidatedConfig = {
     extends: 'keyward:recommended',
     rules: new Map(),
+    families: new Map(),
     ignorePaths: [],
     allowlist: { secrets: [], fingerprints: new Set() },
     customRules: [],
@@ -57,6 +59,15 @@ export function validateConfig(raw: unknown, file: string): ValidatedConfig {
   if (root.rules !== undefined) {
     for (const [id, value] of Object.entries(object(root.rules, 'rules', fail))) {
       config.rules.set(id, ruleOverride(value, `rules.${id}`, fail));
+    }
+  }
+  if (root.families !== undefined) {
+    const known = Object.keys(RULE_FAMILIES);
+    for (const [family, value] of Object.entries(object(root.families, 'families', fail))) {
+      if (!known.includes(family)) fail(`families.${family}`, `no such family (known: ${known.join(', ')})`);
+      if (value !== 'off' && value !== 'on' && typeof value !== 'boolean')
+        fail(`families.${family}`, 'must be off or on');
+      config.families!.set(family, value === 'on' || value === true);
     }
   }
   if (root.ignorePaths !== undefined) config.ignorePaths = strings(root.ignorePaths, 'ignorePaths', fail);

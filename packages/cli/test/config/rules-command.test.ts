@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '@keyward/test-utils';
+import { randomString, rng } from '@keyward/rules';
 
 let dir: string;
 beforeEach(() => {
@@ -126,6 +127,45 @@ describe('keyward rules list', () => {
     expect(text.stdout).toMatch(
       /^posthog-project-api-key +low .*\(public by design: reported with scan --no-filters\)$/m,
     );
+  });
+
+  it('groups the rules by family, and a family switch turns a whole family off', async () => {
+    writeConfig({ families: { payments: 'off', 'code-hosts': 'off' }, rules: { 'github-pat': 'on' } });
+    const rows: Array<{ id: string; family: string; enabled: boolean }> = JSON.parse(
+      (await cli('rules', 'list', '--format', 'json')).stdout,
+    );
+    const family = (f: string) => rows.filter((x) => x.family === f);
+    expect(family('payments').length).toBeGreaterThanOrEqual(4);
+    expect(family('payments').every((x) => !x.enabled)).toBe(true);
+    // A rule's own switch wins over its family's.
+    expect(
+      family('code-hosts')
+        .filter((x) => x.enabled)
+        .map((x) => x.id),
+    ).toEqual(['github-pat']);
+    expect(family('ai').every((x) => x.enabled)).toBe(true);
+    // Families in a fixed order (AI providers first, the generic rule last), each rule inside its group.
+    const order = rows.map((x) => x.family).filter((f, i, all) => all.indexOf(f) === i);
+    expect(order[0]).toBe('ai');
+    expect(order.at(-1)).toBe('generic');
+    const text = (await cli('rules', 'list')).stdout;
+    expect(text).toMatch(/^AI providers \[ai\] \d+ rules$/m);
+    expect(text).toMatch(/^Payments \[payments\] 4 rules, 4 off$/m);
+    expect(text).toMatch(/^stripe-secret-key +off +Stripe live secret key$/m);
+    expect(text).toMatch(/^github-pat +high +GitHub personal access token \(classic\)$/m);
+    // A scan here runs no rule of a family switched off.
+    const body = randomString(rng(7), 'alnum', 24);
+    writeFileSync(join(dir, 'pay.env'), `STRIPE_SECRET_KEY=${'sk_live_'}${body}\n`);
+    expect((await cli('scan', '--quiet', '.')).code).toBe(0);
+    writeConfig({});
+    expect((await cli('scan', '--quiet', '.')).code).toBe(1);
+  });
+
+  it('rejects an unknown family, naming the known ones', async () => {
+    writeConfig({ families: { paymnets: 'off' } });
+    const r = await cli('rules', 'list');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('families.paymnets: no such family (known: ai, code-hosts');
   });
 
   it('rejects an unknown action', async () => {
