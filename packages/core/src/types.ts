@@ -195,6 +195,11 @@ export interface Verification {
   detail: string;
   /** Blast radius of a live key: area → reachable | denied | unknown. */
   reach?: Record<string, 'reachable' | 'denied' | 'unknown'>;
+  /**
+   * What the service said the key can do raises the finding's severity to this (a GitHub token with
+   * `admin:org`, a Slack token with `admin` scopes); never lowers it.
+   */
+  severity?: Severity;
 }
 
 /** Summary counters a scan reports (DESIGN §3 `scan`). */

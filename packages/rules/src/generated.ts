@@ -665,7 +665,6 @@ export const RULES: readonly RuleSpec[] = [
     "minEntropy": 3.5,
     "checksum": "crc32-base62",
     "redactPrefix": 4,
-    "verify": "github",
     "remediation": "Revoke the user's authorisation of the app (DELETE /applications/{client_id}/grant or github.com/settings/apps/authorizations) so the refresh token and its access tokens die, then review the app's activity.",
     "references": [
       "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
@@ -902,7 +901,6 @@ export const RULES: readonly RuleSpec[] = [
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])",
     "minEntropy": 3,
     "redactPrefix": 8,
-    "verify": "langsmith",
     "remediation": "Delete the key under Settings > API Keys in LangSmith, create a new one, and review the workspace's traces for what was exposed and who read it.",
     "references": [
       "https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key"

@@ -1,4 +1,4 @@
-import type { Finding, VerificationStatus } from '@keyward/core';
+import type { Finding, Severity, VerificationStatus } from '@keyward/core';
 import type { VerifyOptions } from './types.js';
 import { verifyAll } from './verify-all.js';
 
@@ -33,9 +33,17 @@ export async function applyVerification(
     }
     const verification = verdicts.get(finding.secret)!;
     if (keep && !keep.has(verification.status)) continue;
-    out.push({ ...finding, verification });
+    const severity = higher(finding.severity, verification.severity);
+    out.push({ ...finding, severity, verification });
   }
   return out;
+}
+
+const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** The finding's severity, raised (never lowered) to what the verification found the key can do. */
+function higher(severity: Severity, raised: Severity | undefined): Severity {
+  return raised !== undefined && RANK[raised] > RANK[severity] ? raised : severity;
 }
 
 /**

@@ -13,6 +13,10 @@ export const OFFICIAL_BASE_URLS: Readonly<Record<ProviderId, string>> = {
   deepseek: 'https://api.deepseek.com',
   mistral: 'https://api.mistral.ai/v1',
   cohere: 'https://api.cohere.com',
+  github: 'https://api.github.com',
+  slack: 'https://slack.com/api',
+  stripe: 'https://api.stripe.com/v1',
+  tavily: 'https://api.tavily.com',
 };
 
 export const PROVIDER_IDS = Object.keys(OFFICIAL_BASE_URLS) as ProviderId[];

@@ -12,7 +12,11 @@ export type ProviderId =
   | 'replicate'
   | 'deepseek'
   | 'mistral'
-  | 'cohere';
+  | 'cohere'
+  | 'github'
+  | 'slack'
+  | 'stripe'
+  | 'tavily';
 
 /** One secret to check, with the rule that found it (the rule decides which provider gets it). */
 export interface VerifyItem {

@@ -74,6 +74,9 @@ async function verifyOne(
     reason: verdict.reason,
     detail: verdict.detail,
   };
+  // What the verification answer itself said the key reaches (GitHub's and Slack's scopes).
+  if (verdict.reach) verification.reach = verdict.reach;
+  if (verdict.severity) verification.severity = verdict.severity;
   if (blastRadius && verdict.status === 'live' && check.reach) {
     verification.reach = await mapReach(ctx, check, base, secret, verdict);
   }

@@ -12,6 +12,13 @@ import {
 import type { Check } from './check.js';
 import { googleCheck } from './google.js';
 import { openAiAdminCheck, openAiCheck } from './openai.js';
+import {
+  githubInstallationCheck,
+  githubUserCheck,
+  slackCheck,
+  stripeCheck,
+  tavilyCheck,
+} from './services.js';
 
 export type { Check, ReachPlan, ReachProbe } from './check.js';
 
@@ -33,6 +40,17 @@ const CHECKS: Readonly<Record<string, Check>> = {
   'deepseek-api-key': deepSeekCheck,
   'mistral-api-key': mistralCheck,
   'cohere-api-key': cohereCheck,
+  'github-pat': githubUserCheck,
+  'github-fine-grained-pat': githubUserCheck,
+  'github-oauth-token': githubUserCheck,
+  'github-app-user-token': githubUserCheck,
+  'github-app-installation-token': githubInstallationCheck,
+  'slack-bot-token': slackCheck,
+  'slack-user-token': slackCheck,
+  'stripe-secret-key': stripeCheck,
+  'stripe-restricted-key': stripeCheck,
+  'stripe-test-key': stripeCheck,
+  'tavily-api-key': tavilyCheck,
 };
 
 /** Rules keyward finds but cannot check with a free, side-effect-free GET, and why. */
@@ -42,6 +60,10 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   'azure-openai-key':
     'an Azure OpenAI key works only against its own resource host, which the key does not name',
   'generic-secret': 'a generic secret names no provider to ask',
+  'github-app-refresh-token':
+    'a GitHub refresh token is checked only by exchanging it (a POST that spends it); keyward never does',
+  'slack-app-token': "Slack's only check for an app-level token opens a Socket Mode connection (a POST)",
+  'slack-webhook-url': 'a Slack webhook can only be checked by posting to it, which keyward never does',
 };
 
 export function checkFor(ruleId: string): Check | undefined {

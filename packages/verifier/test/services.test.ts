@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { crc32Base62, type Finding } from '@keyward/core';
+import { randomInt } from 'node:crypto';
+import { applyVerification, verifyAll } from '@keyward/verifier';
+import { fakeClock, html, json, startFakeProvider, type FakeProvider, type Seen } from './fake-provider.js';
+
+/**
+ * The services beside AI keys (issue 20): GitHub, Slack, Stripe and Tavily, each answered by a real HTTP
+ * server on 127.0.0.1 that the verifier reaches only through keyward's own KEYWARD_<PROVIDER>_BASE_URL
+ * variables. Keys are built at run time; nothing reaches the internet.
+ */
+let server: FakeProvider;
+let answer: (res: ServerResponse, seen: Seen) => void = (res) => json(res, 200, {});
+beforeAll(async () => {
+  server = await startFakeProvider((_req, res, seen) => answer(res, seen));
+});
+afterAll(() => server.close());
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const randomString = (chars: string, length: number) =>
+  Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
+const keys = {
+  github: () => {
+    const random = randomString(ALNUM, 30);
+    return `ghp_${random}${crc32Base62(random)}`;
+  },
+  installation: () => {
+    const random = randomString(ALNUM, 30);
+    return `ghs_${random}${crc32Base62(random)}`;
+  },
+  slack: () =>
+    `xoxb-${randomString('0123456789', 11)}-${randomString('0123456789', 13)}-${randomString(ALNUM, 24)}`,
+  stripe: () => `sk_live_${randomString(ALNUM, 99)}`,
+  tavily: () => `tvly-${randomString(ALNUM, 32)}`,
+};
+
+const env = () => ({
+  KEYWARD_GITHUB_BASE_URL: server.url,
+  KEYWARD_SLACK_BASE_URL: server.url,
+  KEYWARD_STRIPE_BASE_URL: server.url,
+  KEYWARD_TAVILY_BASE_URL: server.url,
+});
+
+async function check(ruleId: string, secret: string, reply: typeof answer) {
+  answer = reply;
+  const before = server.requests.length;
+  const notices: string[] = [];
+  const results = await verifyAll([{ ruleId, secret }], {
+    env: env(),
+    clock: fakeClock(),
+    timeoutMs: 500,
+    onNotice: (line) => notices.push(line),
+  });
+  const verification = results.get(secret)!;
+  expect(JSON.stringify(verification)).not.toContain(secret);
+  const requests = server.requests.slice(before);
+  for (const request of requests) expect(request.method).toBe('GET');
+  return { verification, requests, notices };
+}
+
+describe('GitHub', () => {
+  it('GET /user with a bearer token; 200 is live, and the scopes are its reach', async () => {
+    const secret = keys.github();
+    const { verification, requests, notices } = await check('github-pat', secret, (res) =>
+      json(res, 200, { login: 'octo-cat', id: 1 }, { 'x-oauth-scopes': 'repo, read:org' }),
+    );
+    expect(verification).toMatchObject({ status: 'live', reason: 'ok' });
+    expect(verification.detail).toBe('the token authenticated as octo-cat; scopes: repo, read:org');
+    expect(verification.reach).toEqual({ repo: 'reachable', 'read:org': 'reachable' });
+    expect(verification.severity).toBeUndefined();
+    expect(requests[0]!.path).toBe('/user');
+    expect(requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(notices.join('\n')).toMatch(
+      /sending github keys to http:\/\/127\.0\.0\.1:\d+ \(set by KEYWARD_GITHUB_BASE_URL\)/,
+    );
+  });
+
+  it('a token with admin:org is critical: applyVerification raises the finding, never lowers one', async () => {
+    const secret = keys.github();
+    answer = (res) => json(res, 200, { login: 'ops' }, { 'x-oauth-scopes': 'repo, admin:org, workflow' });
+    const finding = { ruleId: 'github-pat', severity: 'high', secret, redacted: 'ghp_…' } as Finding;
+    const [raised] = await applyVerification([finding], { env: env(), clock: fakeClock(), timeoutMs: 500 });
+    expect(raised!.severity).toBe('critical');
+    expect(raised!.verification?.severity).toBe('critical');
+    answer = (res) => json(res, 200, { login: 'ops' }, { 'x-oauth-scopes': '' });
+    const other = keys.github();
+    const [kept] = await applyVerification([{ ...finding, secret: other, severity: 'critical' }], {
+      env: env(),
+      clock: fakeClock(),
+      timeoutMs: 500,
+    });
+    expect(kept!.severity).toBe('critical');
+    expect(kept!.verification?.detail).toBe('the token authenticated as ops; scopes: (none)');
+  });
+
+  it('a fine-grained token (no X-OAuth-Scopes header) is live with no scope list', async () => {
+    const { verification } = await check('github-fine-grained-pat', 'github_pat_x', (res) =>
+      json(res, 200, { login: 'dev' }),
+    );
+    expect(verification).toMatchObject({ status: 'live', detail: 'the token authenticated as dev' });
+    expect(verification.reach).toBeUndefined();
+  });
+
+  it('401 Bad credentials: invalid', async () => {
+    const { verification } = await check('github-pat', keys.github(), (res) =>
+      json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }),
+    );
+    expect(verification).toMatchObject({ status: 'invalid', reason: 'invalid_api_key' });
+  });
+
+  it('403 with the rate limit used up: retried, then unknown (never invalid)', async () => {
+    const { verification, requests } = await check('github-pat', keys.github(), (res) =>
+      json(res, 403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' }),
+    );
+    expect(verification).toMatchObject({ status: 'unknown', reason: 'rate_limited' });
+    expect(requests.length).toBe(3);
+  });
+
+  it('an installation token lists the repositories it reaches instead of /user', async () => {
+    const { verification, requests } = await check(
+      'github-app-installation-token',
+      keys.installation(),
+      (res) => json(res, 200, { total_count: 3, repositories: [] }),
+    );
+    expect(requests[0]!.path).toBe('/installation/repositories?per_page=1');
+    expect(verification).toMatchObject({
+      status: 'live',
+      detail: 'the installation token authenticated (3 repositories)',
+    });
+  });
+
+  it('an HTML page (a proxy) is unknown', async () => {
+    const { verification } = await check('github-pat', keys.github(), (res) => html(res, 200));
+    expect(verification.status).toBe('unknown');
+  });
+});
+
+describe('Slack', () => {
+  it('GET auth.test; ok:true is live, with the workspace and scopes', async () => {
+    const secret = keys.slack();
+    const { verification, requests } = await check('slack-bot-token', secret, (res) =>
+      json(
+        res,
+        200,
+        { ok: true, team: 'Acme', user: 'agent', bot_id: 'B012', url: 'https://acme.slack.com/' },
+        { 'x-oauth-scopes': 'chat:write,channels:history' },
+      ),
+    );
+    // A base URL with no path gets the official one (`/api`), as the SDKs' do.
+    expect(requests[0]!.path).toBe('/api/auth.test');
+    expect(requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(verification).toMatchObject({
+      status: 'live',
+      detail: 'the bot token authenticated in workspace Acme; scopes: chat:write, channels:history',
+    });
+    expect(verification.severity).toBeUndefined();
+  });
+
+  it('an admin scope makes a user token critical', async () => {
+    const { verification } = await check('slack-user-token', keys.slack(), (res) =>
+      json(res, 200, { ok: true, team: 'Acme' }, { 'x-oauth-scopes': 'admin.users:read,chat:write' }),
+    );
+    expect(verification.severity).toBe('critical');
+  });
+
+  it('200 ok:false invalid_auth or token_revoked: invalid; ratelimited: unknown', async () => {
+    for (const error of ['invalid_auth', 'token_revoked']) {
+      const { verification } = await check('slack-bot-token', keys.slack(), (res) =>
+        json(res, 200, { ok: false, error }),
+      );
+      expect(verification).toMatchObject({
+        status: 'invalid',
+        detail: `Slack rejected the token (${error})`,
+      });
+    }
+    const { verification } = await check('slack-bot-token', keys.slack(), (res) =>
+      json(res, 200, { ok: false, error: 'ratelimited' }),
+    );
+    expect(verification).toMatchObject({ status: 'unknown', reason: 'rate_limited' });
+  });
+
+  it('an error code Slack may add later is unknown, never invalid', async () => {
+    const { verification } = await check('slack-bot-token', keys.slack(), (res) =>
+      json(res, 200, { ok: false, error: 'some_new_error' }),
+    );
+    expect(verification.status).toBe('unknown');
+  });
+});
+
+describe('Stripe', () => {
+  it('GET /v1/balance; 200 is live and says the mode', async () => {
+    const secret = keys.stripe();
+    const { verification, requests } = await check('stripe-secret-key', secret, (res) =>
+      json(res, 200, { object: 'balance', livemode: true, available: [] }),
+    );
+    expect(requests[0]!.path).toBe('/v1/balance');
+    expect(requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(verification).toMatchObject({
+      status: 'live',
+      detail: "the key read the account's balance (live mode)",
+    });
+  });
+
+  it('401: invalid; 403 (a restricted key without balance access): live, restricted', async () => {
+    const dead = await check('stripe-secret-key', keys.stripe(), (res) =>
+      json(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } }),
+    );
+    expect(dead.verification.status).toBe('invalid');
+    const limited = await check('stripe-restricted-key', keys.stripe(), (res) =>
+      json(res, 403, {
+        error: { type: 'invalid_request_error', message: 'does not have the required permissions' },
+      }),
+    );
+    expect(limited.verification).toMatchObject({ status: 'live', reason: 'restricted' });
+  });
+});
+
+describe('Tavily', () => {
+  it('GET /usage; 200 is live; a used-up limit is live, no quota; 401 invalid', async () => {
+    const secret = keys.tavily();
+    const ok = await check('tavily-api-key', secret, (res) =>
+      json(res, 200, { key: { usage: 10, limit: 1000 }, account: { current_plan: 'Researcher' } }),
+    );
+    expect(ok.requests[0]!.path).toBe('/usage');
+    expect(ok.requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(ok.verification.status).toBe('live');
+    const spent = await check('tavily-api-key', keys.tavily(), (res) =>
+      json(res, 200, { key: { usage: 1000, limit: 1000 } }),
+    );
+    expect(spent.verification).toMatchObject({ status: 'live', reason: 'no_quota' });
+    const dead = await check('tavily-api-key', keys.tavily(), (res) =>
+      json(res, 401, { detail: { error: 'Unauthorized' } }),
+    );
+    expect(dead.verification.status).toBe('invalid');
+  });
+});
+
+describe('no free read-only check', () => {
+  it('webhooks, app-level and refresh tokens are unknown, unsupported, and nothing is sent', async () => {
+    for (const ruleId of ['slack-webhook-url', 'slack-app-token', 'github-app-refresh-token']) {
+      const { verification, requests } = await check(ruleId, keys.tavily(), (res) => json(res, 200, {}));
+      expect(verification).toMatchObject({ status: 'unknown', reason: 'unsupported' });
+      expect(requests).toEqual([]);
+    }
+  });
+
+  it('without an override the official hosts are used: api.github.com, slack.com/api, api.stripe.com/v1, api.tavily.com', async () => {
+    const { OFFICIAL_BASE_URLS } = await import('@keyward/verifier');
+    expect(OFFICIAL_BASE_URLS.github).toBe('https://api.github.com');
+    expect(OFFICIAL_BASE_URLS.slack).toBe('https://slack.com/api');
+    expect(OFFICIAL_BASE_URLS.stripe).toBe('https://api.stripe.com/v1');
+    expect(OFFICIAL_BASE_URLS.tavily).toBe('https://api.tavily.com');
+  });
+});
