@@ -46,13 +46,15 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   // Run from the home itself, `~/.claude/settings.json` is the user's file, not a project's.
   const userFiles = new Set(user.map((l) => l.file));
   const project = roots.flatMap((root) => projectConfigs(root)).filter((l) => !userFiles.has(l.file));
-  const states = await gitStates(
+  // git runs while the rules compile.
+  const pending = gitStates(
     project.map((l) => l.file),
-    io.cwd,
+    config.repoRoot,
     io.env,
   );
-  const located = [...project, ...user];
   const scanner = buildScanner(config);
+  const states = await pending;
+  const located = [...project, ...user];
   const generic = scanner.ruleSet.rules.find((rule) => rule.spec.generic)?.spec.generic;
 
   const warnings: string[] = [];
