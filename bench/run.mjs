@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [worktree|noise|precision|history|precommit|startup|all] [--quick] [--size MB] [--reps N]`
+ * `pnpm bench [worktree|noise|precision|history|precommit|startup|agents|all] [--quick] [--size MB] [--reps N]`
  * Measures keyward against its speed, memory and noise targets (DESIGN.md §4, §7; issues 2 and 3) and
  * prints one table per bench plus PASS/FAIL per target; writes everything to .bench/results.json.
  * Needs `pnpm build` first; a keyward invocation that fails is reported as "not available", not a crash.
@@ -20,6 +20,7 @@ const BENCHES = {
   history: async () => (await import('./history.mjs')).historyBench,
   precommit: async () => (await import('./precommit.mjs')).precommitBench,
   startup: async () => (await import('./startup.mjs')).startupBench,
+  agents: async () => (await import('./agents.mjs')).agentsBench,
 };
 
 const USAGE = `usage: pnpm bench [${Object.keys(BENCHES).join('|')}|all]... [options]
