@@ -186,7 +186,7 @@ describe('keyward agents --home (user level, known paths only)', () => {
     const dir = home('home/reference');
     const { code, report } = await auditHome(envFor(dir));
     expect(report!.findings).toEqual([]);
-    expect(report!.scan.files).toBe(7);
+    expect(report!.scan.files).toBe(8);
     expect(code).toBe(0);
     expect((statSync(join(dir, '.codex/auth.json')).mode & 0o777).toString(8)).toBe('600');
   });
@@ -194,13 +194,16 @@ describe('keyward agents --home (user level, known paths only)', () => {
   it('a malformed user file is a warning naming it; the audit goes on', async () => {
     const { code, report, stderr } = await auditHome(envFor(home('home/malformed')));
     expect(code).toBe(0);
-    expect(report!.scan.files).toBe(4);
+    expect(report!.scan.files).toBe(7);
     const warnings = stderr.split('\n').filter((l) => l.includes(': not valid '));
     expect(warnings.map((l) => l.split(': not valid ')[0])).toEqual([
       'keyward: ~/.claude.json',
+      'keyward: ~/.codeium/windsurf/mcp_config.json',
       'keyward: ~/.continue/.env',
       'keyward: ~/.codex/config.toml',
       'keyward: ~/.config/goose/config.yaml',
+      'keyward: ~/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+      'keyward: ~/Library/Application Support/Claude/claude_desktop_config.json',
     ]);
   });
 
