@@ -4,6 +4,30 @@ import { RULES } from '@keyward/rules';
 // @ts-expect-error: plain ESM build script without type declarations
 import { FAMILIES } from '../scripts/generate.mjs';
 
+const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+const severity = (id: string) => {
+  const rule = RULES.find((r) => r.id === id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  return RANK[rule.severity];
+};
+
+describe('severity follows what the key can do', () => {
+  it.each([
+    // [more reach, less reach]
+    ['stripe-secret-key', 'stripe-test-key'], // live money above test mode
+    ['stripe-secret-key', 'stripe-restricted-key'], // the whole account above a restricted key
+    ['aws-access-key-pair', 'aws-access-key-id'], // a usable pair above an id alone
+    ['openai-admin-key', 'openai-project-key'], // admin (mints keys) above a project key
+    ['github-pat', 'github-app-installation-token'], // a user's reach above a one-hour app token
+    ['slack-user-token', 'slack-webhook-url'], // reads a user's messages above posting to one channel
+    ['slack-bot-token', 'slack-app-token'],
+    ['sentry-user-token', 'sentry-org-token'], // a user's API access above a CI upload token
+    ['npm-access-token', 'tavily-api-key'], // publishing packages above spending search credits
+  ])('%s above %s', (more, less) => {
+    expect(severity(more)).toBeGreaterThan(severity(less));
+  });
+});
+
 describe('rule families', () => {
   it('the generator accepts exactly the families core knows, but `custom` (config rules only)', () => {
     expect([...FAMILIES].sort()).toEqual(

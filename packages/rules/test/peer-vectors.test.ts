@@ -8,6 +8,7 @@ import {
   isOpenAiKind,
   loadPeerVectors,
   problemLines,
+  recallByFamily,
   score,
   summaryTable,
   type Outcome,
@@ -48,6 +49,7 @@ describe.skipIf(!present && !process.env.CI)('peer vectors', () => {
     process.stdout.write(
       `\npeer vectors (${PEER_VECTORS_DIR})\n${summaryTable(outcomes)}\n${problemLines(outcomes).join('\n')}\n`,
     );
+    process.stdout.write(`recall by family: ${recallByFamily(outcomes, RULES).join('; ')}\n`);
   });
 
   it.each(openAiPositives.map((o) => [label(o), o] as const))(

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { redact, type Finding, type RuleSpec } from '@keyward/core';
+import { RULE_FAMILIES, redact, type Finding, type RuleSpec } from '@keyward/core';
 
 /**
  * The held-out corpus of other scanners' test vectors (`shared/eval/peer-vectors`, beside the repository
@@ -172,4 +172,33 @@ export function problemLines(outcomes: Outcome[]): string[] {
     }
   }
   return lines;
+}
+
+/**
+ * Recall by rule family (issue 20: the bench reports it per family): each non-disputed positive counts for
+ * the family of its provider's rules. Every family of the rule set is listed, those without a vector too,
+ * so that a family the corpus does not cover says so rather than vanishing.
+ */
+export function recallByFamily(outcomes: Outcome[], rules: readonly RuleSpec[]): string[] {
+  // A provider's first rule decides (Google's AI key before its service-account key).
+  const familyOfProvider = new Map<string, string>();
+  for (const r of rules)
+    if (!familyOfProvider.has(r.provider)) familyOfProvider.set(r.provider, r.family ?? 'custom');
+  const counts = new Map<string, { found: number; total: number }>();
+  const families = new Set(rules.map((r) => r.family ?? 'custom'));
+  for (const family of Object.keys(RULE_FAMILIES))
+    if (families.has(family)) counts.set(family, { found: 0, total: 0 });
+  for (const { vector, found } of outcomes) {
+    if (vector.expect !== 'positive' || vector.disputed) continue;
+    const family = familyOfProvider.get(providerOfKind(vector.kind)) ?? 'unknown';
+    const c = counts.get(family) ?? { found: 0, total: 0 };
+    c.total++;
+    if (found) c.found++;
+    counts.set(family, c);
+  }
+  return [...counts].map(([family, { found, total }]) =>
+    total === 0
+      ? `${family}: no vectors in the corpus`
+      : `${family}: ${found}/${total} = ${((100 * found) / total).toFixed(1)}%`,
+  );
 }
