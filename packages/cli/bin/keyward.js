@@ -3,14 +3,14 @@
 // The bundle is CommonJS, loaded with V8's code cache (load-bundle.cjs): a hook pays for it on every commit.
 import { createRequire } from 'node:module';
 
-// Only `scan` runs (what hooks and CI run) write code caches: a cache holds the functions of the run that
-// wrote it, and `keyward install` or `--version`, often the first commands after an install, would leave
-// the hook's chunk half cached for good (see load-bundle.cjs).
-const writeCaches = process.argv[2] === 'scan';
+// Each command keeps its own code caches (load-bundle.cjs): a cache holds the functions of the run that
+// wrote it, and a first `keyward install` or `--version` would otherwise leave the hook's chunk half cached.
+const command = process.argv[2];
+const cacheFor = command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'cli';
 
 let cli;
 try {
-  cli = createRequire(import.meta.url)('./load-bundle.cjs').loadBundle('main.cjs', { writeCaches });
+  cli = createRequire(import.meta.url)('./load-bundle.cjs').loadBundle('main.cjs', { cacheFor });
 } catch (error) {
   process.stderr.write(
     `keyward: cannot load the CLI (${error && error.code ? error.code : error}); reinstall keyward\n`,

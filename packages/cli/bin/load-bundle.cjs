@@ -4,17 +4,19 @@
  *
  * Why: a pre-commit hook runs keyward on every commit, and compiling the ~200 KB its path needs was a
  * measurable part of each run (see scripts/bundle.mjs); Node 20 has no compile cache of its own (22 has).
- * A chunk's cache sits in bundle/.v8-cache/<V8 version>-<arch>[-<options hash>]/, as trusted as the bundle
- * beside it, and only chunks whose names end in a content hash get one, so a cache can only belong to the
- * bytes it was made from (V8 itself checks its version, flags and the source length). A run that compiled
+ * A chunk's cache sits in bundle/.v8-cache/<V8 version>-<arch>[-<options hash>]/<command>/ (a scan
+ * worker's in the folder above), as trusted as the bundle beside it, and only chunks whose names end in a
+ * content hash get one, so a cache can only belong to the bytes it was made from (V8 itself checks its
+ * version, flags and the source length). A run that compiled
  * a chunk without a usable cache writes one as it exits, through a rename, so a concurrent hook never
  * reads half a file; a read-only install just compiles every time.
  *
  * A cache holds the functions the run that wrote it had compiled, and V8 compiles the rest lazily in every
- * run that reads it: so only the runs bin/keyward.js names (`scan`, what a hook runs) write caches. Measured
- * (CPU of the CLI after Node's start, median of 50 interleaved runs of a 10-file `scan --staged`, 2 cores
- * at load 5): with a cache that `--version` wrote (100 KB of the hook chunk's 188 KB) 118 ms, with one a
- * scan wrote 111 ms, none 125 ms.
+ * run that reads it, so each command keeps its own caches (`cacheFor`, from bin/keyward.js): `keyward
+ * install` or `--version` are often the first runs after an install. Measured (CPU of the CLI after Node's
+ * start, median of 60 interleaved runs of a 10-file `scan --staged`, 2 cores at load 3-4): with the hook
+ * chunk's cache that `--version` wrote (148 KB; a scan writes 241 KB) 139 ms, with its own 134 ms, with
+ * none 150 ms.
  *
  * One folder per V8 version, and per set of Node options (NODE_OPTIONS, flags before the script) when
  * there are any: V8 rejects a cache made under another version or other V8 flags (`--max-old-space-size`
@@ -40,16 +42,17 @@ const modules = new Map();
 /** @type {{ script: vm.Script, file: string }[]} */
 const uncached = [];
 let listening = false;
-let writing = true;
+let cacheDir = CACHE;
 
 /**
  * The exports of a bundle file (`main.cjs`, or a path from one chunk's `require('./…')`). A scan worker
  * passes `writeNow`: worker threads end by `terminate()`, with no exit event, so their caches are written
- * as soon as the entry has run (holding what its start compiled) rather than at exit. `writeCaches: false`
- * (from the first call on): this process reads caches but writes none.
+ * as soon as the entry has run (holding what its start compiled) rather than at exit. `cacheFor` (a
+ * command's name, on the first call): the caches of this process are that command's own.
  */
 function loadBundle(name, options = {}) {
-  if (options.writeCaches === false) writing = false;
+  if (modules.size === 0 && /^[\w-]+$/.test(options.cacheFor ?? ''))
+    cacheDir = path.join(CACHE, options.cacheFor);
   const exports = load(path.join(BUNDLE, name));
   if (options.writeNow) writeCaches();
   return exports;
@@ -60,7 +63,7 @@ function load(file) {
   if (known) return known.exports;
   const module = { exports: {} };
   modules.set(file, module); // before running: chunks that require each other get the partial exports
-  const cacheFile = CONTENT_HASHED.test(file) ? path.join(CACHE, `${path.basename(file)}.bin`) : undefined;
+  const cacheFile = CONTENT_HASHED.test(file) ? path.join(cacheDir, `${path.basename(file)}.bin`) : undefined;
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   // One line of wrapper, so line numbers in a stack trace match the file.
   const script = new vm.Script(
@@ -72,7 +75,7 @@ function load(file) {
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     },
   );
-  if (writing && cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     if (!listening) process.once('exit', writeCaches);
     listening = true;
     uncached.push({ script, file: cacheFile });
