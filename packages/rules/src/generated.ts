@@ -328,6 +328,25 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "cerebras-api-key",
+    "title": "Cerebras API key",
+    "provider": "cerebras",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "csk-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(csk-[a-z0-9]{32,64})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 4,
+    "remediation": "Delete the key in the Cerebras Cloud console (API Keys), create a new one, and review usage for the exposure window.",
+    "references": [
+      "https://inference-docs.cerebras.ai/quickstart",
+      "https://cloud.cerebras.ai/"
+    ]
+  },
+  {
     "id": "google-ai-api-key",
     "title": "Google API key (Gemini / Google AI)",
     "provider": "google",
@@ -1018,6 +1037,25 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "pinecone-api-key",
+    "title": "Pinecone API key",
+    "provider": "pinecone",
+    "family": "agent-tools",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "pcsk_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,100})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 5,
+    "remediation": "Delete the key in the Pinecone console (API keys), create a new one with the least role it needs, and review the project's indexes for changes during the exposure window.",
+    "references": [
+      "https://docs.pinecone.io/guides/projects/manage-api-keys",
+      "https://docs.pinecone.io/guides/get-started/quickstart"
+    ]
+  },
+  {
     "id": "deepseek-api-key",
     "title": "DeepSeek API key",
     "provider": "deepseek",
@@ -1270,7 +1308,9 @@ export const RULES: readonly RuleSpec[] = [
         "ntn_",
         "lin_api_",
         "sntryu_",
-        "sntrys_"
+        "sntrys_",
+        "csk-",
+        "pcsk_"
       ],
       "minLength": 16,
       "maxLength": 512,
