@@ -920,6 +920,7 @@ export const RULES: readonly RuleSpec[] = [
     "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])",
     "minEntropy": 3,
     "redactPrefix": 8,
+    "verify": "langsmith",
     "remediation": "Delete the key under Settings > API Keys in LangSmith, create a new one, and review the workspace's traces for what was exposed and who read it.",
     "references": [
       "https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key"

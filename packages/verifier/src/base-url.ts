@@ -17,6 +17,7 @@ export const OFFICIAL_BASE_URLS: Readonly<Record<ProviderId, string>> = {
   slack: 'https://slack.com/api',
   stripe: 'https://api.stripe.com/v1',
   tavily: 'https://api.tavily.com',
+  langsmith: 'https://api.smith.langchain.com',
 };
 
 export const PROVIDER_IDS = Object.keys(OFFICIAL_BASE_URLS) as ProviderId[];

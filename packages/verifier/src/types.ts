@@ -16,7 +16,8 @@ export type ProviderId =
   | 'github'
   | 'slack'
   | 'stripe'
-  | 'tavily';
+  | 'tavily'
+  | 'langsmith';
 
 /** One secret to check, with the rule that found it (the rule decides which provider gets it). */
 export interface VerifyItem {

@@ -33,6 +33,7 @@ const keys = {
     `xoxb-${randomString('0123456789', 11)}-${randomString('0123456789', 13)}-${randomString(ALNUM, 24)}`,
   stripe: () => `sk_live_${randomString(ALNUM, 99)}`,
   tavily: () => `tvly-${randomString(ALNUM, 32)}`,
+  langsmith: () => `lsv2_sk_${randomString('0123456789abcdef', 32)}_${randomString('0123456789abcdef', 10)}`,
 };
 
 const env = () => ({
@@ -40,6 +41,7 @@ const env = () => ({
   KEYWARD_SLACK_BASE_URL: server.url,
   KEYWARD_STRIPE_BASE_URL: server.url,
   KEYWARD_TAVILY_BASE_URL: server.url,
+  KEYWARD_LANGSMITH_BASE_URL: server.url,
 });
 
 async function check(ruleId: string, secret: string, reply: typeof answer) {
@@ -236,6 +238,38 @@ describe('Tavily', () => {
   });
 });
 
+describe('LangSmith', () => {
+  it('GET /api/v1/sessions?limit=1 with x-api-key; 200 is live; 401 invalid', async () => {
+    const secret = keys.langsmith();
+    const ok = await check('langsmith-api-key', secret, (res) => json(res, 200, []));
+    expect(ok.requests[0]!.path).toBe('/api/v1/sessions?limit=1');
+    expect(ok.requests[0]!.headers['x-api-key']).toBe(secret);
+    expect(ok.requests[0]!.headers.authorization).toBeUndefined();
+    expect(ok.verification).toMatchObject({ status: 'live', reason: 'ok' });
+    const dead = await check('langsmith-api-key', keys.langsmith(), (res) =>
+      json(res, 401, { detail: 'Invalid token' }),
+    );
+    expect(dead.verification.status).toBe('invalid');
+  });
+
+  it('403 for an organisation-scoped key (no workspace named): live, restricted, critical', async () => {
+    const { verification } = await check('langsmith-api-key', keys.langsmith(), (res) =>
+      json(res, 403, {
+        detail:
+          "This API key is org-scoped and requires workspace specification. Please provide 'X-Tenant-ID' header.",
+      }),
+    );
+    expect(verification).toMatchObject({ status: 'live', reason: 'restricted', severity: 'critical' });
+  });
+
+  it('another 403 is unknown, never invalid', async () => {
+    const { verification } = await check('langsmith-api-key', keys.langsmith(), (res) =>
+      json(res, 403, { detail: 'Forbidden' }),
+    );
+    expect(verification.status).toBe('unknown');
+  });
+});
+
 describe('no free read-only check', () => {
   it('webhooks, app-level and refresh tokens are unknown, unsupported, and nothing is sent', async () => {
     for (const ruleId of ['slack-webhook-url', 'slack-app-token', 'github-app-refresh-token']) {
@@ -245,11 +279,12 @@ describe('no free read-only check', () => {
     }
   });
 
-  it('without an override the official hosts are used: api.github.com, slack.com/api, api.stripe.com/v1, api.tavily.com', async () => {
+  it('without an override the official hosts are used: api.github.com, slack.com/api, api.stripe.com/v1, api.tavily.com, api.smith.langchain.com', async () => {
     const { OFFICIAL_BASE_URLS } = await import('@keyward/verifier');
     expect(OFFICIAL_BASE_URLS.github).toBe('https://api.github.com');
     expect(OFFICIAL_BASE_URLS.slack).toBe('https://slack.com/api');
     expect(OFFICIAL_BASE_URLS.stripe).toBe('https://api.stripe.com/v1');
     expect(OFFICIAL_BASE_URLS.tavily).toBe('https://api.tavily.com');
+    expect(OFFICIAL_BASE_URLS.langsmith).toBe('https://api.smith.langchain.com');
   });
 });

@@ -15,6 +15,7 @@ import { openAiAdminCheck, openAiCheck } from './openai.js';
 import {
   githubInstallationCheck,
   githubUserCheck,
+  langSmithCheck,
   slackCheck,
   stripeCheck,
   tavilyCheck,
@@ -51,6 +52,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   'stripe-restricted-key': stripeCheck,
   'stripe-test-key': stripeCheck,
   'tavily-api-key': tavilyCheck,
+  'langsmith-api-key': langSmithCheck,
 };
 
 /** Rules keyward finds but cannot check with a free, side-effect-free GET, and why. */

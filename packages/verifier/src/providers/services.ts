@@ -6,7 +6,7 @@ import { bearer, type Check } from './check.js';
 /**
  * The services agent projects wire in beside AI keys (issue 20), each checked with one free, read-only GET:
  * GitHub `GET /user` (an app installation token: `GET /installation/repositories`), Slack `auth.test`,
- * Stripe's balance, Tavily's usage. Same three-state verdicts as the AI providers: `invalid` only on the
+ * Stripe's balance, Tavily's usage, a LangSmith project. Same three-state verdicts as the AI providers: `invalid` only on the
  * service's own answer that it does not know the key; rate limits, 5xx and anything unrecognised stay
  * unknown. Where the service says what the key can do (GitHub's and Slack's `X-OAuth-Scopes`), the scopes
  * become the verdict's reach, and scopes that administer an organisation raise the finding's severity.
@@ -202,6 +202,34 @@ export const tavilyCheck: Check = {
       return live('the key authenticated');
     }
     if (status === 401 && body.looksJson) return rejected('Tavily rejected the key');
+    return fallback(response, body);
+  },
+};
+
+/**
+ * LangSmith (`lsv2_pt_`, `lsv2_sk_`): list one tracing project with `x-api-key`. An organisation-scoped
+ * key is refused with 403 until a workspace is named (`X-Tenant-ID`): it authenticated, and it reaches
+ * every workspace of the organisation, so it is live, restricted here, and critical.
+ */
+export const langSmithCheck: Check = {
+  provider: 'langsmith',
+  path: '/api/v1/sessions?limit=1',
+  headers: (secret) => ({ 'x-api-key': secret }),
+  interpret: (response) => {
+    const body = readBody(response);
+    const status = response.status;
+    if (status === 200 && body.looksJson) return live('the key authenticated');
+    if (body.looksJson) {
+      if (status === 401) return rejected('LangSmith rejected the key');
+      if (status === 403 && /org-scoped|X-Tenant-ID/i.test(body.error.message)) {
+        return {
+          ...restricted(
+            'an organisation-scoped key: it authenticated, and reaches every workspace of the organisation',
+          ),
+          severity: 'critical',
+        };
+      }
+    }
     return fallback(response, body);
   },
 };
