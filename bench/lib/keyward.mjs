@@ -36,7 +36,8 @@ export function firstLine(text) {
 }
 
 /**
- * Runs `keyward <args>` timed (options as for `timed`, plus `out`: where stdout goes). With a JSON report
+ * Runs `keyward <args>` timed (options as for `timed`, plus `out`: where stdout goes, and `bin`: an
+ * installed keyward's path, run instead of the checkout's). With a JSON report
  * expected (`json: true`), exit codes 0 and 1 with a parsable report are success. Returns the timing
  * (`rssKB`: the largest process, git children included; `nodeRssKB`: keyward's own Node process) plus
  * { ok, report, reason }.
@@ -49,7 +50,9 @@ export function runKeyward(args, options = {}) {
     KEYWARD_BENCH_RSS_FILE: rssFile,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(RSS_PROBE).href}`.trim(),
   };
-  const timing = timed(process.execPath, [KEYWARD_BIN, ...args], { ...options, env, stdout: options.out });
+  // `bin`: an installed keyward (node_modules/.bin/keyward), run as a hook runs it; else the checkout's.
+  const [cmd, ...argv] = options.bin ? [options.bin, ...args] : [process.execPath, KEYWARD_BIN, ...args];
+  const timing = timed(cmd, argv, { ...options, env, stdout: options.out });
   const run = { ...timing, nodeRssKB: readNodeRss(rssFile) };
   const okCode = run.code === 0 || run.code === 1;
   if (!okCode) {

@@ -25,14 +25,26 @@ function summary(times) {
   };
 }
 
-function once(argv, cwd) {
+function once(argv, cwd, env) {
   const started = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status, seconds: (performance.now() - started) / 1000, stderr: String(r.stderr ?? '') };
+}
+
+/** Runs each command once: those that exit as expected are `runnable`, the others get an `error` result. */
+function checkOnce(commands, cwd) {
+  const results = {};
+  const runnable = [];
+  for (const c of commands) {
+    const check = once(c.argv, cwd, c.env);
+    if ((c.okCodes ?? [0]).includes(check.code)) runnable.push(c);
+    else results[c.name] = { error: `exit ${check.code}: ${firstLine(check.stderr) || 'no message'}` };
+  }
+  return { results, runnable };
 }
 
 /**
@@ -40,13 +52,7 @@ function once(argv, cwd) {
  * Arguments must hold no spaces (hyperfine -N splits the command line on whitespace).
  */
 export function repeatTimed(commands, { cwd, runs = 20, warmup = 3, tag }) {
-  const results = {};
-  const runnable = [];
-  for (const c of commands) {
-    const check = once(c.argv, cwd);
-    if ((c.okCodes ?? [0]).includes(check.code)) runnable.push(c);
-    else results[c.name] = { error: `exit ${check.code}: ${firstLine(check.stderr) || 'no message'}` };
-  }
+  const { results, runnable } = checkOnce(commands, cwd);
   if (runnable.length === 0) return { tool: 'none', results };
   if (have('hyperfine')) {
     const json = benchPath('out', `hyperfine-${tag}.json`);
@@ -77,4 +83,37 @@ export function repeatTimed(commands, { cwd, runs = 20, warmup = 3, tag }) {
     results[c.name] = summary(times);
   }
   return { tool: 'loop', results };
+}
+
+/**
+ * Commands compared with each other on a busy machine: `warmup` rounds, then `rounds` rounds of one run
+ * each, round-robin, the order rotated every round (a b c, b c a, c a b, …), so that load from elsewhere
+ * and the position in a round hit every command alike. hyperfine runs one command's runs back to back, so
+ * this is a plain loop, timed from this process (spawnSync: a few ms more than hyperfine -N, the same for
+ * every command). `commands`: [{ name, argv, okCodes, env }]. Returns as repeatTimed, tool 'interleaved',
+ * each result with its `times` by round (see pairedRatio).
+ */
+export function interleavedTimed(commands, { cwd, rounds = 20, warmup = 3 }) {
+  const { results, runnable } = checkOnce(commands, cwd);
+  if (runnable.length === 0) return { tool: 'none', results };
+  const times = runnable.map(() => []);
+  for (let i = 0; i < warmup + rounds; i++) {
+    for (let j = 0; j < runnable.length; j++) {
+      const k = (i + j) % runnable.length;
+      const { seconds } = once(runnable[k].argv, cwd, runnable[k].env);
+      if (i >= warmup) times[k].push(seconds);
+    }
+  }
+  // `times`: one wall time per round, in round order, so two commands can be compared run by run.
+  runnable.forEach((c, k) => (results[c.name] = { ...summary(times[k]), times: times[k] }));
+  return { tool: 'interleaved', results };
+}
+
+/**
+ * The median over rounds of `a`'s time divided by `b`'s in the same round (interleavedTimed results): the
+ * two ran seconds apart, under the same load, so this ratio is steadier than a ratio of medians.
+ */
+export function pairedRatio(a, b) {
+  if (!a?.times || !b?.times || a.times.length !== b.times.length || a.times.length === 0) return null;
+  return summary(a.times.map((t, i) => t / b.times[i])).median;
 }
