@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base62, checksumHolds, crc32, crc32Base62 } from './checksum.js';
+import { base62, checksumApplies, checksumHolds, crc32, crc32Base62 } from './checksum.js';
 
 describe('token checksums', () => {
   it('crc32 is zlib’s CRC-32 (IEEE)', () => {
@@ -27,5 +27,12 @@ describe('token checksums', () => {
       false,
     );
     expect(checksumHolds('crc32-base62', 'ghp_short')).toBe(false);
+  });
+
+  it('is judged only on the published layout: 36 characters after the prefix', () => {
+    expect(checksumApplies('crc32-base62', `ghp_${'a'.repeat(36)}`)).toBe(true);
+    expect(checksumApplies('crc32-base62', `npm_${'a'.repeat(36)}`)).toBe(true);
+    // GitHub's tokens may grow up to 255 characters; no layout is published for longer ones.
+    expect(checksumApplies('crc32-base62', `ghp_${'a'.repeat(80)}`)).toBe(false);
   });
 });

@@ -39,6 +39,15 @@ export function crc32Base62(random: string): string {
 }
 
 /**
+ * Whether the checksum can be judged on this token. `crc32-base62`: when the part after the prefix's last
+ * `_` is 36 characters, the published layout. GitHub says its tokens may grow (up to 255 characters) and
+ * publishes no layout for longer ones: those are not judged.
+ */
+export function checksumApplies(name: ChecksumName, secret: string): boolean {
+  return name === 'crc32-base62' && secret.length - secret.lastIndexOf('_') - 1 === 36;
+}
+
+/**
  * Whether a token's checksum holds. `crc32-base62`: the last 36 characters are 30 random ones and their
  * checksum.
  */

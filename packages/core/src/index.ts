@@ -21,5 +21,5 @@ export { decodeText, type Decoded, type Encoding } from './decode.js';
 export { encodedTextReason } from './decoded-text.js';
 export { isSpecDocument, isSpecExample } from './spec-example.js';
 export { isAllowedInline } from './allow.js';
-export { crc32, base62, crc32Base62, checksumHolds, type ChecksumName } from './checksum.js';
+export { crc32, base62, crc32Base62, checksumApplies, checksumHolds, type ChecksumName } from './checksum.js';
 export { RULE_FAMILIES, familyOf, type RuleFamily } from './families.js';

@@ -4,7 +4,7 @@ import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
 import { placeholderReason } from './placeholder.js';
 import { ALLOWLISTED, CHECKSUM_FAILS, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
-import { checksumHolds } from './checksum.js';
+import { checksumApplies, checksumHolds } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { isAllowedInline } from './allow.js';
 import { LineIndex, lineEnd } from './position.js';
@@ -251,7 +251,8 @@ function judge(
   }
   const verdict = judgeFormatSecret(rule, m.secret);
   if (verdict === 'drop') return verdict;
-  if (spec.checksum && !checksumHolds(spec.checksum, m.secret)) return CHECKSUM_FAILS;
+  if (spec.checksum && checksumApplies(spec.checksum, m.secret) && !checksumHolds(spec.checksum, m.secret))
+    return CHECKSUM_FAILS;
   if (rule.allowlist.some((re) => re.test(m.secret))) return ALLOWLISTED;
   if (spec.public) return PUBLIC_KEY;
   return verdict;

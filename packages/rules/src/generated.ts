@@ -596,8 +596,11 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hp_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghp_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "checksum": "crc32-base62",
     "redactPrefix": 4,
     "verify": "github",
@@ -617,8 +620,11 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "ho_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gho_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "checksum": "crc32-base62",
     "redactPrefix": 4,
     "verify": "github",
@@ -638,8 +644,11 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hu_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghu_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "checksum": "crc32-base62",
     "redactPrefix": 4,
     "verify": "github",
@@ -659,8 +668,11 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hs_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghs_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "checksum": "crc32-base62",
     "redactPrefix": 4,
     "verify": "github",
@@ -680,8 +692,11 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hr_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghr_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghr_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
+    "canonicalLengths": [
+      40
+    ],
     "checksum": "crc32-base62",
     "redactPrefix": 4,
     "remediation": "Revoke the user's authorisation of the app (DELETE /applications/{client_id}/grant or github.com/settings/apps/authorizations) so the refresh token and its access tokens die, then review the app's activity.",
