@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentItem } from '@keyward/core';
 import { createRepo, fakeKey, type TempRepo, Scratch } from '@keyward/test-utils';
 import { BlockingCatFile, type VisitedObject } from '../src/git/blocking-cat-file.js';
-import { makeFifos } from '../src/git/fifos.js';
+import { makeFifos, removeStalePipeFolders } from '../src/git/fifos.js';
 import { historySource, type HistoryOptions } from '../src/history.js';
 import { readHistoryRun, RunReader, type RunTally } from '../src/history/runs.js';
 import { newSourceStats } from '../src/source.js';
@@ -99,6 +109,82 @@ describe('makeFifos', () => {
     const pipe = run.stdout.trim();
     expect(pipe).toMatch(/keyward-pipes-.*cat-file-0$/);
     expect(existsSync(dirname(pipe))).toBe(false);
+  });
+});
+
+describe('pipe folders left by killed scans', () => {
+  /** The pid of a process that has exited (and was reaped): no process has it now. */
+  const deadPid = () => {
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    expect(child.status).toBe(0);
+    expect(() => process.kill(child.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    return child.pid;
+  };
+  /** A temp folder of folders: keyward's shape for a dead pid and a live one, and what must be left. */
+  function tempWithFolders() {
+    const dir = mkdtempSync(join(tmpdir(), 'kw-stale-pipes-'));
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
+    const dead = deadPid();
+    const folder = (name: string) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'cat-file-0'), '');
+      return name;
+    };
+    const names = {
+      dead: folder(`keyward-pipes-${dead}-Ab12Cd`),
+      live: folder(`keyward-pipes-${process.pid}-Ab12Cd`),
+      older: folder('keyward-pipes-Ab12Cd'), // no pid: made before the name carried one
+      odd: folder(`keyward-pipes-${dead}-Ab12Cd.bak`),
+      other: folder(`other-pipes-${dead}-Ab12Cd`),
+      file: `keyward-pipes-${dead}-File00`,
+      link: `keyward-pipes-${dead}-Link00`,
+      target: folder('a-folder-a-link-points-to'),
+    };
+    writeFileSync(join(dir, names.file), '');
+    symlinkSync(join(dir, names.target), join(dir, names.link));
+    return { dir, dead, names };
+  }
+
+  it('removes the folders of keyward processes that are gone, and nothing else', async () => {
+    const { dir, names } = tempWithFolders();
+    const removed = await removeStalePipeFolders(dir);
+    expect(removed).toEqual([join(dir, names.dead)]);
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual(
+      Object.values(names)
+        .filter((n) => n !== names.dead)
+        .sort(),
+    );
+    expect(readdirSync(join(dir, names.target))).toEqual(['cat-file-0']); // the link's target untouched
+  });
+
+  // Only root can give a folder to another user.
+  it.runIf(process.getuid?.() === 0)("leaves another user's folder alone, its process gone", async () => {
+    const { dir, names } = tempWithFolders();
+    chownSync(join(dir, names.dead), 4242, 4242);
+    expect(await removeStalePipeFolders(dir)).toEqual([]);
+    expect(existsSync(join(dir, names.dead))).toBe(true);
+  });
+
+  it('a history scan about to make pipes removes them first, and names its own folder with its pid', () => {
+    // In a process of its own (from the build): the sweep runs once a process, on its first pipes.
+    const { dir, names } = tempWithFolders();
+    const fifos = new URL('../dist/git/fifos.js', import.meta.url).href;
+    const script = `const { makeFifos } = await import(${JSON.stringify(fifos)});
+      const made = await makeFifos(1);
+      process.stdout.write(made.paths[0] + '\\n' + process.pid + '\\n');
+      await made.remove();`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: dir },
+    });
+    expect(run.status).toBe(0);
+    const [pipe, pid] = run.stdout.trim().split('\n');
+    expect(dirname(pipe!)).toMatch(new RegExp(`^${dir}/keyward-pipes-${pid}-[A-Za-z0-9]{6}$`));
+    expect(existsSync(join(dir, names.dead))).toBe(false);
+    expect(existsSync(join(dir, names.live))).toBe(true);
+    expect(existsSync(join(dir, names.older))).toBe(true);
+    expect(readdirSync(dir)).toHaveLength(Object.keys(names).length - 1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,14 +11,22 @@ export interface Fifos {
   remove(): Promise<void>;
 }
 
+/** `keyward-pipes-<pid of the process that made it>-<mkdtemp's six characters>`. */
+const PIPE_FOLDER = /^keyward-pipes-([1-9]\d{0,9})-[A-Za-z0-9]{6}$/;
+
 /**
  * Makes `count` named pipes with one `mkfifo`, without blocking this thread (the history source makes
  * them while git lists the blobs). Undefined where there is no mkfifo (Windows) or it failed. The
- * folder goes when removed, and also if the process exits or is interrupted first (Ctrl-C).
+ * folder goes when removed, and also if the process exits or is interrupted first (Ctrl-C). A process
+ * killed outright (SIGKILL) cannot remove its folder: the folder's name carries the process id, and the
+ * first call in a process removes, beside making its own, the folders of keyward processes that are gone
+ * (removeStalePipeFolders).
  */
 export async function makeFifos(count: number): Promise<Fifos | undefined> {
   if (process.platform === 'win32' || count < 1) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), 'keyward-pipes-'));
+  const sweeping = (swept ??= removeStalePipeFolders(tmpdir()));
+  const dir = await mkdtemp(join(tmpdir(), `keyward-pipes-${process.pid}-`));
+  await sweeping;
   guard(dir);
   const remove = async () => {
     release(dir);
@@ -31,6 +39,45 @@ export async function makeFifos(count: number): Promise<Fifos | undefined> {
   if (made) return { paths, remove };
   await remove();
   return undefined;
+}
+
+let swept: Promise<string[]> | undefined;
+
+/**
+ * Removes the pipe folders in `dir` that keyward processes left when they were killed (SIGKILL, a
+ * cancelled CI job): those named by PIPE_FOLDER, owned by this user, real folders (not links), whose
+ * process no longer exists. Anything else is left alone: another name, another owner, a process still
+ * running (or one this user may not signal: it exists). One readdir; a stat and a signal-0 check only
+ * for names of that shape. Never fails (a folder it cannot remove stays). Returns the folders removed.
+ */
+export async function removeStalePipeFolders(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const uid = process.getuid?.();
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(PIPE_FOLDER.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processExists(pid)) continue;
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+    try {
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // Left for the next scan: a folder that cannot be removed is no reason to fail this one.
+    }
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user. Only ESRCH says it is gone.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** Folders to remove should the process end before their scan does. */
