@@ -596,7 +596,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hp_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghp_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghp_[A-Za-z0-9_]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "canonicalLengths": [
       40
@@ -620,7 +620,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "ho_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gho_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(gho_[A-Za-z0-9_]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "canonicalLengths": [
       40
@@ -644,7 +644,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hu_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghu_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghu_[A-Za-z0-9_]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "canonicalLengths": [
       40
@@ -668,7 +668,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hs_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghs_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghs_[A-Za-z0-9_]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "canonicalLengths": [
       40
@@ -692,7 +692,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "hr_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghr_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(ghr_[A-Za-z0-9_]{36,251})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "canonicalLengths": [
       40
@@ -764,6 +764,24 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "slack-config-token",
+    "title": "Slack app configuration token",
+    "provider": "slack",
+    "family": "chat",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "xoxe"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{160,170}|xoxe-\\d-[A-Za-z0-9]{140,150})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 12,
+    "remediation": "Revoke the configuration token (tooling.tokens.rotate with its refresh token issues a new pair; regenerate both at api.slack.com/apps), and review the workspace's apps for changes.",
+    "references": [
+      "https://docs.slack.dev/app-manifests/configuring-apps-with-app-manifests/#config-tokens"
+    ]
+  },
+  {
     "id": "slack-bot-token",
     "title": "Slack bot token",
     "provider": "slack",
@@ -773,7 +791,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "xoxb-"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{24,32})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-[A-Za-z0-9]{24,34}|[A-Za-z0-9]{18,26}))(?![A-Za-z0-9_-])",
     "minEntropy": 3,
     "redactPrefix": 5,
     "verify": "slack",
@@ -792,7 +810,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "xoxp-"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[a-f0-9]{32})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])",
     "minEntropy": 3,
     "redactPrefix": 5,
     "verify": "slack",
@@ -847,7 +865,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "KIA"
     ],
-    "pattern": "(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])(?<=[a-z][A-Za-z0-9/+]{0,39})(?<=[A-Z][A-Za-z0-9/+]{0,39})(?:(?<=(?<![A-Za-z0-9])AKIA[A-Z2-7]{16}(?![A-Za-z0-9])[\\s\\S]{41,340})|(?=[\\s\\S]{1,300}(?<![A-Za-z0-9])AKIA[A-Z2-7]{16}(?![A-Za-z0-9])))",
+    "pattern": "(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])(?<=[a-z][A-Za-z0-9/+]{0,39})(?<=[A-Z][A-Za-z0-9/+]{0,39})(?:(?<=(?<![A-Za-z0-9])AKIA[A-Z0-9]{16}(?![A-Za-z0-9])[\\s\\S]{41,340})|(?=[\\s\\S]{1,300}(?<![A-Za-z0-9])AKIA[A-Z0-9]{16}(?![A-Za-z0-9])))",
     "window": 400,
     "crossLines": true,
     "minEntropy": 4,
@@ -868,7 +886,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "KIA"
     ],
-    "pattern": "(?<![A-Za-z0-9])(AKIA[A-Z2-7]{16}(?![A-Za-z0-9]))(?![\\s\\S]{1,300}(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?<!(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])[\\s\\S]{1,300}AKIA[A-Z2-7]{16})",
+    "pattern": "(?<![A-Za-z0-9])(AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))(?![\\s\\S]{1,300}(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?<!(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])[\\s\\S]{1,300}AKIA[A-Z0-9]{16})",
     "window": 400,
     "crossLines": true,
     "minEntropy": 3,
@@ -1062,7 +1080,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "pcsk_"
     ],
-    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,100})(?![A-Za-z0-9_-])",
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pcsk_[A-Za-z0-9]{5,10}_[A-Za-z0-9]{40,100})(?![A-Za-z0-9_-])",
     "minEntropy": 3.5,
     "redactPrefix": 5,
     "remediation": "Delete the key in the Pinecone console (API keys), create a new one with the least role it needs, and review the project's indexes for changes during the exposure window.",
@@ -1318,6 +1336,7 @@ export const RULES: readonly RuleSpec[] = [
         "xoxb-",
         "xoxp-",
         "xapp-",
+        "xoxe",
         "lsv2_",
         "tvly-",
         "e2b_",
