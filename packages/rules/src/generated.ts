@@ -1214,12 +1214,14 @@ export const RULES: readonly RuleSpec[] = [
     "pattern": "",
     "allowlist": [
       "JBSWY3DP(?:EHPK3PXP)",
-      "4b616555(?:35e7ed388f0d40a93600254c)"
+      "4b616555(?:35e7ed388f0d40a93600254c)",
+      "6A5AA1D4(?:EAFF4E9FB37E23D68491D6F4)"
     ],
     "remediation": "If this is a credential, revoke it with its issuer and load it from the environment or a secret manager instead; if it is not, mark the line with `keyward:allow`.",
     "references": [
       "https://github.com/google/google-authenticator/wiki/Key-Uri-Format",
-      "https://github.com/web-arena-x/visualwebarena#readme"
+      "https://github.com/web-arena-x/visualwebarena#readme",
+      "https://github.com/rany2/edge-tts/blob/master/src/edge_tts/constants.py"
     ],
     "generic": {
       "secretWords": [
