@@ -83,6 +83,10 @@ const TABLE = {
       shard: { type: 'string', describe: 'with --history: scan shard i of n (i/n)' },
       all: { type: 'boolean', describe: 'with --history: every ref (the default)' },
       branch: { type: 'string', array: true, describe: 'with --history: only these branches' },
+      'require-complete': {
+        type: 'boolean',
+        describe: 'with --history: refuse (exit 3) before reporting when objects are missing from the store',
+      },
       'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
       stdin: { type: 'boolean', describe: 'scan standard input' },
       'stdin-name': { type: 'string', describe: 'path to report for --stdin content' },

@@ -1,5 +1,5 @@
 import type { FilterName, Finding, RuleSpec, ScanStats } from '@keyward/core';
-import type { SkipCounts } from '@keyward/sources';
+import type { MissingObjects, SkipCounts } from '@keyward/sources';
 
 export type { SkipCounts };
 
@@ -23,6 +23,16 @@ export interface Report {
   skipped: SkipCounts;
   /** One line each: problems that did not stop the scan (an unreadable file, say). Never hold secrets. */
   warnings: string[];
+  /**
+   * A partial history audit (objects missing from the store): every present object was scanned and its
+   * findings are above, but this is not the whole history. Absent when the audit is complete.
+   */
+  partial?: MissingObjects;
+}
+
+/** The notice a partial audit carries at the top of every format: what is missing and how to complete it. */
+export function partialNotice(partial: MissingObjects): string {
+  return `partial audit: ${partial.reason}; the findings are those of the objects present, not the whole history. To complete it: ${partial.hint}`;
 }
 
 export interface ReporterOptions {

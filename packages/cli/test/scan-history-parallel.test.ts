@@ -138,13 +138,20 @@ describe('history scan on worker threads', () => {
     expect(one.findings.map((f) => f.secret).sort()).toEqual([KEYS.removed, KEYS.json, KEYS.side].sort());
   });
 
-  it('stops the workers and fails with E_HISTORY_INCOMPLETE when an object is missing', async () => {
+  it('with requireComplete, stops the workers and fails with E_HISTORY_INCOMPLETE when an object is missing; without, reads the rest', async () => {
     const broken = history(50_000);
     try {
+      const whole = await scan(broken, 2);
       const blob = broken.git('rev-parse', 'main:src/module-3.ts');
       rmSync(join(broken.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
-      const error = await scan(broken, 2).catch((e: unknown) => e);
+      const error = await scan(broken, 2, { requireComplete: true }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'E_HISTORY_INCOMPLETE' });
+      expect(pipeFolders()).toEqual([]);
+      const partial = await scan(broken, 2);
+      expect(partial.work).toBeDefined();
+      expect(partial.findings).toEqual(whole.findings); // the lost blob held no key
+      expect(partial.stats.blobs).toBe(whole.stats.blobs - 1);
+      expect(partial.source).toMatchObject({ incomplete: true, missing: { ids: [blob], count: 1 } });
       expect(pipeFolders()).toEqual([]);
     } finally {
       broken.cleanup();
@@ -191,8 +198,20 @@ describe('keyward scan --history (bin) above the size worth workers', () => {
     expect(report(one.stdout).findings).toHaveLength(Object.keys(KEYS).length);
     const blob = r.git('rev-parse', 'main:src/module-5.ts');
     rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
-    const broken = bin('scan', '--history', '--jobs', '2');
+    const broken = bin('scan', '--history', '--jobs', '2', '--format', 'json', '--reveal');
     expect(broken.code).toBe(3);
-    expect(broken.stderr).toMatch(/missing/);
+    expect(broken.stderr).toMatch(/partial audit: 1 object is missing/);
+    // Every key is still reported (the lost blob held none), and the report names the lost blob.
+    const partial = JSON.parse(broken.stdout) as {
+      findings: unknown[];
+      complete: boolean;
+      missing: string[];
+    };
+    expect(partial.findings).toEqual(JSON.parse(one.stdout).findings);
+    expect(partial).toMatchObject({ complete: false, missing: [blob] });
+    const refused = bin('scan', '--history', '--jobs', '2', '--require-complete');
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/the repository history is incomplete \(1 object is missing/);
   });
 });

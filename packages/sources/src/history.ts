@@ -7,7 +7,13 @@ import { gitEnv, type GitContext } from './git/exec.js';
 import { findOnPath } from './git/on-path.js';
 import { RepoQuery } from './git/query.js';
 import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
-import { historyShape, missingError, shallowError, type HistoryShape } from './history/complete.js';
+import {
+  historyShape,
+  missingError,
+  missingObjects,
+  shallowError,
+  type HistoryShape,
+} from './history/complete.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import { allRefs, resolveRefs } from './history/refs.js';
 import type { Walked } from './history/walked.js';
@@ -54,6 +60,12 @@ export interface HistoryOptions extends GitContext {
    * blobs first (see UNLISTED_PACK_BYTES).
    */
   unlistedPackBytes?: number;
+  /**
+   * `--require-complete`: a missing object fails the scan (E_HISTORY_INCOMPLETE) as soon as the walk
+   * finds it, before or while reading, with no report. Otherwise every object present is scanned and its
+   * findings reported, and the stats say what is missing (`missing`, `incomplete`).
+   */
+  requireComplete?: boolean;
 }
 
 /**
@@ -98,8 +110,10 @@ export function parseShard(text: string): Shard {
  * one `rev-list --objects` walk learns which blobs the refs reach, a path for each, and whether any
  * object is missing. Only blobs with findings are traced back to the commit, author, date and path that
  * introduced them (`resolve`); findings in blobs no ref reaches are
- * kept, marked `reachable: false`. A shallow clone, or a partial clone or repository with a missing
- * object, is not a complete history: exit 3 with what to fetch, never a clean report.
+ * kept, marked `reachable: false`. A shallow clone is not a complete history: exit 3 with what to fetch.
+ * Nor is a partial clone or a repository with a missing object: every object present is still scanned
+ * and reported, and the stats name what is missing (`missing`; the CLI exits 3 whatever was found), or
+ * with `requireComplete` the scan fails with what to fetch, never a clean report.
  *
  * With `refs`, only blobs reachable from those revisions are scanned.
  */
@@ -116,8 +130,8 @@ export function historySource(options: HistoryOptions): ScanSource {
   let listing: Promise<ListedObjects> | undefined;
   /** Every blob in the object store is listed for scanning (no --branch, no shard, none too large). */
   let listedAll = false;
-  // Objects missing (a partial clone usually lacks some): reading stops as soon as the walk says so, not
-  // after gigabytes; the walk runs alongside the listing and the reading.
+  // Objects missing (a partial clone usually lacks some), with requireComplete: reading stops as soon as
+  // the walk says so, not after gigabytes; the walk runs alongside the listing and the reading.
   let missing: Error | undefined;
   const onMissing: Array<(error: Error) => void> = [];
 
@@ -143,7 +157,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     reach = walking;
     walking.then(
       (walked) => {
-        if (walked.missingCount === 0) return;
+        if (walked.missingCount === 0 || !options.requireComplete) return;
         missing = missingError(walked, shape);
         for (const stop of onMissing) stop(missing);
       },
@@ -249,7 +263,15 @@ export function historySource(options: HistoryOptions): ScanSource {
   /** Not complete until the walk says nothing is missing. */
   async function walkedAll(): Promise<void> {
     const walked = await reach;
-    if (walked && walked.missingCount > 0) throw missingError(walked, shape);
+    if (walked) checkMissing(walked);
+  }
+
+  /** Objects missing: the scan fails (requireComplete), or its stats say it is a partial audit. */
+  function checkMissing(walked: Walked): void {
+    if (walked.missingCount === 0) return;
+    if (options.requireComplete) throw missingError(walked, shape);
+    stats.incomplete = true;
+    stats.missing ??= missingObjects(walked, shape);
   }
 
   /** The blobs after a listing, pulled (the pipeline takes `each` where it can). */
@@ -332,7 +354,7 @@ export function historySource(options: HistoryOptions): ScanSource {
 
   async function resolve(findings: Finding[], hints: ResolveHints = {}): Promise<Finding[]> {
     const walked = await (reach ?? walkReachable(options, refs));
-    if (walked.missingCount > 0) throw missingError(walked, shape);
+    checkMissing(walked);
     const blobs = new Set(findings.map((f) => f.path));
     // Reachable blobs: the walk met each after the oldest commit that held it. Only those a ref to a
     // blob or tree alone reaches have none (a path, at most).

@@ -5,6 +5,7 @@ export {
   type ScanSource,
   type ResolveHints,
   type SourceStats,
+  type MissingObjects,
   type SkipCounts,
   type ParallelPlan,
   type ParallelWork,

@@ -24,6 +24,22 @@ export interface SourceStats {
   errors: string[];
   /** True when something that should have been scanned was not (an unreadable file): a broken scan never looks clean. */
   incomplete: boolean;
+  /**
+   * Objects the history needs that the store lacks (a damaged store, a blobless clone that cannot fetch):
+   * everything present was scanned and reported, and the audit is partial (`incomplete` is true too).
+   */
+  missing?: MissingObjects;
+}
+
+/** What a partial history audit could not read, and how to complete it. Object ids only, never a secret. */
+export interface MissingObjects {
+  /** The missing objects the walk named (at most MISSING_KEPT of `count`). */
+  ids: string[];
+  count: number;
+  /** In words: how many, some ids, and whether the clone is partial. */
+  reason: string;
+  /** How to complete the audit. */
+  hint: string;
 }
 
 /** What the scanner can tell a source about its findings when they are resolved. */

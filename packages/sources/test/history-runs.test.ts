@@ -280,12 +280,12 @@ describe('history work for scan workers', () => {
     expect(items.length).toBeGreaterThan(10);
   });
 
-  it('a missing object fails the scan with exit 3, stopping the workers early (watch) and in finish', async () => {
+  it('with requireComplete, a missing object fails the scan with exit 3, stopping the workers early (watch) and in finish', async () => {
     const r = history({ big: false });
     scratch.track(r);
     const blob = r.git('rev-parse', 'main:f0.txt');
     rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
-    const source = historySource(options(r));
+    const source = historySource(options(r, { requireComplete: true }));
     const plan = source.parallel!();
     const stopped = new Promise<Error>((resolve) => plan.watch!(resolve));
     const work = await plan.work(2).catch((e: unknown) => e);
@@ -295,6 +295,23 @@ describe('history work for scan workers', () => {
     if (!(work instanceof Error)) {
       await expect(plan.finish!(error)).rejects.toMatchObject({ code: 'E_HISTORY_INCOMPLETE' });
     }
+  });
+
+  it('without it, the workers read every present blob and finish names the missing one', async () => {
+    const r = history({ big: false });
+    scratch.track(r);
+    const blob = r.git('rev-parse', 'main:f0.txt');
+    const whole = await readPlan(historySource(options(r)), 2, true);
+    rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    const source = historySource(options(r));
+    const partial = await readPlan(source, 2, true);
+    expect(partial.items.map((i) => i.blobId).sort()).toEqual(
+      whole.items
+        .map((i) => i.blobId)
+        .filter((id) => id !== blob)
+        .sort(),
+    );
+    expect(source.stats()).toMatchObject({ incomplete: true, missing: { ids: [blob], count: 1 } });
   });
 
   it('counts a blob gone since it was listed as a warning that makes the scan incomplete', async () => {

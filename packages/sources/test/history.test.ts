@@ -321,7 +321,7 @@ describe('historySource', () => {
     );
   });
 
-  describe('incomplete histories exit 3, never clean', () => {
+  describe('incomplete histories exit 3 (--require-complete: before any report), never clean', () => {
     function cloneOf(...args: string[]): string {
       const dir = join(tempDir(), 'clone');
       scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
@@ -345,7 +345,9 @@ describe('historySource', () => {
     it('a blobless partial clone', async () => {
       fx.r.git('config', 'uploadpack.allowFilter', 'true'); // let the file:// "server" filter
       const dir = cloneOf('--filter=blob:none', '--no-checkout');
-      const error = await collect(historySource({ cwd: dir, env: ENV })).catch((e: unknown) => e);
+      const error = await collect(historySource({ cwd: dir, env: ENV, requireComplete: true })).catch(
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({
         code: 'E_HISTORY_INCOMPLETE',
         data: {
@@ -360,7 +362,7 @@ describe('historySource', () => {
       r.commit('one', { 'a.txt': 'a\n', 'b.txt': 'b\n' });
       const blob = r.git('rev-parse', 'HEAD:b.txt');
       rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
-      const source = historySource({ cwd: r.dir, env: ENV });
+      const source = historySource({ cwd: r.dir, env: ENV, requireComplete: true });
       // Items or resolve: whichever learns it first fails.
       const error = await collect(source)
         .then(() => source.resolve!([]))
@@ -369,6 +371,59 @@ describe('historySource', () => {
         code: 'E_HISTORY_INCOMPLETE',
         data: { reason: `1 object is missing, e.g. ${blob.slice(0, 12)}` },
       });
+    });
+
+    it('a repository with missing objects: the present ones are scanned and traced, the missing named', async () => {
+      const r = scratch.repo();
+      const kept = fakeKey('openai-project', 811);
+      const lost = fakeKey('openai-project', 812);
+      const first = r.commit('one', { 'kept.env': `K=${kept}\n`, 'lost.env': `L=${lost}\n` });
+      r.commit('two', { 'more.txt': 'more\n' });
+      const blob = r.git('rev-parse', 'HEAD:lost.env');
+      rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      for (const read of [collect, pushed]) {
+        const source = historySource({ cwd: r.dir, env: ENV });
+        const items = await read(source);
+        expect(items.some((item) => item.text.includes(lost))).toBe(false);
+        const findings = await source.resolve!(findSecrets(items, [kept, lost]));
+        expect(findings).toHaveLength(1);
+        expect(findings[0]).toMatchObject({ secret: kept, path: 'kept.env', commit: first, reachable: true });
+        expect(source.stats().incomplete).toBe(true);
+        expect(source.stats().missing).toEqual({
+          ids: [blob],
+          count: 1,
+          reason: `1 object is missing, e.g. ${blob.slice(0, 12)}`,
+          hint: expect.stringContaining('git fsck'),
+        });
+      }
+    });
+
+    it('a blobless partial clone whose remote is gone: what it holds is scanned, the rest named', async () => {
+      const origin = scratch.repo();
+      const early = fakeKey('anthropic', 813);
+      const late = fakeKey('anthropic', 814);
+      origin.commit('early', { 'early.env': `A=${early}\n` });
+      const tip = origin.commit('late', { 'early.env': 'A=\n', 'late.env': `B=${late}\n` });
+      origin.git('config', 'uploadpack.allowFilter', 'true');
+      const earlyBlob = origin.git('rev-parse', 'HEAD~1:early.env');
+      const dir = join(tempDir(), 'clone');
+      scratch.add(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+      // Blobless, with the tip's blobs fetched by the checkout; then the origin goes away.
+      execFileSync('git', ['clone', '-q', '--no-local', '--filter=blob:none', `file://${origin.dir}`, dir], {
+        env: { ...process.env, ...GIT_ENV },
+        stdio: 'ignore',
+      });
+      rmSync(origin.dir, { recursive: true, force: true });
+      const source = historySource({ cwd: dir, env: ENV });
+      const items = await collect(source);
+      const findings = await source.resolve!(findSecrets(items, [early, late]));
+      expect(findings.map((f) => [f.secret, f.path, f.commit])).toEqual([[late, 'late.env', tip]]);
+      expect(source.stats().incomplete).toBe(true);
+      const missing = source.stats().missing!;
+      expect(missing.ids).toContain(earlyBlob);
+      expect(missing.count).toBe(missing.ids.length);
+      expect(missing.reason).toMatch(/objects? (is|are) missing.*partial clone/);
+      expect(missing.hint).toContain('git fetch --refetch origin');
     });
   });
 

@@ -38,6 +38,7 @@ export async function runScan(args: Args, io: Io): Promise<number> {
     suppressed,
     skipped: collected.source.skipped,
     warnings: [...collected.source.errors, ...collected.source.warnings],
+    ...(collected.source.missing ? { partial: collected.source.missing } : {}),
   };
 
   const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
@@ -67,6 +68,8 @@ export async function runScan(args: Args, io: Io): Promise<number> {
     ...(typeof args['fail-on'] === 'string' ? { failOn: args['fail-on'] as Severity } : {}),
     exitZero: args['exit-zero'] === true,
   });
+  // A partial audit (objects missing) exits 3 whatever it found: its findings are not the whole history.
+  if (collected.source.missing) return EXIT.incomplete;
   if (collected.source.incomplete && exit === EXIT.clean) return EXIT.incomplete;
   return exit;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '@keyward/core';
-import type { Report, ReporterOptions } from '../report.js';
+import { partialNotice, type Report, type ReporterOptions } from '../report.js';
 import { DEFAULT_REMEDIATION, reportedRules } from './rules-meta.js';
 import { findingMessage, sortFindings } from './shared.js';
 
@@ -41,6 +41,8 @@ export function gitlabReporter(report: Report, options: ReporterOptions): string
       start_time: gitlabTime(started),
       end_time: gitlabTime(ended),
       status: 'success',
+      // A partial history audit: its findings are reported, and the schema's scan messages say it is partial.
+      ...(report.partial ? { messages: [{ level: 'warn', value: partialNotice(report.partial) }] } : {}),
     },
     vulnerabilities: sortFindings(report.findings).map((finding) => {
       const rule = rules.get(finding.ruleId);

@@ -46,6 +46,13 @@ export interface JsonReport {
     durationMs: number;
   };
   findings: JsonFinding[];
+  /** A partial history audit only (objects missing from the store): false. */
+  complete?: false;
+  /** The missing object ids the walk named (`missingCount` in all). */
+  missing?: string[];
+  missingCount?: number;
+  /** Why the audit is partial and how to complete it. */
+  partial?: { reason: string; hint: string };
 }
 
 export function toJsonReport(report: Report, options: Pick<ReporterOptions, 'reveal'>): JsonReport {
@@ -55,6 +62,16 @@ export function toJsonReport(report: Report, options: Pick<ReporterOptions, 'rev
     tool: { name: 'keyward', version: report.tool.version },
     scan: { mode, files, blobs, commits, bytes, durationMs },
     findings: sortFindings(report.findings).map((finding) => toJsonFinding(finding, options.reveal)),
+    ...(report.partial ? partialFields(report.partial) : {}),
+  };
+}
+
+function partialFields(partial: NonNullable<Report['partial']>): Partial<JsonReport> {
+  return {
+    complete: false,
+    missing: partial.ids,
+    missingCount: partial.count,
+    partial: { reason: partial.reason, hint: partial.hint },
   };
 }
 

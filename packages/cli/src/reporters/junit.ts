@@ -1,26 +1,37 @@
 import type { Finding } from '@keyward/core';
-import type { Report, ReporterOptions } from '../report.js';
+import { partialNotice, type Report, type ReporterOptions } from '../report.js';
 import { reportedRules } from './rules-meta.js';
 import { findingMessage, sortFindings } from './shared.js';
 
 /**
  * JUnit XML for CI test tabs (GitLab `reports: junit`, Jenkins): one `<testsuite>`, one failing
- * `<testcase>` per finding; a clean scan is one passing testcase. Always redacted.
+ * `<testcase>` per finding; a clean scan is one passing testcase. A partial history audit (objects
+ * missing) adds a failing testcase first that says so. Always redacted.
  */
 export function junitReporter(report: Report, options: ReporterOptions): string {
   const findings = sortFindings(report.findings);
   const titles = new Map(reportedRules(findings, options.rules).map((rule) => [rule.id, rule.title]));
   const seconds = (report.scan.durationMs / 1000).toFixed(3);
+  const partial = report.partial ? [partialCase(partialNotice(report.partial))] : [];
   const cases =
-    findings.length === 0
+    findings.length === 0 && partial.length === 0
       ? ['  <testcase classname="keyward" name="no secrets found" time="0"/>']
-      : findings.map((finding) => testcase(finding, titles.get(finding.ruleId)));
+      : [...partial, ...findings.map((finding) => testcase(finding, titles.get(finding.ruleId)))];
+  const failures = findings.length + partial.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="keyward" tests="${Math.max(findings.length, 1)}" failures="${findings.length}" errors="0" skipped="0" time="${seconds}">`,
+    `<testsuite name="keyward" tests="${Math.max(failures, 1)}" failures="${failures}" errors="0" skipped="0" time="${seconds}">`,
     ...cases,
     '</testsuite>',
     '',
+  ].join('\n');
+}
+
+function partialCase(notice: string): string {
+  return [
+    '  <testcase classname="keyward" name="complete history" time="0">',
+    `    <failure type="partial-audit" message="${xml(notice)}">${xml(notice)}</failure>`,
+    '  </testcase>',
   ].join('\n');
 }
 

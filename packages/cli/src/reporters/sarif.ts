@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '@keyward/core';
-import type { Report, ReporterOptions, RuleMeta } from '../report.js';
+import { partialNotice, type Report, type ReporterOptions, type RuleMeta } from '../report.js';
 import { DEFAULT_REMEDIATION, SECURITY_SEVERITY, reportedRules } from './rules-meta.js';
 import { findingMessage, severityRank, sortFindings } from './shared.js';
 
@@ -57,20 +57,28 @@ export function sarifReporter(report: Report, options: ReporterOptions): string 
         // No automationDetails: upload-sarif sets it from its `category` only when the run has none.
         columnKind: 'utf16CodeUnits',
         results: findings.map((finding) => sarifResult(finding, index.get(finding.ruleId) ?? 0, rules)),
-        ...(omitted > 0
+        ...(omitted > 0 || report.partial
           ? {
               invocations: [
                 {
-                  executionSuccessful: true,
+                  // A partial audit (objects missing from the store) did not do all it was asked.
+                  executionSuccessful: !report.partial,
                   toolExecutionNotifications: [
-                    {
-                      level: 'warning',
-                      message: {
-                        text:
-                          `${omitted} less severe results were left out: GitHub code scanning accepts at most ` +
-                          `${SARIF_MAX_RESULTS} a run. The JSON report (--format json) has them all.`,
-                      },
-                    },
+                    ...(report.partial
+                      ? [{ level: 'error', message: { text: partialNotice(report.partial) } }]
+                      : []),
+                    ...(omitted > 0
+                      ? [
+                          {
+                            level: 'warning',
+                            message: {
+                              text:
+                                `${omitted} less severe results were left out: GitHub code scanning accepts at most ` +
+                                `${SARIF_MAX_RESULTS} a run. The JSON report (--format json) has them all.`,
+                            },
+                          },
+                        ]
+                      : []),
                   ],
                 },
               ],

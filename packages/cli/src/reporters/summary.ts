@@ -12,7 +12,10 @@ export function summaryLine(report: Report, options: { color: boolean }): string
   const parts: string[] = [];
   const { findings } = report;
   const secrets = groupBySecret(findings);
-  if (findings.length === 0) {
+  if (findings.length === 0 && report.partial) {
+    // Not clean: only what the store holds was scanned.
+    parts.push(c.yellow(`no secrets found in the objects present (partial audit: ${report.partial.reason})`));
+  } else if (findings.length === 0) {
     parts.push(c.green('no secrets found'));
   } else {
     // One secret found in many places (a key in every blob of a file's history) counts once, and the
@@ -42,6 +45,7 @@ export function summaryLine(report: Report, options: { color: boolean }): string
   });
   if (skipped) parts.push(skipped);
   if (report.warnings.length > 0) parts.push(c.yellow(plural(report.warnings.length, 'warning')));
+  if (findings.length > 0 && report.partial) parts.push(c.yellow(`partial audit: ${report.partial.reason}`));
   return `keyward: ${parts.join(c.dim(' · '))}`;
 }
 

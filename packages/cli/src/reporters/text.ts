@@ -1,5 +1,5 @@
 import type { Finding } from '@keyward/core';
-import type { Report, ReporterOptions } from '../report.js';
+import { partialNotice, type Report, type ReporterOptions } from '../report.js';
 import { colors, severityColor, type Colors } from './colors.js';
 import { bounded, groupBySecret, worstFirst, type SecretGroup } from './groups.js';
 import { plural, printable, sortFindings, verificationLabel } from './shared.js';
@@ -16,7 +16,8 @@ import { plural, printable, sortFindings, verificationLabel } from './shared.js'
  * A clean scan prints nothing here (the summary line on stderr says so).
  */
 export function textReporter(report: Report, options: ReporterOptions): string {
-  if (report.findings.length === 0) return '';
+  const notice = report.partial ? `keyward: ${partialNotice(report.partial)}\n` : '';
+  if (report.findings.length === 0) return notice;
   const c = colors(options.color);
   const groups = groupBySecret(sortFindings(report.findings)).sort(worstFirst);
   // A merged report is read from a file: its rule ids and redacted forms are shown as text, like paths.
@@ -44,7 +45,7 @@ export function textReporter(report: Report, options: ReporterOptions): string {
     if (group.inHistory) historyLines(group, c, lines);
     else if (group.occurrences.length > 1) for (const f of group.occurrences) lines.push(`  ${place(f)}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${notice}${lines.join('\n')}\n`;
 }
 
 /** Where (the one place, or how many), then reachability, HEAD and the verifier's verdict. */

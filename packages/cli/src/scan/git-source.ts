@@ -69,6 +69,7 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
           maxBlobSize: maxSize,
           ...(branches.length > 0 ? { refs: branches } : {}),
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
+          ...(args['require-complete'] === true ? { requireComplete: true } : {}),
           // --jobs: how many cat-file readers share the blobs (default: see HistoryOptions.readers).
           ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),
           ...progress.option,

@@ -9,7 +9,7 @@ export function checkModeOptions(mode: ReturnType<typeof scanMode>, args: Args):
   };
   if (args.range !== undefined && args.since !== undefined) refuse('choose one of --range, --since');
   if (mode !== 'history') {
-    for (const option of ['shard', 'branch', 'all'] as const) {
+    for (const option of ['shard', 'branch', 'all', 'require-complete'] as const) {
       if (args[option] !== undefined && args[option] !== false)
         refuse(`--${option} works with --history only`);
     }

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import type { RepoQuery } from '../git/query.js';
+import type { MissingObjects } from '../source.js';
 import type { Walked } from './walked.js';
 
 /** How a repository may be missing history: a shallow clone, or a partial clone (objects left on a remote). */
@@ -49,18 +50,30 @@ export function shallowError(): SourceError {
 
 /** Objects the history needs but the repository does not have: say which, and where to get them. */
 export function missingError(reach: Walked, shape: HistoryShape): SourceError {
-  const some = reach.missing.map((oid) => oid.slice(0, 12)).join(', ');
+  const { reason, hint } = missingObjects(reach, shape);
+  return new SourceError('E_HISTORY_INCOMPLETE', { reason, hint });
+}
+
+/** The same, for a partial audit's report: the objects the walk named, how many in all, what to do. */
+export function missingObjects(reach: Walked, shape: HistoryShape): MissingObjects {
+  const some = reach.missing
+    .slice(0, 5)
+    .map((oid) => oid.slice(0, 12))
+    .join(', ');
   const count = reach.missingCount;
   const what = `${count} object${count === 1 ? ' is' : 's are'} missing, e.g. ${some}`;
+  const named = { ids: reach.missing, count };
   if (shape.promisor !== undefined) {
     const remote = shape.promisor || '<remote>';
-    return new SourceError('E_HISTORY_INCOMPLETE', {
+    return {
+      ...named,
       reason: `${what}: a partial clone`,
       hint: `fetch them (\`git fetch --refetch ${remote}\`, or clone again without --filter) and scan again`,
-    });
+    };
   }
-  return new SourceError('E_HISTORY_INCOMPLETE', {
+  return {
+    ...named,
     reason: what,
     hint: 'fetch them from a complete copy (`git fetch <remote>`), or check the repository with `git fsck`, and scan again',
-  });
+  };
 }

@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { startGit, type GitContext } from '../git/exec.js';
 import { OidMap } from '../git/oid-map.js';
 import { BlobList } from './blob-list.js';
-import { RawWalk, type Walked } from './walked.js';
+import { MISSING_KEPT, RawWalk, type Walked } from './walked.js';
 
 export interface Reachability {
   /** Objects reachable from the walked refs (commits, trees, blobs), each with its entry number. */
@@ -13,7 +13,7 @@ export interface Reachability {
   /** Per entry: the index of the oldest commit whose tree holds the object (in `commits`), or NO_COMMIT. */
   entryCommit: Uint32Array;
   commits: BlobList;
-  /** Objects the walk needed but the repository does not have (first few, and how many in all). */
+  /** Objects the walk needed but the repository does not have (the first MISSING_KEPT, and how many in all). */
   missing: string[];
   missingCount: number;
 }
@@ -105,7 +105,7 @@ export async function walkReachable(
   const missed = (line: string) => {
     const result = reach();
     result.missingCount++;
-    if (result.missing.length < 5) result.missing.push(line.slice(1));
+    if (result.missing.length < MISSING_KEPT) result.missing.push(line.slice(1));
   };
 
   // Refs to blobs or trees first: what they alone reach has no commit (a commit's tree wins later).

@@ -1,6 +1,6 @@
 /** What the reachability walk answers, however its output was kept (parsed as it came, or raw). */
 export interface Walked {
-  /** Objects the walk needed but the repository does not have (first few, and how many in all). */
+  /** Objects the walk needed but the repository does not have (the first MISSING_KEPT, and how many in all). */
   missing: string[];
   missingCount: number;
   /** Whether the walk met the object (a commit, tree or blob). */
@@ -10,6 +10,12 @@ export interface Walked {
   /** A path a reachable blob has (the one it had in the oldest commit that held it). */
   pathOf(oid: string): string | undefined;
 }
+
+/**
+ * Missing objects a walk names one by one (the rest are counted): what a partial audit's report lists.
+ * git prints them after the walk (`--missing=print`), not beside the commit that needs them.
+ */
+export const MISSING_KEPT = 1000;
 
 const LF = 0x0a;
 const COMMIT_LINE = Buffer.from('\ncommit ');
@@ -36,7 +42,7 @@ export class RawWalk implements Walked {
     while (at !== -1) {
       const start = bytes[at] === LF ? at + 1 : at;
       this.missingCount++;
-      if (this.missing.length < 5)
+      if (this.missing.length < MISSING_KEPT)
         this.missing.push(bytes.toString('latin1', start + 1, this.lineEnd(start)));
       at = bytes.indexOf(MISSING_LINE, start);
     }

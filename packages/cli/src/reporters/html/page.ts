@@ -1,5 +1,5 @@
 import type { Finding } from '@keyward/core';
-import type { Report } from '../../report.js';
+import { partialNotice, type Report } from '../../report.js';
 import { bounded } from '../groups.js';
 import { formatBytes, formatDuration } from '../summary.js';
 import { plural, verificationLabel } from '../shared.js';
@@ -82,7 +82,10 @@ function header({ report, reveal }: PageInput): string {
   const banner = reveal
     ? '<p class="banner reveal" role="alert">This report shows the full keys (--reveal). Treat the file as a secret: keep it off shared drives and chat, and delete it when you are done.</p>'
     : '<p class="banner">Keys are redacted: each shows its family prefix and last four characters.</p>';
-  return `<header>\n<h1>keyward audit</h1>\n<p class="meta">${h(what.join(' · '))}</p>\n${banner}\n</header>`;
+  const partial = report.partial
+    ? `\n<p class="banner reveal" role="alert">${h(partialNotice(report.partial))}</p>`
+    : '';
+  return `<header>\n<h1>keyward audit</h1>\n<p class="meta">${h(what.join(' · '))}</p>${partial}\n${banner}\n</header>`;
 }
 
 function summary({ keys, report }: PageInput): string {
