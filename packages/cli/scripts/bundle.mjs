@@ -31,7 +31,7 @@ const HOOK_PATH = [
   /^cli\/dist\/(version|errors|messages|exit-codes|report)\.js$/,
   /^cli\/dist\/commands\/scan\.js$/,
   /^cli\/dist\/agents\/(catalog|config-path)\.js$/,
-  /^cli\/dist\/config\/(index|load|find|json-error|mini-yaml|validate|apply|size|types)\.js$/,
+  /^cli\/dist\/config\/(index|load|find|json-error|validate|apply|size|types)\.js$/,
   /^cli\/dist\/scan\/(collect|color|select-source|mode-options|git-source|pipeline|item-findings|rules)\.js$/,
   /^cli\/dist\/reporters\/(index|load|emit|exit|summary|shared|colors|groups|text)\.js$/,
 ];

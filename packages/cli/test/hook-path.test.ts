@@ -25,6 +25,8 @@ const NOT_ON_HOOK_PATH: Record<string, RegExp> = {
   'jsonc-parser': /function printParseErrorCode\(/,
   'smol-toml': /\bTomlError = class\b|class TomlError\b/,
   dotenv: /\bmodule\.exports\.parse = \w+/,
+  // The YAML parser: only a repository with a .keyward.yml loads it (config/load.ts imports it then).
+  yaml: /function parseDocument\(/,
 };
 
 let repo: TempRepo;
@@ -37,12 +39,12 @@ beforeAll(() => {
 afterAll(() => repo.cleanup());
 
 /** Runs `keyward scan --staged`, recording which bundle files it read. */
-function stagedScan(): { code: number; loaded: string[] } {
+function stagedScan(dir = repo.dir): { code: number; loaded: string[] } {
   const reads = recordBundleReads(logDir);
   let code = 0;
   try {
     execFileSync(process.execPath, [...reads.execArgv, BIN, 'scan', '--staged'], {
-      cwd: repo.dir,
+      cwd: dir,
       env: { ...process.env, ...GIT_ENV, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -70,6 +72,33 @@ describe('the pre-commit path (scan --staged)', () => {
     for (const [what, definition] of Object.entries(NOT_ON_HOOK_PATH)) {
       expect(definition.test(everything), `${what} code is in the bundle`).toBe(true);
       expect(definition.test(source), `${what} code on the hook path`).toBe(false);
+    }
+  });
+
+  it('loads the YAML parser, from a chunk of its own, only when the repository has a .keyward.yml', () => {
+    const yamlRepo = createRepo();
+    try {
+      yamlRepo.commit('base', { 'src/app.ts': 'export const app = 1;\n' });
+      const key = `const key = "${fakeKey('openai-project', 8)}";\n`;
+      yamlRepo.write({
+        '.keyward.yml': 'rules:\n  openai-project-key: off # YAML the old hand parser handled too\n',
+        'src/app.ts': `export const app = 1;\n${key}`,
+        'fixtures/app.ts': `${key}`,
+      });
+      yamlRepo.git('add', 'src/app.ts', 'fixtures/app.ts');
+      const off = stagedScan(yamlRepo.dir);
+      expect(off.code).toBe(0); // the config was read: its rule switch applied
+      const source = off.loaded.map((path) => readFileSync(path, 'utf8')).join('\n');
+      expect(source).toMatch(/function parseDocument\(/);
+      expect(off.loaded.length).toBeLessThanOrEqual(9);
+      // A block scalar, which the old hand parser left to the yaml package: only fixtures/ is staged now.
+      yamlRepo.git('reset', '-q', '--', 'src/app.ts');
+      yamlRepo.write({ '.keyward.yml': 'ignorePaths:\n  - >-\n    fixtures/\n' });
+      expect(stagedScan(yamlRepo.dir).code).toBe(0);
+      yamlRepo.write({ '.keyward.yml': 'ignorePaths:\n  - >-\n    other/\n' });
+      expect(stagedScan(yamlRepo.dir).code).toBe(1);
+    } finally {
+      yamlRepo.cleanup();
     }
   });
 });

@@ -3,7 +3,6 @@ import { dirname, extname, resolve } from 'node:path';
 import { KeywardError } from '../errors.js';
 import { findConfigFile, findRepoRoot, startDir } from './find.js';
 import { jsonErrorOffset, lineColumn } from './json-error.js';
-import { parseMiniYaml } from './mini-yaml.js';
 import type { ResolvedConfig } from './types.js';
 import { validateConfig, type ValidatedConfig } from './validate.js';
 
@@ -65,9 +64,7 @@ function parseJson(text: string, file: string): unknown {
 }
 
 async function parseYaml(text: string, file: string): Promise<unknown> {
-  // The common, simple config needs no YAML library (it costs ~200 ms to load, on every commit).
-  const simple = parseMiniYaml(text);
-  if (simple !== undefined) return simple ?? {};
+  // Imported here, so only a repository with a YAML config loads it (its own bundle chunk, code-cached).
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const [error] = doc.errors;

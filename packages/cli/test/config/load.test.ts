@@ -148,6 +148,20 @@ describe('parsing', () => {
     );
   });
 
+  it.each([
+    ['bad indentation', 'a:\n  b: 1\n c: 2\n'],
+    ['an unknown escape', 'a: "bad \\q escape"\n'],
+    ['an unclosed flow', 'ignorePaths: [fixtures/,\n'],
+    ['a mapping in a plain value', 'a: b: c\n'],
+    ['a tab in indentation', 'rules:\n\ta: off\n'],
+  ])('reports %s in YAML on one line, with the file and position', async (_what, text) => {
+    const root = tree({ '.git/': '', '.keyward.yml': text });
+    const error = await configError(loadConfig({ cwd: root }));
+    expect(error.code).toBe('E_CONFIG_PARSE');
+    const file = join(root, '.keyward.yml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(error.message).toMatch(new RegExp(`^${file}: not valid YAML: [a-z ]+ at line \\d+, column \\d+$`));
+  });
+
   it('names the file and key of a schema error', async () => {
     const root = tree({ '.git/': '', 'keyward.config.json': '{"rules":{"x":{"severity":"urgent"}}}' });
     const error = await configError(loadConfig({ cwd: root }));
