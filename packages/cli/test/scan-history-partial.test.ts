@@ -161,6 +161,48 @@ describe('keyward scan --history on a store with a missing blob', () => {
   });
 });
 
+describe('keyward merge of partial shard reports', () => {
+  it('stays partial: the findings, complete false, the missing id, exit 3; whole shards merge as before', async () => {
+    const dir = tempDir();
+    try {
+      const shards = async (r: TempRepo, name: string) => {
+        const files: string[] = [];
+        for (const shard of ['1/2', '2/2']) {
+          const file = join(dir, `${name}-${shard.replace('/', 'of')}.json`);
+          const result = await scan(r, '--shard', shard, '--format', 'json', '--output', file);
+          // Every shard walks the whole store: each of the broken one's is partial.
+          if (name === 'broken') expect(result.code).toBe(3);
+          else expect([0, 1]).toContain(result.code);
+          files.push(file);
+        }
+        return runCli(['merge', ...files, '--format', 'json'], { cwd: r.dir, env: GIT_ENV });
+      };
+      const partial = await shards(broken, 'broken');
+      expect(partial.code).toBe(3);
+      const merged = JSON.parse(partial.stdout) as Record<string, unknown> & {
+        findings: Array<{ path: string }>;
+      };
+      expect(merged.findings.map((f) => f.path)).toEqual(['kept.env']);
+      expect(merged).toMatchObject({
+        complete: false,
+        missing: [lostBlob],
+        missingCount: 1,
+        partial: { reason: `1 object is missing, e.g. ${lostBlob.slice(0, 12)}` },
+      });
+      const complete = await shards(whole, 'whole');
+      expect(complete.code).toBe(1);
+      expect(Object.keys(JSON.parse(complete.stdout) as object)).toEqual([
+        'version',
+        'tool',
+        'scan',
+        'findings',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('keyward scan --history in a blobless clone whose remote is gone', () => {
   it('reports the keys in the blobs it holds, names what it lacks, exits 3', async () => {
     const origin = createRepo();

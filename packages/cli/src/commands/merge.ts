@@ -3,6 +3,7 @@ import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import type { Report, RuleMeta } from '../report.js';
 import { KeywardError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 import { useColor } from '../scan/color.js';
 import { readJsonReport, type ReadReport } from './report-file.js';
@@ -12,7 +13,8 @@ import { readJsonReport, type ReadReport } from './report-file.js';
  * into one report in any format. Findings are deduplicated (same key, path, commit and position); the
  * scan counters are summed, except `commits` in history reports, where every shard counts the same
  * commits of the one object store (the largest is kept). Exit as `scan`: 1 when findings remain, 0 when
- * none do, 2 on bad input.
+ * none do, 2 on bad input, and 3 when any input is a partial audit (objects missing): the merged report is
+ * partial too, naming what each input could not read.
  */
 export async function runMerge(args: Args, io: Io): Promise<number> {
   const files = positionals(args);
@@ -54,6 +56,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     suppressed: { inline: 0, baseline: 0, config: 0 },
     skipped: { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 },
     warnings: [],
+    ...partialOf(reports),
   };
 
   const [{ emitReport, summaryLine, exitCodeFor }, { RULES }] = await Promise.all([
@@ -74,10 +77,23 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     io,
   );
   if (args.quiet !== true) io.stderr.write(`${summaryLine(report, { color: color.stderr })}\n`);
+  if (report.partial) return EXIT.incomplete;
   return exitCodeFor(report, {
     ...(typeof args['fail-on'] === 'string' ? { failOn: args['fail-on'] as Severity } : {}),
     exitZero: args['exit-zero'] === true,
   });
+}
+
+/**
+ * Partial inputs make a partial merge. The shards of one repository each walk the whole store, so they name
+ * the same missing objects: the ids are united and the largest count kept; the first input's words stay.
+ */
+function partialOf(reports: readonly ReadReport[]): Pick<Report, 'partial'> {
+  const partial = reports.map((r) => r.partial).filter((p) => p !== undefined);
+  if (partial.length === 0) return {};
+  const ids = [...new Set(partial.flatMap((p) => p.ids))];
+  const count = Math.max(ids.length, ...partial.map((p) => p.count));
+  return { partial: { ...partial[0]!, ids, count } };
 }
 
 function positionals(args: Args): string[] {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Confidence, Finding, ScanStats, Severity, VerificationReason } from '@keyward/core';
+import type { MissingObjects } from '@keyward/sources';
 import { KeywardError } from '../errors.js';
 import { SEVERITIES } from '../reporters/shared.js';
 
@@ -11,6 +12,8 @@ export interface ReadReport {
   findings: Finding[];
   /** The file's text, to notice the same report given twice. */
   text: string;
+  /** A partial history audit (`"complete": false`): what it could not read. */
+  partial?: MissingObjects;
 }
 
 const MODES: readonly ScanStats['mode'][] = ['worktree', 'staged', 'range', 'pre-push', 'history', 'stdin'];
@@ -42,7 +45,24 @@ export function readJsonReport(file: string, cwd: string): ReadReport {
     if (typeof finding === 'string') throw bad(`finding ${i + 1}: ${finding}`);
     return finding;
   });
-  return { file, scan: stats, findings, text };
+  const partial = parsed.complete === false ? partialOf(parsed) : undefined;
+  return { file, scan: stats, findings, text, ...(partial ? { partial } : {}) };
+}
+
+/** What a partial report (`"complete": false`) says is missing; object ids only, checked as such. */
+function partialOf(parsed: Record<string, unknown>): MissingObjects {
+  const ids = Array.isArray(parsed.missing)
+    ? parsed.missing.filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{40,64}$/.test(id))
+    : [];
+  const said = isRecord(parsed.partial) ? parsed.partial : {};
+  const text = (value: unknown, otherwise: string) =>
+    typeof value === 'string' && value !== '' ? value : otherwise;
+  return {
+    ids,
+    count: Math.max(count(parsed.missingCount), ids.length),
+    reason: text(said.reason, 'objects are missing from the store'),
+    hint: text(said.hint, 'fetch them and scan again'),
+  };
 }
 
 /** A §3 finding as the engine's Finding, or what is wrong with it. */
