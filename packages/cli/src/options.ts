@@ -85,7 +85,8 @@ const TABLE = {
       branch: { type: 'string', array: true, describe: 'with --history: only these branches' },
       'require-complete': {
         type: 'boolean',
-        describe: 'with --history: refuse (exit 3) before reporting when objects are missing from the store',
+        describe:
+          'with --history or --range: refuse (exit 3), with no report, when objects are missing from the store',
       },
       'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
       stdin: { type: 'boolean', describe: 'scan standard input' },

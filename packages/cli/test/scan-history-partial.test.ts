@@ -126,10 +126,10 @@ describe('keyward scan --history on a store with a missing blob', () => {
     );
   });
 
-  it('--require-complete works with --history only', async () => {
+  it('--require-complete works with --history or --range only', async () => {
     const result = await runCli(['scan', '--require-complete'], { cwd: whole.dir, env: GIT_ENV });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--require-complete works with --history only');
+    expect(result.stderr).toContain('--require-complete works with --history or --range only');
   });
 
   it('a complete store: no complete/missing fields, exit 1 as before (and with --require-complete)', async () => {
@@ -235,6 +235,48 @@ describe('keyward scan --history in a blobless clone whose remote is gone', () =
     } finally {
       origin.cleanup();
       rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('keyward scan --range on a store with a missing blob', () => {
+  it('reports the present keys with the missing blob, its path and commit; --require-complete refuses', async () => {
+    const r = createRepo();
+    try {
+      const base = r.commit('base', { 'README.md': 'hello\n' });
+      const add = r.commit('keys', {
+        'kept.env': `OPENAI_API_KEY=${KEPT}\n`,
+        'lost.env': `ADMIN=${LOST}\n`,
+      });
+      const blob = r.git('rev-parse', 'HEAD:lost.env');
+      rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const run = (...argv: string[]) =>
+        runCli(['scan', '--range', `${base}..HEAD`, ...argv], { cwd: r.dir, env: GIT_ENV });
+      const result = await run('--format', 'json');
+      expect(result.code).toBe(3);
+      const report = JSON.parse(result.stdout) as Record<string, unknown> & {
+        findings: Array<{ path: string; commit: string }>;
+      };
+      expect(report.findings.map((f) => [f.path, f.commit])).toEqual([['kept.env', add]]);
+      expect(report).toMatchObject({
+        complete: false,
+        missing: [blob],
+        missingCount: 1,
+        missingAt: [{ id: blob, path: 'lost.env', commit: add }],
+      });
+      const text = await run();
+      expect(text.code).toBe(3);
+      expect(text.stdout).toMatch(
+        new RegExp(
+          `^keyward: partial audit: 1 blob is missing, e\\.g\\. ${blob.slice(0, 12)} \\(lost\\.env in`,
+        ),
+      );
+      const refused = await run('--require-complete', '--format', 'json');
+      expect(refused.code).toBe(3);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toContain(`blob ${blob} (lost.env in ${add.slice(0, 12)}) is missing`);
+    } finally {
+      r.cleanup();
     }
   });
 });

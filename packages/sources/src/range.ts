@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ContentItem } from '@keyward/core';
-import { newSourceStats, type ScanSource } from './source.js';
+import { newSourceStats, type MissingObjects, type ScanSource, type SourceStats } from './source.js';
 import { SourceError } from './errors.js';
 import { commitItems } from './git/commits.js';
 import type { GitContext } from './git/exec.js';
@@ -16,7 +16,15 @@ export interface RangeOptions extends GitContext {
   /** Repository-relative paths not to scan (config `ignorePaths`, `.keywardignore`), counted as ignored. */
   ignore?: (path: string) => boolean;
   onProgress?: ProgressListener;
+  /**
+   * `--require-complete`: a blob missing from the store fails the scan (E_HISTORY_INCOMPLETE). Otherwise
+   * every blob present is scanned, and the stats name the missing ones (`missing`, `incomplete`).
+   */
+  requireComplete?: boolean;
 }
+
+/** Missing blobs a partial range scan names one by one (the rest are counted). */
+const MISSING_KEPT = 1000;
 
 export interface ParsedRange {
   text: string;
@@ -56,7 +64,9 @@ export function sinceRange(rev: string): ParsedRange {
 /**
  * Every commit in a range (CI: a pull request or a push), merge commits included, each blob's added lines
  * attributed to the commit that added them. A range git cannot resolve, or one that runs into a shallow
- * clone's boundary, fails with exit 3 and what to fetch: it never reports clean.
+ * clone's boundary, fails with exit 3 and what to fetch: it never reports clean. A blob missing from the
+ * store (a blobless clone that cannot fetch) is named in the stats and the rest still scanned (exit 3
+ * too), or with `requireComplete` fails the scan.
  */
 export function rangeSource(options: RangeOptions): ScanSource {
   const stats = newSourceStats();
@@ -92,7 +102,8 @@ export function rangeSource(options: RangeOptions): ScanSource {
       label: parsed.text,
       ...(boundary ? { shallow: boundary } : {}),
     };
-    for await (const item of commitItems([walk], options, stats, () =>
+    const context = options.requireComplete ? options : { ...options, onMissing: missed(stats) };
+    for await (const item of commitItems([walk], context, stats, () =>
       options.onProgress?.({ unit: 'commits', done: stats.commits, total, bytes }),
     )) {
       bytes += item.bytes.length;
@@ -107,6 +118,33 @@ export function rangeSource(options: RangeOptions): ScanSource {
     },
     items,
     stats: () => stats,
+  };
+}
+
+/** Notes a blob missing from the store in the stats: a partial scan, saying which blobs, where, and what to do. */
+function missed(stats: SourceStats): (oid: string, path: string, commit: string) => void {
+  const seen = new Set<string>();
+  return (oid, path, commit) => {
+    if (seen.has(oid)) return;
+    seen.add(oid);
+    stats.incomplete = true;
+    const missing: MissingObjects = (stats.missing ??= {
+      ids: [],
+      places: [],
+      count: 0,
+      reason: '',
+      hint: '',
+    });
+    missing.count++;
+    if (missing.ids.length < MISSING_KEPT) {
+      missing.ids.push(oid);
+      missing.places!.push({ id: oid, path, commit });
+    }
+    const first = missing.places![0]!;
+    const what = missing.count === 1 ? '1 blob is missing' : `${missing.count} blobs are missing`;
+    missing.reason = `${what}, e.g. ${first.id.slice(0, 12)} (${first.path} in ${first.commit.slice(0, 12)})`;
+    missing.hint =
+      'fetch the missing objects (a partial clone: `git fetch --refetch`, or clone without --filter) and scan again';
   };
 }
 

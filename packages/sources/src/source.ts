@@ -36,6 +36,8 @@ export interface MissingObjects {
   /** The missing objects the walk named (at most MISSING_KEPT of `count`). */
   ids: string[];
   count: number;
+  /** Where the scan met each of `ids`, when it knows (a range: the path, in the commit that added it). */
+  places?: Array<{ id: string; path: string; commit: string }>;
   /** In words: how many, some ids, and whether the clone is partial. */
   reason: string;
   /** How to complete the audit. */

@@ -222,3 +222,56 @@ describe('rangeSource', () => {
     expect(await failure(collect(range(dir, 'a..b')))).toMatchObject({ code: 'E_NOT_A_REPO' });
   });
 });
+
+describe('rangeSource on a store with missing blobs', () => {
+  /** base; `add` adds a.env (KEY_A) and b.env (KEY_B) and edits c.txt; the blobs named are then removed. */
+  function broken(lose: (r: TempRepo) => string[]) {
+    const r = scratch.repo();
+    const base = r.commit('base', { 'c.txt': 'one\n' });
+    const add = r.commit('add', {
+      'a.env': `A=${KEY_A}\n`,
+      'b.env': `B=${KEY_B}\n`,
+      'c.txt': `one\nC=${KEY_C}\n`,
+    });
+    const lost = lose(r);
+    for (const blob of lost) rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    return { r, base, add, lost };
+  }
+
+  it('scans every blob present and names the missing one with its path and commit', async () => {
+    const { r, base, add, lost } = broken((r) => [r.git('rev-parse', 'HEAD:b.env')]);
+    const source = range(r, `${base}..HEAD`);
+    const items = await collect(source);
+    expect(items.map((i) => [i.path, addedText(i)])).toEqual([
+      ['a.env', [`A=${KEY_A}`]],
+      ['c.txt', [`C=${KEY_C}`]],
+    ]);
+    expect(source.stats()).toMatchObject({
+      incomplete: true,
+      missing: {
+        ids: lost,
+        places: [{ id: lost[0], path: 'b.env', commit: add }],
+        count: 1,
+        reason: `1 blob is missing, e.g. ${lost[0]!.slice(0, 12)} (b.env in ${add.slice(0, 12)})`,
+      },
+    });
+  });
+
+  it('a missing base counts every line of the new blob as added (never miss a key)', async () => {
+    const { r, base, lost } = broken((r) => [r.git('rev-parse', 'HEAD~1:c.txt')]);
+    const source = range(r, `${base}..HEAD`);
+    const items = await collect(source);
+    expect(items.find((i) => i.path === 'c.txt')).toBeDefined();
+    expect(addedText(items.find((i) => i.path === 'c.txt')!)).toEqual(['one', `C=${KEY_C}`]);
+    expect(source.stats().missing).toMatchObject({ ids: lost, count: 1 });
+  });
+
+  it('with requireComplete, fails as before', async () => {
+    const { r, base, add, lost } = broken((r) => [r.git('rev-parse', 'HEAD:b.env')]);
+    const error = await failure(collect(range(r, `${base}..HEAD`, { requireComplete: true })));
+    expect(error).toMatchObject({
+      code: 'E_HISTORY_INCOMPLETE',
+      data: { reason: `blob ${lost[0]} (b.env in ${add.slice(0, 12)}) is missing` },
+    });
+  });
+});

@@ -51,6 +51,8 @@ export interface JsonReport {
   /** The missing object ids the walk named (`missingCount` in all). */
   missing?: string[];
   missingCount?: number;
+  /** Where each missing object was needed, when the scan knows (a range: path and commit). */
+  missingAt?: Array<{ id: string; path: string; commit: string }>;
   /** Why the audit is partial and how to complete it. */
   partial?: { reason: string; hint: string };
 }
@@ -71,6 +73,7 @@ function partialFields(partial: NonNullable<Report['partial']>): Partial<JsonRep
     complete: false,
     missing: partial.ids,
     missingCount: partial.count,
+    ...(partial.places ? { missingAt: partial.places } : {}),
     partial: { reason: partial.reason, hint: partial.hint },
   };
 }

@@ -36,7 +36,13 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
       const progress = await progressFor({ args, io }, 'range');
       const spec = typeof args.range === 'string' ? { range: args.range } : { since: String(args.since) };
       return withProgress(
-        rangeSource({ ...git, ...spec, maxBlobSize: maxSize, ...progress.option }),
+        rangeSource({
+          ...git,
+          ...spec,
+          maxBlobSize: maxSize,
+          ...progress.option,
+          ...(args['require-complete'] === true ? { requireComplete: true } : {}),
+        }),
         progress,
       );
     }

@@ -9,7 +9,7 @@ export function checkModeOptions(mode: ReturnType<typeof scanMode>, args: Args):
   };
   if (args.range !== undefined && args.since !== undefined) refuse('choose one of --range, --since');
   if (mode !== 'history') {
-    for (const option of ['shard', 'branch', 'all', 'require-complete'] as const) {
+    for (const option of ['shard', 'branch', 'all'] as const) {
       if (args[option] !== undefined && args[option] !== false)
         refuse(`--${option} works with --history only`);
     }
@@ -17,6 +17,8 @@ export function checkModeOptions(mode: ReturnType<typeof scanMode>, args: Args):
   if (mode === 'history' && args.all === true && Array.isArray(args.branch) && args.branch.length > 0) {
     refuse('choose one of --all, --branch');
   }
+  if (mode !== 'history' && mode !== 'range' && args['require-complete'] === true)
+    refuse('--require-complete works with --history or --range only');
   if (mode !== 'stdin' && args['stdin-name'] !== undefined) refuse('--stdin-name works with --stdin only');
   if ((mode === 'history' || mode === 'range' || mode === 'stdin') && (args.paths?.length ?? 0) > 0) {
     refuse(`--${mode} takes no paths`);

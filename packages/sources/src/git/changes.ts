@@ -50,20 +50,25 @@ export function requestChange(plan: ChangePlan, batch: CatFileBatch, maxBlobSize
 /**
  * Reads a plan's blobs (requested with `requestChange`) and returns the item to scan, or undefined when
  * there is nothing to scan (binary, too large, no added line). A missing blob means an incomplete
- * repository (a blobless clone): a broken scan must not look clean.
+ * repository (a blobless clone): a broken scan must not look clean. It fails the scan, or with
+ * `onMissing` (a partial audit) is handed to it: a missing blob is not scanned, and a missing base makes
+ * every line of the blob count as added (never miss a key).
  */
 export async function takeChange(
   plan: ChangePlan,
   batch: CatFileBatch,
   stats: SourceStats,
-  where: { commit?: string },
+  where: { commit?: string; onMissing?: (oid: string, path: string) => void },
 ): Promise<Omit<ContentItem, 'commit' | 'author' | 'date'> | undefined> {
   const blob = await batch.next();
   const bases: ObjectResult[] = [];
   for (let i = 0; i < plan.bases.length; i++) bases.push(await batch.next());
   for (const result of [blob, ...bases]) {
-    if (result.status === 'missing') throw missingBlob(result.oid, plan.entry.path, where.commit);
+    if (result.status !== 'missing') continue;
+    if (!where.onMissing) throw missingBlob(result.oid, plan.entry.path, where.commit);
+    where.onMissing(result.oid, plan.entry.path);
   }
+  if (blob.status === 'missing') return undefined;
   if (blob.status !== 'ok') {
     stats.skipped.tooLarge++;
     return undefined;

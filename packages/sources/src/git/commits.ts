@@ -33,7 +33,12 @@ const WALK_FLAGS = [...RAW_LOG_FLAGS, '-M', '-c'];
  */
 export async function* commitItems(
   walks: CommitWalk[],
-  context: GitContext & { maxBlobSize?: number; ignore?: (path: string) => boolean },
+  context: GitContext & {
+    maxBlobSize?: number;
+    ignore?: (path: string) => boolean;
+    /** A partial audit: a blob missing from the store is handed here instead of failing the scan. */
+    onMissing?: (oid: string, path: string, commit: string) => void;
+  },
   stats: SourceStats,
   onCommit?: (commit: CommitRecord) => void,
 ): AsyncGenerator<ContentItem> {
@@ -64,7 +69,12 @@ export async function* commitItems(
         batch ??= new CatFileBatch(context);
         for (const plan of plans) requestChange(plan, batch, maxBlobSize);
         for (const plan of plans) {
-          const item = await takeChange(plan, batch, stats, { commit: commit.oid });
+          const item = await takeChange(plan, batch, stats, {
+            commit: commit.oid,
+            ...(context.onMissing
+              ? { onMissing: (oid: string, path: string) => context.onMissing!(oid, path, commit.oid) }
+              : {}),
+          });
           if (item) yield { ...item, commit: commit.oid, author: commit.author, date: commit.date };
         }
       }
