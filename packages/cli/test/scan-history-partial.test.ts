@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepo, fakeKey, GIT_ENV, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
@@ -115,6 +115,27 @@ describe('keyward scan --history on a store with a missing blob', () => {
     expect(html.code).toBe(3);
     const header = html.stdout.slice(html.stdout.indexOf('<header>'), html.stdout.indexOf('</header>'));
     expect(header).toContain(`<p class="banner reveal" role="alert">${notice()}`);
+  });
+
+  it('GitHub: an ::error saying it is partial first, and the step summary says it too', async () => {
+    const dir = tempDir();
+    try {
+      const summary = join(dir, 'summary.md');
+      const result = await runCli(['scan', '--history', '--format', 'github'], {
+        cwd: broken.dir,
+        env: { ...GIT_ENV, GITHUB_STEP_SUMMARY: summary },
+      });
+      expect(result.code).toBe(3);
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^::error title=keyward partial audit::${notice()}`));
+      expect(lines[1]).toMatch(/^::error file=kept\.env,line=1,/);
+      expect(readFileSync(summary, 'utf8')).toMatch(
+        /^> \*\*Partial audit\.\*\* <code>partial audit: 1 object is missing/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--require-complete refuses before reporting, with the old message', async () => {

@@ -1,18 +1,25 @@
 import type { Finding } from '@keyward/core';
-import type { Report, ReporterOptions } from '../report.js';
+import { partialNotice, type Report, type ReporterOptions } from '../report.js';
 import { reportedRules } from './rules-meta.js';
 import { countBySeverity, findingMessage, plural, sortFindings, verificationLabel } from './shared.js';
 
 /**
  * GitHub Actions workflow commands, one per finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,
  * title=<ruleId>::<message>` (`::warning` for low severity). Annotations do not fail a job by themselves;
- * keyward's exit code does. Always redacted: workflow logs are kept and often public.
+ * keyward's exit code does. A partial audit (objects missing) starts with an `::error` that says so.
+ * Always redacted: workflow logs are kept and often public.
  */
 export function githubReporter(report: Report, options: ReporterOptions): string {
   const titles = new Map(reportedRules(report.findings, options.rules).map((rule) => [rule.id, rule.title]));
-  return sortFindings(report.findings)
-    .map((finding) => `${workflowCommand(finding, titles.get(finding.ruleId))}\n`)
-    .join('');
+  const partial = report.partial
+    ? `::error title=keyward partial audit::${escapeData(partialNotice(report.partial))}\n`
+    : '';
+  return (
+    partial +
+    sortFindings(report.findings)
+      .map((finding) => `${workflowCommand(finding, titles.get(finding.ruleId))}\n`)
+      .join('')
+  );
 }
 
 function workflowCommand(finding: Finding, title: string | undefined): string {
@@ -50,7 +57,10 @@ const SUMMARY_ROWS = 100;
 export function githubStepSummary(report: Report): string {
   const findings = sortFindings(report.findings);
   const lines: string[] = [];
-  if (findings.length === 0) {
+  if (report.partial) lines.push(`> **Partial audit.** ${code(partialNotice(report.partial))}`, '');
+  if (findings.length === 0 && report.partial) {
+    lines.push('### keyward: no secrets found in the objects present (partial audit)', '');
+  } else if (findings.length === 0) {
     lines.push('### keyward: no secrets found', '');
   } else {
     const bySeverity = countBySeverity(findings)
