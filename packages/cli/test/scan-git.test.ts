@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -104,6 +104,69 @@ describe('keyward scan --staged', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`keyward: ${dir} is not inside a git repository\n`);
   });
+});
+
+describe('keyward scan --staged, a large change (HEAD read only for files with findings)', () => {
+  const MOVED = fakeKey('openai-svcacct', 504);
+  const UNSTAGED = fakeKey('groq', 505);
+  const BINARY = fakeKey('xai', 506);
+  const CONTEXT = fakeKey('anthropic', 507);
+
+  /**
+   * A refactor over `files` files (each gets one line edited), with keys on added lines, on unchanged
+   * lines, in a rename, in a partially staged file, in a binary file and inside a multi-line construct.
+   * 70 files is beyond DEFER_DIFF_MIN_FILES (64), 10 is below: both must report the same.
+   */
+  async function largeChange(files: number) {
+    const r = scratch.repo();
+    const body = (i: number, edit: string) =>
+      Array.from({ length: 30 }, (_, n) => (n === 10 ? edit : `export const v${i}_${n} = ${n};`)).join('\n') +
+      '\n';
+    const base: Record<string, string> = {};
+    for (let i = 0; i < files; i++) base[`src/f${i}.ts`] = body(i, 'const old = 1;');
+    base['src/f2.ts'] = `const kept = "${ADMIN}";\n${body(2, 'const old = 1;')}`;
+    base['src/old-name.ts'] = `const before = "${ANTHROPIC}";\n${body(99, 'const old = 1;')}`;
+    base['src/settings.ts'] = 'export const settings = {\n  apiKey:\n    "placeholder",\n};\n';
+    base['docs/partial.md'] = 'one\ntwo\n';
+    r.commit('base', base);
+    const next: Record<string, string> = {};
+    for (let i = 0; i < files; i++) next[`src/f${i}.ts`] = body(i, 'const renamed = 1;');
+    next['src/f1.ts'] = body(1, `const added = "${PROJECT}";`);
+    next['src/f2.ts'] = `const kept = "${ADMIN}";\n${body(2, 'const renamed = 1;')}`;
+    next['src/settings.ts'] = `export const settings = {\n  apiKey:\n    "${CONTEXT}",\n};\n`;
+    next['docs/partial.md'] = `one\nstaged = "${PROJECT}"\ntwo\n`;
+    r.write(next);
+    r.git('mv', 'src/old-name.ts', 'src/new-name.ts');
+    r.write({
+      'src/new-name.ts': `const before = "${ANTHROPIC}";\n${body(99, `const moved = "${MOVED}";`)}`,
+    });
+    writeFileSync(join(r.dir, 'blob.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(BINARY)]));
+    r.git('add', '-A');
+    // Partially staged: the working tree holds a key that is not staged.
+    r.write({ 'docs/partial.md': `one\nstaged = "${PROJECT}"\ntwo\nunstaged = "${UNSTAGED}"\n` });
+    const result = await scan(r, ['--staged', '--format', 'json']);
+    const report = json(result.stdout);
+    const found = report.findings
+      .map((f) => `${String(f.path)}:${String(f.line)} ${String(f.ruleId)}`)
+      .sort();
+    return { code: result.code, found, report, stderr: result.stderr };
+  }
+
+  it.each([70, 10])(
+    '%i files: keys on added lines found, none on unchanged lines, renames, partial staging, binary skipped',
+    async (files) => {
+      const { code, found, report, stderr } = await largeChange(files);
+      expect(code).toBe(1);
+      expect(found).toEqual([
+        'docs/partial.md:2 openai-project-key',
+        'src/f1.ts:11 openai-project-key',
+        'src/new-name.ts:12 openai-service-account-key',
+        'src/settings.ts:3 anthropic-api-key',
+      ]);
+      expect(report.scan).toMatchObject({ mode: 'staged', blobs: files + 3 });
+      expect(stderr).toMatch(/1 binary/);
+    },
+  );
 });
 
 describe('keyward scan --range / --since', () => {

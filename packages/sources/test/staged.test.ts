@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Finding } from '@keyward/core';
 import { fakeKey, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { stagedSource } from '../src/staged.js';
 import { SourceError } from '../src/errors.js';
@@ -38,6 +39,27 @@ describe('stagedSource', () => {
     expect(item?.addedLines).toEqual([[3, 3]]);
     expect(addedText(item!)).toEqual([`NEW=${KEY_B}`]);
     expect(item?.text).toContain(KEY_A); // whole blob given, so allow comments on context lines still work
+  });
+
+  it('with deferDiff, scans a modified file whole and keeps only findings on added lines in resolve', async () => {
+    const r = scratch.repo();
+    r.commit('base', { 'app.env': `OLD=${KEY_A}\nA=1\nB=2\n`, 'same.env': `K=${KEY_C}\n` });
+    r.write({ 'app.env': `OLD=${KEY_A}\nA=1\nNEW=${KEY_B}\nB=2\n`, 'new.env': `N=${KEY_C}\n` });
+    r.git('add', 'app.env', 'new.env');
+    const source = staged(r, { deferDiff: true });
+    const items = await collect(source);
+    expect(items.map((i) => [i.path, i.addedLines])).toEqual([
+      ['app.env', undefined], // whole blob, lines worked out only if it has findings
+      ['new.env', [[1, 1]]], // an added file: every line, as without deferDiff
+    ]);
+    const at = (path: string, line: number) => ({ path, line }) as Finding;
+    const findings = [at('app.env', 1), at('app.env', 3), at('new.env', 1), at('elsewhere.env', 9)];
+    expect(await source.resolve!(findings)).toEqual([
+      at('app.env', 3),
+      at('new.env', 1),
+      at('elsewhere.env', 9),
+    ]);
+    expect(await source.resolve!([at('new.env', 1)])).toEqual([at('new.env', 1)]);
   });
 
   it('reads the index, not the working tree, for partially staged files', async () => {
