@@ -115,7 +115,7 @@ describe('keyward scan --staged, a large change (HEAD read only for files with f
   /**
    * A refactor over `files` files (each gets one line edited), with keys on added lines, on unchanged
    * lines, in a rename, in a partially staged file, in a binary file and inside a multi-line construct.
-   * 70 files is beyond DEFER_DIFF_MIN_FILES (64), 10 is below: both must report the same.
+   * 70 files is beyond DEFER_DIFF_MIN_FILES (32), 10 is below: both must report the same.
    */
   async function largeChange(files: number) {
     const r = scratch.repo();
