@@ -4,20 +4,12 @@
  * none under an `openai-` id. Every finding is listed (redacted, path:line) for precision work.
  */
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countByRule, findingLine } from './lib/findings.mjs';
 import { OPENAI_RG_PATTERN } from './lib/keys.mjs';
 import { runKeyward } from './lib/keyward.mjs';
-import { benchDir, benchPath, MB, REPO_ROOT } from './lib/paths.mjs';
+import { benchDir, benchPath, MB, REPO_ROOT, treeSize } from './lib/paths.mjs';
 import { sh, timed } from './lib/proc.mjs';
 import { fmt, printTable } from './lib/table.mjs';
 
@@ -65,18 +57,6 @@ export function ensureInstalled(dir, { install, quick, log }) {
   }
   writeFileSync(stamp, want);
   return null;
-}
-
-/** Apparent size and count of the regular files under `dir` (symlinks not followed). */
-function treeSize(dir) {
-  let bytes = 0;
-  let files = 0;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    bytes += statSync(join(e.parentPath ?? e.path, e.name)).size;
-    files++;
-  }
-  return { bytes, files };
 }
 
 export async function noiseBench(ctx) {

@@ -13,12 +13,12 @@
  * redacted forms and reasons, never a secret.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInstalled } from './noise.mjs';
 import { relPath } from './lib/findings.mjs';
 import { runKeyward } from './lib/keyward.mjs';
-import { BENCH_DIR, benchDir, benchPath, MB, REPO_ROOT } from './lib/paths.mjs';
+import { BENCH_DIR, benchDir, benchPath, MB, REPO_ROOT, treeSize } from './lib/paths.mjs';
 import { timed } from './lib/proc.mjs';
 import { ensureSnapshot } from './lib/snapshot.mjs';
 import { printTable } from './lib/table.mjs';
@@ -54,18 +54,6 @@ async function prepare(name, corpus, ctx) {
       ? `labelled at ${corpus.commit.slice(0, 12)}, mirror at ${snap.commit.slice(0, 12)}`
       : undefined;
   return { cwd: join(BENCH_DIR, 'precision'), target: name, stale, missing: snap.missing };
-}
-
-/** Apparent size and count of the regular files under `dir`. */
-function treeSize(dir) {
-  let bytes = 0;
-  let files = 0;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    bytes += statSync(join(e.parentPath ?? e.path, e.name)).size;
-    files++;
-  }
-  return { bytes, files };
 }
 
 /** Runs a keyward build on a corpus; findings with their label (or 'unlabelled'). */

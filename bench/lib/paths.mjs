@@ -1,5 +1,5 @@
 /** Where the bench reads and writes: generated data lives in .bench/ (gitignored) at the repository root. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,3 +21,15 @@ export function benchDir(...parts) {
 }
 
 export const MB = 1024 * 1024;
+
+/** Apparent size and count of the regular files under `dir` (symlinks not followed). */
+export function treeSize(dir) {
+  let bytes = 0;
+  let files = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    bytes += statSync(join(e.parentPath ?? e.path, e.name)).size;
+    files++;
+  }
+  return { bytes, files };
+}

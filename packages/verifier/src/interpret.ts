@@ -161,3 +161,13 @@ export function fallback(response: HttpResponse, body: Body): Verdict {
     detail: `HTTP ${status}${named} is not an answer keyward can judge`,
   };
 }
+
+/** The value at `path` inside a parsed JSON body, or undefined where the path does not lead. */
+export function field(json: unknown, ...path: string[]): unknown {
+  let value: unknown = json;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}

@@ -1,6 +1,7 @@
 import {
   deactivated,
   fallback,
+  field,
   ipNotAllowed,
   live,
   mentionsIpRestriction,
@@ -47,15 +48,6 @@ function bearerCheck(options: {
     return fallback(response, body);
   };
   return { provider: options.provider, path: options.path, headers: bearer, interpret };
-}
-
-function field(json: unknown, ...path: string[]): unknown {
-  let value: unknown = json;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 export const groqCheck = bearerCheck({ provider: 'groq', name: 'Groq', path: '/models' });

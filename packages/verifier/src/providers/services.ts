@@ -1,5 +1,15 @@
 import type { Severity } from '@keyward/core';
-import { deactivated, fallback, live, noQuota, readBody, rejected, restricted, token } from '../interpret.js';
+import {
+  deactivated,
+  fallback,
+  field,
+  live,
+  noQuota,
+  readBody,
+  rejected,
+  restricted,
+  token,
+} from '../interpret.js';
 import type { HttpResponse, Verdict } from '../types.js';
 import { bearer, type Check } from './check.js';
 
@@ -44,15 +54,6 @@ function withScopes(verdict: Verdict, scopes: string[] | undefined, admin: (s: s
   };
   if (scopes.some(admin)) out.severity = 'critical';
   return out;
-}
-
-function field(json: unknown, ...path: string[]): unknown {
-  let value: unknown = json;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 function githubInterpret(response: HttpResponse): Verdict {
