@@ -2,7 +2,7 @@ import { fingerprint, type Finding, type GenericSpec, type Scanner } from '@keyw
 import { TOOLS, type ConfigFormat, type ToolId } from './catalog.js';
 import { parseConfig, position } from './formats.js';
 import type { GitState } from './git-state.js';
-import { MODE_RULE, inspectLeaf, type Hit } from './inspect.js';
+import { MODE_RULE, inspectLeaf, keyHit, type Hit } from './inspect.js';
 import { formatKeyPath, leaves } from './leaves.js';
 import { verdictFor } from './verdict.js';
 
@@ -61,21 +61,7 @@ export async function auditFile(
     }
   } else {
     warning = `${file.path}: not valid ${FORMAT_NAMES[file.format]} (${parsed.reason}); scanned it as plain text`;
-    for (const f of scanner.scanText(file.text, file.path)) {
-      found.push({
-        hit: {
-          ruleId: f.ruleId,
-          severity: f.severity,
-          confidence: f.confidence,
-          secret: f.secret,
-          redacted: f.redacted,
-          fingerprint: f.fingerprint,
-          ...(f.suppressed ? { suppressed: f.suppressed } : {}),
-          ...(f.filtered ? { filtered: f.filtered } : {}),
-          kind: 'key',
-        },
-      });
-    }
+    for (const f of scanner.scanText(file.text, file.path)) found.push({ hit: keyHit(f) });
   }
   if (file.credentials && file.mode !== undefined && (file.mode & 0o077) !== 0) {
     const mode = `mode 0${(file.mode & 0o777).toString(8)}`;

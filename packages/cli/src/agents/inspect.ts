@@ -20,6 +20,21 @@ export type Hit = Pick<
   'ruleId' | 'severity' | 'confidence' | 'secret' | 'redacted' | 'fingerprint' | 'suppressed' | 'filtered'
 > & { kind: 'key' | 'redirect' | 'exposure' };
 
+/** A rule's finding in a value, as a key hit. */
+export function keyHit(f: Finding): Hit {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    confidence: f.confidence,
+    secret: f.secret,
+    redacted: f.redacted,
+    fingerprint: f.fingerprint,
+    ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+    ...(f.filtered ? { filtered: f.filtered } : {}),
+    kind: 'key',
+  };
+}
+
 export interface InspectContext {
   scanner: Scanner;
   /** The generic rule's word lists and value gate, for the secret-named field rule. */
@@ -87,17 +102,7 @@ export function inspectLeaf(leaf: Leaf, previous: string | undefined, context: I
   const { value, path } = leaf;
   if (value.length === 0 || isNameOnlyField(path) || isReference(value)) return [];
   const name = typeof path[path.length - 1] === 'string' ? (path[path.length - 1] as string) : undefined;
-  const hits: Hit[] = context.scanner.scanText(value, context.path).map((f) => ({
-    ruleId: f.ruleId,
-    severity: f.severity,
-    confidence: f.confidence,
-    secret: f.secret,
-    redacted: f.redacted,
-    fingerprint: f.fingerprint,
-    ...(f.suppressed ? { suppressed: f.suppressed } : {}),
-    ...(f.filtered ? { filtered: f.filtered } : {}),
-    kind: 'key' as const,
-  }));
+  const hits: Hit[] = context.scanner.scanText(value, context.path).map(keyHit);
   if (hits.length === 0 && context.generic) {
     for (const [field, candidate] of namedValues(name, previous, value)) {
       const hit = secretField(field, candidate, context.generic);
