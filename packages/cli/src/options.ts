@@ -31,6 +31,24 @@ const output = {
   reveal: { type: 'boolean', describe: 'print full secrets (off by default)' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Where the config comes from: scan, agents, baseline and rules read the same file. */
+const config = {
+  config: {
+    type: 'string',
+    describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** What findings do to the exit code (scan, agents, merge); neither hides an error (2) or a partial run (3). */
+const gate = {
+  'fail-on': {
+    type: 'string',
+    choices: ['critical', 'high', 'medium', 'low'],
+    describe: 'lowest severity that fails (exit 1)',
+  },
+  'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+} as const satisfies Record<string, OptionSpec>;
+
 /**
  * The options every command takes (DESIGN §1). `color` has no default: unset means "on a terminal", so
  * that `--color` can force colour where there is none (scan/color.ts decides).
@@ -92,10 +110,7 @@ const TABLE = {
       stdin: { type: 'boolean', describe: 'scan standard input' },
       'stdin-name': { type: 'string', describe: 'path to report for --stdin content' },
       ...output,
-      config: {
-        type: 'string',
-        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
-      },
+      ...config,
       baseline: { type: 'string', describe: 'suppress the findings listed in this baseline file' },
       verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
       ...verification,
@@ -107,12 +122,7 @@ const TABLE = {
           'hide placeholders, test keys, encoded test words, spec examples and public keys (--no-filters: report them, each with its filter and reason)',
       },
       jobs: { type: 'number', alias: 'j', describe: 'worker threads (default: CPU cores)' },
-      'fail-on': {
-        type: 'string',
-        choices: ['critical', 'high', 'medium', 'low'],
-        describe: 'lowest severity that fails the scan',
-      },
-      'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+      ...gate,
     },
   },
   agents: {
@@ -126,18 +136,10 @@ const TABLE = {
           "also audit the user-level configs in your home and the platform's config folders (known paths only)",
       },
       ...output,
-      config: {
-        type: 'string',
-        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
-      },
+      ...config,
       verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
       ...verification,
-      'fail-on': {
-        type: 'string',
-        choices: ['critical', 'high', 'medium', 'low'],
-        describe: 'lowest severity that fails the audit',
-      },
-      'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+      ...gate,
     },
   },
   verify: {
@@ -158,12 +160,7 @@ const TABLE = {
     describe: 'combine JSON reports (e.g. the shards of scan --history --shard i/n) into one, in any format',
     options: {
       ...output,
-      'fail-on': {
-        type: 'string',
-        choices: ['critical', 'high', 'medium', 'low'],
-        describe: 'lowest severity that fails',
-      },
-      'exit-zero': { type: 'boolean', describe: 'exit 0 even when findings are reported' },
+      ...gate,
     },
   },
   remediate: {
@@ -191,10 +188,7 @@ const TABLE = {
       stdin: { type: 'boolean', describe: 'baseline standard input' },
       'stdin-name': { type: 'string', describe: 'path to record for --stdin content' },
       'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
-      config: {
-        type: 'string',
-        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
-      },
+      ...config,
       ignore: { type: 'boolean', default: true, describe: 'honour ignore files (--no-ignore)' },
       output: {
         type: 'string',
@@ -208,10 +202,7 @@ const TABLE = {
     usage: 'rules [action] [file]',
     describe: "list the rules in effect (rules list), or run custom rules' examples (rules check [file])",
     options: {
-      config: {
-        type: 'string',
-        describe: 'config file (default: keyward.config.json or .keyward.yml, found upward)',
-      },
+      ...config,
       format: {
         type: 'string',
         choices: ['text', 'json'],
