@@ -1,19 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRepo,
-  fakeKey,
-  GIT_ENV,
-  startRegistry,
-  tempDir,
-  type LocalRegistry,
-  type TempRepo,
-} from '@keyward/test-utils';
-// The script that packs the tarball users install (scripts/pack.mjs); `pnpm build` must have run.
-import { pack } from '../../scripts/pack.mjs';
+import { createRepo, fakeKey, tempDir, type TempRepo } from '@keyward/test-utils';
+import { BUILT, NOT_BUILT, ROOT, VERSION, publishRelease, userPath, type Release } from './release.js';
 
 /**
  * A team adds keyward's repository to .pre-commit-config.yaml and installs nothing else. The real
@@ -23,10 +13,6 @@ import { pack } from '../../scripts/pack.mjs';
  * which fetches keyward from a real registry on 127.0.0.1 (verdaccio, no uplinks) holding the packed
  * tarball; then real `git commit`s and `git push`es go through the hooks it installed.
  */
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const CLI_DIR = join(ROOT, 'packages', 'cli');
-const VERSION = (JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')) as { version: string })
-  .version;
 /** What pre-commit reads in a hook repository: the manifest, and the root it `npm install`s and packs. */
 const HOOK_REPO_FILES = ['.pre-commit-hooks.yaml', 'package.json', 'README.md', 'LICENSE'];
 
@@ -39,18 +25,6 @@ function trackedFiles(): string[] {
 const KEY = fakeKey('openai-project', 1515);
 const REDACTED = `sk-proj-…${KEY.slice(-4)}`;
 
-/**
- * PATH as a user's shell has it: the machine's, without any node_modules/.bin (pnpm puts this checkout's
- * there for the test runner) and without any folder that holds a `keyward`, so the only keyward a hook
- * can run is the one pre-commit installed.
- */
-function userPath(): string {
-  const dirs = (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter((dir) => dir && !dir.includes('node_modules') && !existsSync(join(dir, 'keyward')));
-  return [dirname(process.execPath), ...dirs].join(delimiter);
-}
-
 function preCommitVersion(): string | undefined {
   const result = spawnSync('pre-commit', ['--version'], {
     encoding: 'utf8',
@@ -60,11 +34,10 @@ function preCommitVersion(): string | undefined {
 }
 
 const PRE_COMMIT = preCommitVersion();
-const BUILT = existsSync(join(CLI_DIR, 'bundle', 'main.cjs'));
 const SKIP = !PRE_COMMIT
   ? 'pre-commit is not on PATH (.ci/run installs Debian’s package on CI: apt-get install pre-commit)'
   : !BUILT
-    ? 'packages/cli/bundle/main.cjs is missing: run `pnpm build` (the tarball packs the bundle)'
+    ? NOT_BUILT
     : undefined;
 if (SKIP) console.warn(`pre-commit-framework.test.ts: skipped: ${SKIP}`);
 
@@ -89,38 +62,24 @@ function run(command: string, args: string[], cwd: string, timeout = 120_000): P
   });
 }
 
-let registry: LocalRegistry | undefined;
+let release: Release | undefined;
 let store = '';
 let env: Record<string, string> = {};
 const made: TempRepo[] = [];
 
 beforeAll(async () => {
   if (SKIP) return;
-  registry = await startRegistry();
-  await registry.publish(pack(join(registry.dir, 'pack')));
+  release = await publishRelease();
   store = tempDir('keyward-pre-commit-home-');
-  const machine: Record<string, string> = {};
-  // Nothing of the test runner's package manager, git, hook or CI context reaches the user's commands.
-  const drop =
-    /^(npm_|pnpm_|yarn_|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|GIT_|KEYWARD|PRE_COMMIT|XDG_|CI$|GITHUB_|NO_COLOR$|FORCE_COLOR$|VITEST)/i;
-  for (const [key, value] of Object.entries(process.env))
-    if (value !== undefined && !drop.test(key)) machine[key] = value;
-  env = {
-    ...machine,
-    ...GIT_ENV,
-    // pre-commit unsets npm_config_userconfig inside its node environment: npm_config_registry (in the
-    // registry's env) is what points its npm at the local registry.
-    ...registry.env,
-    PRE_COMMIT_HOME: store,
-    PATH: userPath(),
-    NO_COLOR: '1',
-  };
+  // pre-commit unsets npm_config_userconfig inside its node environment: npm_config_registry (in the
+  // registry's env, part of the release's) is what points its npm at the local registry.
+  env = { ...release.env, PRE_COMMIT_HOME: store };
 }, 120_000);
 
 afterAll(async () => {
   for (const repo of made) repo.cleanup();
   if (store) rmSync(store, { recursive: true, force: true });
-  await registry?.stop();
+  await release?.stop();
 });
 
 function repo(options: { bare?: boolean } = {}): TempRepo {

@@ -59,7 +59,7 @@ export function lefthookBinary(): string | undefined {
  * PATH for user commands: the machine's PATH without any node_modules/.bin (a test runner started by pnpm
  * puts this checkout's there) and without any folder holding a `keyward`.
  */
-function userPath(): string {
+export function userPath(): string {
   const dirs = (process.env.PATH ?? '')
     .split(delimiter)
     .filter((dir) => dir && !dir.includes('node_modules') && !existsSync(join(dir, 'keyward')));
