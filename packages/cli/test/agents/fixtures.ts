@@ -42,3 +42,19 @@ function walk(dir: string): string[] {
     entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
+
+/** A finding of `keyward agents --format json`, as the tests read it. */
+export interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  path: string;
+  line: number;
+  redacted: string;
+  secret?: string;
+  agent?: string;
+  keyPath?: string;
+  scope?: string;
+  git?: string;
+  why?: string;
+  fix?: string;
+}

@@ -2,20 +2,7 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scratch, runCli, tempDir } from '@keyward/test-utils';
-import { materialize } from './fixtures.js';
-
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  path: string;
-  redacted: string;
-  agent?: string;
-  keyPath?: string;
-  scope?: string;
-  git?: string;
-  why?: string;
-  fix?: string;
-}
+import { materialize, type JsonFinding } from './fixtures.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.clear());

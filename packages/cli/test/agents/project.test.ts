@@ -3,22 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GIT_ENV, Scratch, runCli, tempDir } from '@keyward/test-utils';
-import { keyFor, materialize } from './fixtures.js';
-
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  path: string;
-  line: number;
-  redacted: string;
-  secret?: string;
-  agent?: string;
-  keyPath?: string;
-  scope?: string;
-  git?: string;
-  why?: string;
-  fix?: string;
-}
+import { keyFor, materialize, type JsonFinding } from './fixtures.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.clear());
