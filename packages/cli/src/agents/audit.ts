@@ -14,7 +14,6 @@ export interface ConfigFile {
   tool: ToolId;
   format: ConfigFormat;
   scope: 'project' | 'user';
-  git: GitState;
   /** The agent's name when the tool entry does not give it (a credential store). */
   agent?: string;
   /** A credential store, and its permission bits: wider than 0600 is a finding. */
@@ -22,25 +21,31 @@ export interface ConfigFile {
   mode?: number;
 }
 
-export interface FileAudit {
-  findings: Finding[];
+/** A file's hits, placed in its text, before their verdicts (which need git's view of the file). */
+export interface InspectedFile {
+  file: ConfigFile;
+  hits: PlacedHit[];
   /** A line for stderr when the file could not be parsed (it was then scanned as plain text). */
   warning?: string;
 }
 
+interface PlacedHit {
+  hit: Hit;
+  keyPath?: string;
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+}
+
 /**
- * Audits one configuration: parses it, judges every string value (inspect.ts) and gives each hit its
- * verdict, position and fix. A file that does not parse is scanned as plain text by every rule, with a
- * warning naming it: a broken file must never look clean.
+ * Parses one configuration and judges every string value (inspect.ts), placing each hit in the text. A
+ * file that does not parse is scanned as plain text by every rule, with a warning naming it: a broken file
+ * must never look clean.
  */
-export async function auditFile(
+export async function inspectFile(
   file: ConfigFile,
   scanner: Scanner,
   generic: GenericSpec | undefined,
-): Promise<FileAudit> {
-  const tool = TOOLS[file.tool];
-  const agent = file.agent ?? tool.name;
-  const place = { path: file.path, scope: file.scope, git: file.git, tool };
+): Promise<InspectedFile> {
   const context = { scanner, generic, scope: file.scope, path: file.path };
   const parsed = await parseConfig(file.text, file.format);
   const found: Array<{ hit: Hit; keyPath?: string; name?: string }> = [];
@@ -77,7 +82,7 @@ export async function auditFile(
       },
     });
   }
-  const findings: Finding[] = [];
+  const hits: PlacedHit[] = [];
   const seen = new Set<string>();
   let cursor = 0;
   for (const { hit, keyPath, name } of found) {
@@ -86,10 +91,33 @@ export async function auditFile(
     seen.add(id);
     const at = hit.kind === 'exposure' ? { start: 0, end: 1 } : locate(file.text, hit.secret, name, cursor);
     if (hit.kind !== 'exposure') cursor = at.end;
-    const start = position(file.text, at.start);
-    const end = position(file.text, Math.max(at.start, at.end - 1));
+    hits.push({
+      hit,
+      ...(keyPath !== undefined ? { keyPath } : {}),
+      start: position(file.text, at.start),
+      end: position(file.text, Math.max(at.start, at.end - 1)),
+    });
+  }
+  return { file, hits, ...(warning ? { warning } : {}) };
+}
+
+/**
+ * Whether git's view of the file goes into the report: a project config with a finding to report (the
+ * verdict on a key depends on it, every finding shows it). Only then is git asked (one process, ~10-15 ms
+ * to start), so a clean audit never runs it.
+ */
+export function needsGitState({ file, hits }: InspectedFile): boolean {
+  return file.scope === 'project' && hits.some(({ hit }) => !hit.suppressed);
+}
+
+/** The findings of an inspected file: each hit with its verdict, agent, key path and fix. */
+export function judgeFile({ file, hits }: InspectedFile, git: GitState): Finding[] {
+  const tool = TOOLS[file.tool];
+  const agent = file.agent ?? tool.name;
+  const place = { path: file.path, scope: file.scope, git, tool };
+  return hits.map(({ hit, keyPath, start, end }) => {
     const verdict = verdictFor(hit, place);
-    findings.push({
+    return {
       ruleId: hit.ruleId,
       severity: verdict.severity,
       confidence: hit.confidence,
@@ -106,12 +134,11 @@ export async function auditFile(
       agent,
       ...(keyPath !== undefined ? { keyPath } : {}),
       scope: file.scope,
-      git: file.git,
+      git,
       why: verdict.why,
       fix: verdict.fix,
-    });
-  }
-  return { findings, ...(warning ? { warning } : {}) };
+    };
+  });
 }
 
 export const FORMAT_NAMES: Record<ConfigFormat, string> = {

@@ -50,18 +50,21 @@ async function parseToml(text: string): Promise<Parsed> {
   }
 }
 
+/**
+ * js-yaml rather than the yaml package the config loader and hook installers use (they need its document
+ * model to edit files in place): a third of the code to load, which an audit pays on its first YAML file.
+ */
 async function parseYaml(text: string): Promise<Parsed> {
-  const { parseAllDocuments } = await import('yaml');
-  // logLevel 'error': yaml would otherwise print its warnings to the process's stderr itself.
-  const documents = parseAllDocuments(text, { logLevel: 'error' });
-  const list = Array.isArray(documents) ? documents : [documents];
-  for (const document of list) {
-    const error = document.errors[0];
-    // yaml's messages quote the source line: keep only the first line, which names the problem and place.
-    if (error) return { ok: false, reason: firstLine(error.message) };
+  const { loadAll, YAMLException } = await import('js-yaml');
+  try {
+    // An alias shares its anchor's object; leaves() walks each object once, so aliases cannot multiply work.
+    const values = loadAll(text, { maxAliases: 1000 });
+    return { ok: true, value: values.length === 1 ? values[0] : values };
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+    return { ok: false, reason: `${error.reason}${at}` };
   }
-  const values: unknown[] = list.map((document) => document.toJS({ maxAliasCount: 100 }) as unknown);
-  return { ok: true, value: values.length === 1 ? values[0] : values };
 }
 
 /**

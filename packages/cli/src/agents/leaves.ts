@@ -5,14 +5,26 @@ export interface Leaf {
   value: string;
 }
 
-/** Every string value in a parsed configuration, depth first, in document order. */
-export function* leaves(value: unknown, path: Array<string | number> = []): Generator<Leaf> {
+/**
+ * Every string value in a parsed configuration, depth first, in document order. An object reached twice
+ * (a YAML alias shares its anchor's) is walked once, at its first place: nested aliases would otherwise
+ * multiply the walk (a "billion laughs" file).
+ */
+export function* leaves(
+  value: unknown,
+  path: Array<string | number> = [],
+  seen: Set<object> = new Set(),
+): Generator<Leaf> {
   if (typeof value === 'string') {
     yield { path: [...path], value };
-  } else if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) yield* leaves(item, [...path, index]);
-  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    for (const [key, item] of Object.entries(value)) yield* leaves(item, [...path, key]);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Date || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* leaves(item, [...path, index], seen);
+  } else {
+    for (const [key, item] of Object.entries(value)) yield* leaves(item, [...path, key], seen);
   }
 }
 

@@ -10,9 +10,9 @@ import { VERSION } from '../version.js';
 import { isAllowedByConfig, loadConfig } from '../config/index.js';
 import { buildScanner } from '../scan/rules.js';
 import { useColor } from '../scan/color.js';
-import { auditFile, type ConfigFile } from '../agents/audit.js';
+import { inspectFile, judgeFile, needsGitState, type InspectedFile } from '../agents/audit.js';
 import { projectConfigs, type Located } from '../agents/discover.js';
-import { gitStates } from '../agents/git-state.js';
+import { gitStates, type GitState } from '../agents/git-state.js';
 import { AGENT_RULES, NOT_KEYS } from '../agents/inspect.js';
 import { userConfigs, userFolders } from '../agents/home.js';
 import { agentsTextReporter } from '../agents/text.js';
@@ -46,19 +46,15 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   // Run from the home itself, `~/.claude/settings.json` is the user's file, not a project's.
   const userFiles = new Set(user.map((l) => l.file));
   const project = roots.flatMap((root) => projectConfigs(root)).filter((l) => !userFiles.has(l.file));
-  // git runs while the rules compile.
-  const pending = gitStates(
-    project.map((l) => l.file),
-    config.repoRoot,
-    io.env,
-  );
   const scanner = buildScanner(config);
-  const states = await pending;
   const located = [...project, ...user];
   const generic = scanner.ruleSet.rules.find((rule) => rule.spec.generic)?.spec.generic;
 
   const warnings: string[] = [];
   const findings: Finding[] = [];
+  const inspected: InspectedFile[] = [];
+  /** The absolute path of each inspected file. */
+  const sources: string[] = [];
   const seenFiles = new Set<string>();
   let bytes = 0;
   let unreadable = 0;
@@ -75,19 +71,32 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
       continue;
     }
     bytes += Buffer.byteLength(text);
-    const config_: ConfigFile = {
-      path: shown,
-      text,
-      tool,
-      format,
-      scope,
-      git: scope === 'user' ? 'none' : (states.get(file) ?? 'none'),
-      ...(agent ? { agent } : {}),
-      ...(credentials ? { credentials, mode: modeOf(file) } : {}),
-    };
-    const audit = await auditFile(config_, scanner, generic);
+    inspected.push(
+      await inspectFile(
+        {
+          path: shown,
+          text,
+          tool,
+          format,
+          scope,
+          ...(agent ? { agent } : {}),
+          ...(credentials ? { credentials, mode: modeOf(file) } : {}),
+        },
+        scanner,
+        generic,
+      ),
+    );
+    sources.push(file);
+  }
+  // git's view of a project config is only reported with its findings: one git process for the files
+  // that have some, none for a clean audit.
+  const asked = inspected.flatMap((audit, i) => (needsGitState(audit) ? [sources[i]!] : []));
+  const states =
+    asked.length > 0 ? await gitStates(asked, config.repoRoot, io.env) : new Map<string, GitState>();
+  for (const [i, audit] of inspected.entries()) {
     if (audit.warning) warnings.push(audit.warning);
-    findings.push(...audit.findings);
+    const git = audit.file.scope === 'user' ? 'none' : (states.get(sources[i]!) ?? 'none');
+    findings.push(...judgeFile(audit, git));
   }
   for (const finding of findings) {
     if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';

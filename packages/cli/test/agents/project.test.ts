@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GIT_ENV, Scratch, runCli, tempDir } from '@keyward/test-utils';
 import { keyFor, materialize, type JsonFinding } from './fixtures.js';
@@ -56,8 +57,15 @@ function literalRepo() {
 describe('keyward agents (project level, JSON family)', () => {
   it('finds each literal key with its agent, key path, scope, git state, verdict and fix', async () => {
     const repo = literalRepo();
-    const result = await runCli(['agents', '--format', 'json'], { cwd: repo.dir });
+    const trace = join(repo.dir, '..', `${basename(repo.dir)}.git-trace`);
+    scratch.add(() => rmSync(trace, { force: true }));
+    const result = await runCli(['agents', '--format', 'json'], {
+      cwd: repo.dir,
+      env: { GIT_TRACE: trace },
+    });
     expect(result.code).toBe(1);
+    // One git process tells the state of every file with findings.
+    expect(readFileSync(trace, 'utf8').match(/trace: built-in: git /g)).toHaveLength(1);
     const report = JSON.parse(result.stdout) as {
       scan: { mode: string; files: number };
       findings: JsonFinding[];
@@ -138,11 +146,19 @@ describe('keyward agents (project level, JSON family)', () => {
     const files = materialize('project/reference', repo.dir);
     repo.git('add', '--', ...files);
     repo.git('commit', '-qm', 'agent configs');
-    const result = await runCli(['agents', '--format', 'json'], { cwd: repo.dir });
+    // GIT_TRACE: a git process started by the audit would write here.
+    const trace = join(repo.dir, '..', `${basename(repo.dir)}.git-trace`);
+    scratch.add(() => rmSync(trace, { force: true }));
+    const result = await runCli(['agents', '--format', 'json'], {
+      cwd: repo.dir,
+      env: { GIT_TRACE: trace },
+    });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { scan: { files: number }; findings: unknown[] };
     expect(report.findings).toEqual([]);
     expect(report.scan.files).toBe(18);
+    // Nothing to report, so git's view of the files is never asked for.
+    expect(existsSync(trace)).toBe(false);
     expect(result.stderr).toMatch(
       /^keyward: 18 agent configs: no secrets found · 18 files, [\d.]+ kB in \d+ ms\n$/,
     );
@@ -167,13 +183,13 @@ describe('keyward agents (project level, JSON family)', () => {
       'keyward: .codex/config.toml: not valid TOML (Invalid TOML document: illegal character in key at line 1); scanned it as plain text',
     );
     expect(lines).toContain(
-      'keyward: .aider.conf.yml: not valid YAML (Nested mappings are not allowed in compact mappings at line 1, column 8); scanned it as plain text',
+      'keyward: .aider.conf.yml: not valid YAML (bad indentation of a mapping entry at line 2, column 20); scanned it as plain text',
     );
     expect(lines).toContain(
-      'keyward: .continue/models/openai.yaml: not valid YAML (Sequence item without - indicator at line 3, column 1); scanned it as plain text',
+      'keyward: .continue/models/openai.yaml: not valid YAML (bad indentation of a sequence entry at line 3, column 4); scanned it as plain text',
     );
     expect(lines).toContain(
-      'keyward: .continue/mcpServers/search.yaml: not valid YAML (Flow map in block collection must be sufficiently indented and end with a } at line 2, column 1); scanned it as plain text',
+      'keyward: .continue/mcpServers/search.yaml: not valid YAML (deficient indentation at line 2, column 1); scanned it as plain text',
     );
     expect(lines).toContain(
       'keyward: .env: not valid dotenv (line 2 is not NAME=value); scanned it as plain text',
