@@ -15,7 +15,6 @@ import { projectConfigs, type Located } from '../agents/discover.js';
 import { gitStates, type GitState } from '../agents/git-state.js';
 import { AGENT_RULES, NOT_KEYS } from '../agents/inspect.js';
 import { userConfigs, userFolders } from '../agents/home.js';
-import { agentsTextReporter } from '../agents/text.js';
 
 /**
  * `keyward agents [paths..] [--home]`: the agent configurations under each project root (default: the
@@ -139,23 +138,18 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
   const color = useColor(args, io);
   for (const line of warnings) io.stderr.write(`keyward: ${line}\n`);
-  const format = String(args.format ?? 'text');
-  if (format === 'text' && typeof args.output !== 'string') {
-    io.stdout.write(agentsTextReporter(report, { color: color.stdout, reveal: args.reveal === true }));
-  } else {
-    await emitReport(
-      report,
-      {
-        format,
-        ...(typeof args.output === 'string' ? { output: args.output } : {}),
-        reveal: args.reveal === true,
-        color: color.stdout,
-        env: io.env,
-        rules: [...scanner.ruleSet.rules.map((r) => r.spec), ...AGENT_RULES],
-      },
-      io,
-    );
-  }
+  await emitReport(
+    report,
+    {
+      format: String(args.format ?? 'text'),
+      ...(typeof args.output === 'string' ? { output: args.output } : {}),
+      reveal: args.reveal === true,
+      color: color.stdout,
+      env: io.env,
+      rules: [...scanner.ruleSet.rules.map((r) => r.spec), ...AGENT_RULES],
+    },
+    io,
+  );
   if (args.quiet !== true) {
     const audited = `${seenFiles.size - unreadable} agent config${seenFiles.size - unreadable === 1 ? '' : 's'}`;
     io.stderr.write(

@@ -9,8 +9,8 @@ import { useColor } from '../scan/color.js';
 import { readJsonReport, type ReadReport } from './report-file.js';
 
 /**
- * `keyward merge <reports..>`: combines JSON reports (the shards of `scan --history --shard i/n`, say)
- * into one report in any format. Findings are deduplicated (same key, path, commit and position); the
+ * `keyward merge <reports..>`: combines JSON reports (the shards of `scan --history --shard i/n`, say, or
+ * the `keyward agents` audits of several machines) into one report in any format. Findings are deduplicated (same key, path, commit and position); the
  * scan counters are summed, except `commits` in history reports, where every shard counts the same
  * commits of the one object store (the largest is kept). Exit as `scan`: 1 when findings remain, 0 when
  * none do, 2 on bad input, and 3 when any input is a partial audit (objects missing): the merged report is
@@ -59,9 +59,11 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     ...partialOf(reports),
   };
 
-  const [{ emitReport, summaryLine, exitCodeFor }, { RULES }] = await Promise.all([
+  const [{ emitReport, summaryLine, exitCodeFor }, { RULES }, agentRules] = await Promise.all([
     import('../reporters/index.js'),
     import('@keyward/rules'),
+    // Agent audits carry the audit's own rules (secret-named fields, base URLs…) beside the scan's.
+    mode === 'agents' ? import('../agents/inspect.js').then((m) => m.AGENT_RULES) : [],
   ]);
   const color = useColor(args, io);
   await emitReport(
@@ -72,7 +74,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
       reveal,
       color: color.stdout,
       env: io.env,
-      rules: RULES as readonly RuleMeta[],
+      rules: [...(RULES as readonly RuleMeta[]), ...agentRules],
     },
     io,
   );

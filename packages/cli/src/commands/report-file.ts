@@ -16,7 +16,17 @@ export interface ReadReport {
   partial?: MissingObjects;
 }
 
-const MODES: readonly ScanStats['mode'][] = ['worktree', 'staged', 'range', 'pre-push', 'history', 'stdin'];
+const MODES: readonly ScanStats['mode'][] = [
+  'worktree',
+  'staged',
+  'range',
+  'pre-push',
+  'history',
+  'stdin',
+  'agents',
+];
+const SCOPES: ReadonlyArray<NonNullable<Finding['scope']>> = ['project', 'user'];
+const GIT_STATES: ReadonlyArray<NonNullable<Finding['git']>> = ['tracked', 'staged', 'untracked', 'ignored', 'none'];
 const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 
 /**
@@ -92,6 +102,13 @@ function toFinding(raw: unknown): Finding | string {
   if (typeof raw.date === 'string') finding.date = raw.date;
   if (typeof raw.reachable === 'boolean') finding.reachable = raw.reachable;
   if (typeof raw.presentAtHead === 'boolean') finding.presentAtHead = raw.presentAtHead;
+  // `keyward agents`: the agent, where in its config, the level, git's view, why and the fix.
+  for (const field of ['agent', 'keyPath', 'why', 'fix'] as const)
+    if (typeof raw[field] === 'string') finding[field] = raw[field];
+  if (SCOPES.includes(raw.scope as NonNullable<Finding['scope']>))
+    finding.scope = raw.scope as NonNullable<Finding['scope']>;
+  if (GIT_STATES.includes(raw.git as NonNullable<Finding['git']>))
+    finding.git = raw.git as NonNullable<Finding['git']>;
   const v = raw.verification;
   if (isRecord(v) && typeof v.status === 'string' && ['live', 'invalid', 'unknown'].includes(v.status)) {
     finding.verification = {

@@ -21,7 +21,11 @@ export async function emitReport(
   options: EmitOptions,
   io: Pick<Io, 'stdout' | 'cwd'>,
 ): Promise<void> {
-  const reporter = await loadReporter(options.format);
+  // An agent audit's text names the agent, why and the fix under each finding (a merged one too).
+  const reporter =
+    options.format === 'text' && report.scan.mode === 'agents'
+      ? (await import('../agents/text.js')).agentsTextReporter
+      : await loadReporter(options.format);
   // A file never gets colour codes, whatever the terminal is.
   const text = await reporter(report, {
     ...options,
