@@ -27,6 +27,8 @@ export interface InspectedFile {
   hits: PlacedHit[];
   /** A line for stderr when the file could not be parsed (it was then scanned as plain text). */
   warning?: string;
+  /** The parsed configuration (undefined when it did not parse). */
+  value?: unknown;
 }
 
 interface PlacedHit {
@@ -98,7 +100,7 @@ export async function inspectFile(
       end: position(file.text, Math.max(at.start, at.end - 1)),
     });
   }
-  return { file, hits, ...(warning ? { warning } : {}) };
+  return { file, hits, ...(warning ? { warning } : {}), ...(parsed.ok ? { value: parsed.value } : {}) };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface Located {
   agent?: string;
   /** A credential store, which must not be readable by other users. */
   credentials?: boolean;
+  /** A project config: the project root it was found under. */
+  root?: string;
 }
 
 /**
@@ -23,11 +25,11 @@ export function projectConfigs(root: string): Located[] {
   const found: Located[] = [];
   for (const config of PROJECT_CONFIGS) {
     const file = join(root, config.path);
-    if (isFile(file)) found.push({ file, tool: config.tool, format: config.format, scope: 'project' });
+    if (isFile(file)) found.push({ file, tool: config.tool, format: config.format, scope: 'project', root });
   }
   for (const file of filesUnder(join(root, CONTINUE_DIR), 3)) {
     const format = continueFormat(basename(file));
-    if (format) found.push({ file, tool: 'continue', format, scope: 'project' });
+    if (format) found.push({ file, tool: 'continue', format, scope: 'project', root });
   }
   return found;
 }

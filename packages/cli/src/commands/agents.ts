@@ -11,7 +11,9 @@ import { isAllowedByConfig, loadConfig } from '../config/index.js';
 import { buildScanner } from '../scan/rules.js';
 import { useColor } from '../scan/color.js';
 import { inspectFile, judgeFile, needsGitState, type InspectedFile } from '../agents/audit.js';
-import { projectConfigs, type Located } from '../agents/discover.js';
+import { isFile, projectConfigs, type Located } from '../agents/discover.js';
+import { envFilesOf } from '../agents/env-files.js';
+import { TOOLS } from '../agents/catalog.js';
 import { gitStates, type GitState } from '../agents/git-state.js';
 import { AGENT_RULES, NOT_KEYS } from '../agents/inspect.js';
 import { userConfigs, userFolders } from '../agents/home.js';
@@ -57,7 +59,8 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   const seenFiles = new Set<string>();
   let bytes = 0;
   let unreadable = 0;
-  for (const { file, tool, format, scope, agent, credentials } of located) {
+  // A config can name more files its agent loads (env files): they join the queue as they are found.
+  for (const { file, tool, format, scope, agent, credentials, root } of located) {
     if (seenFiles.has(file)) continue;
     seenFiles.add(file);
     const shown = scope === 'user' ? homeDisplay(file, home!) : display(file, io.cwd);
@@ -70,22 +73,25 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
       continue;
     }
     bytes += Buffer.byteLength(text);
-    inspected.push(
-      await inspectFile(
-        {
-          path: shown,
-          text,
-          tool,
-          format,
-          scope,
-          ...(agent ? { agent } : {}),
-          ...(credentials ? { credentials, mode: modeOf(file) } : {}),
-        },
-        scanner,
-        generic,
-      ),
+    const audit = await inspectFile(
+      {
+        path: shown,
+        text,
+        tool,
+        format,
+        scope,
+        ...(agent ? { agent } : {}),
+        ...(credentials ? { credentials, mode: modeOf(file) } : {}),
+      },
+      scanner,
+      generic,
     );
+    inspected.push(audit);
     sources.push(file);
+    if (root === undefined) continue;
+    for (const env of envFilesOf(tool, audit.value, file, root))
+      if (isFile(env))
+        located.push({ file: env, tool: 'dotenv', format: 'dotenv', scope, agent: TOOLS[tool].name, root });
   }
   // git's view of a project config is only reported with its findings: one git process for the files
   // that have some, none for a clean audit.
