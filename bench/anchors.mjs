@@ -1,6 +1,9 @@
 // Micro-benchmark of the anchor search (packages/core): the JS automaton against the WebAssembly Teddy finder.
 // Run `pnpm build` first, then: node bench/anchors.mjs [--files LIST] [--mb 80] [--reps 5] [--skip-rg]
-// LIST holds one path per line; by default the bench takes .js/.ts/.json/.md/.mjs/.cjs files under
+//   [--anchors rules|rules+N|issue2] [--datasets corpus,random,…] [--core DIR]
+// --anchors: the scanner's anchors from the built rules (default), those plus the first N provider words of
+// PROVIDER_WORDS (a stand-in for rules not written yet), or the 22-literal set of issue 2. --core: another build
+// of packages/core/dist (a saved copy of an older build) to compare with. LIST holds one path per line; by default the bench takes .js/.ts/.json/.md/.mjs/.cjs files under
 // node_modules/.pnpm (sorted, up to --mb MB). Files are read before timing, so they are in page cache.
 // Every case runs in a fresh child process (no JIT feedback shared between engines); times are the best of
 // --reps runs, by CPU time (user + system: the steadier number on a shared machine) and by wall time.
@@ -10,9 +13,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
-const core = join(root, 'packages/core/dist');
 const { values: args } = parseArgs({
   options: {
+    core: { type: 'string', default: join(root, 'packages/core/dist') },
+    anchors: { type: 'string', default: 'rules' },
+    datasets: { type: 'string' },
     files: { type: 'string' },
     mb: { type: 'string', default: '80' },
     reps: { type: 'string', default: '5' },
@@ -21,14 +26,36 @@ const { values: args } = parseArgs({
   },
 });
 const reps = Number(args.reps);
+const core = resolve(args.core);
 
-// The scanner's anchor set (issue 2): the OpenAI marker, provider prefixes, context words, generic keywords.
-const ANCHORS = [
+// The scanner's anchor set of issue 2: the OpenAI marker, provider prefixes, context words, generic keywords.
+const ISSUE2_ANCHORS = [
   ['T3Bl', 'bkFJ'].join(''),
   ...['sk-ant-', 'gsk_', 'sk-or-v1-', 'hf_', 'api_org_', 'aiza', 'xai-', 'pplx-', 'r8_'],
   ...['deepseek', 'azure', 'mistral', 'cohere'],
   ...['key', 'token', 'secret', 'passw', 'pwd', 'auth', 'bearer', 'cred'],
 ];
+/**
+ * Words rules of issue 20 may anchor on (Brave, Exa, SerpAPI, ElevenLabs, Deepgram, Together, Fireworks, Voyage,
+ * Supabase, AWS session ids, PGP), with a few provider names: `--anchors rules+20` stands for a rule set of ~80
+ * anchors before those rules exist. Some are common in code on purpose (`exa` in "example", `asi`, `pa-`).
+ */
+const PROVIDER_WORDS = [
+  ...[
+    'brave',
+    'bsa',
+    'serpapi',
+    'exa_api',
+    'exa-',
+    'elevenlabs',
+    'xi-api',
+    'deepgram',
+    'together',
+    'tgp_v1_',
+  ],
+  ...['fireworks', 'fw_', 'voyage', 'pa-', 'asia', 'pgp priv', 'sbp_', 'groq', 'openai', 'anthropic'],
+];
+const ANCHORS = await anchorSet(args.anchors);
 const ENGINES = ['js', 'js2', 'wasm'];
 const DATASETS = {
   corpus: 'corpus (real npm code)',
@@ -48,20 +75,26 @@ else runAll();
 function runAll() {
   const child = (name) => {
     const argv = [import.meta.filename, '--case', name, '--reps', String(reps), '--mb', args.mb];
+    argv.push('--core', core, '--anchors', args.anchors);
     if (args.files) argv.push('--files', args.files);
     const run = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    // An older core (--core) may not take this many anchors in WASM: that case is reported, not fatal.
+    if (run.status !== 0 && /cannot take these anchors/.test(run.stderr)) return undefined;
     if (run.status !== 0) throw new Error(`case ${name} failed:\n${run.stderr}`);
     return JSON.parse(run.stdout.trim().split('\n').pop());
   };
   const line = (label, text) => console.log(`  ${label.padEnd(48)} ${text}`);
   const rate = (r) =>
-    `${mbps(r.bytes, r.ms).padStart(5)} MB/s cpu (${r.ms.toFixed(1).padStart(6)} ms) | ` +
-    `${mbps(r.bytes, r.wallMs).padStart(5)} MB/s wall` +
-    (r.hits === undefined ? '' : `  ${r.hits} hits`);
+    r === undefined
+      ? 'not available (the WASM finder cannot take these anchors)'
+      : `${mbps(r.bytes, r.ms).padStart(5)} MB/s cpu (${r.ms.toFixed(1).padStart(6)} ms) | ` +
+        `${mbps(r.bytes, r.wallMs).padStart(5)} MB/s wall` +
+        (r.hits === undefined ? '' : `  ${r.hits} hits`);
 
   const s = child('startup');
   console.log(
-    `anchors: ${ANCHORS.length} literals; WASM_MIN_INPUT ${s.minInput}, WASM_WARMUP_BYTES ${s.warmup}`,
+    `anchors: ${ANCHORS.length} literals (${args.anchors}); core ${core}; ` +
+      `WASM_MIN_INPUT ${s.minInput}, WASM_WARMUP_BYTES ${s.warmup}`,
   );
   console.log('start-up, cold process (ms):');
   for (const [k, label] of [
@@ -78,7 +111,13 @@ function runAll() {
 
   const corpus = child('corpus-info');
   console.log(`\ncorpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB; best of ${reps} runs`);
-  for (const [dataset, label] of Object.entries(DATASETS)) {
+  const candidates = child('candidates');
+  line(
+    'Teddy candidates per 100 MB (3-byte prefix matches)',
+    candidates ? `${candidates.perHundredMB} (${candidates.truePerHundredMB})` : 'not available',
+  );
+  const datasets = args.datasets ? args.datasets.split(',') : Object.keys(DATASETS);
+  for (const [dataset, label] of Object.entries(DATASETS).filter(([d]) => datasets.includes(d))) {
     console.log(`\n${label}: search only, input already in memory`);
     for (const engine of ENGINES) {
       const names = {
@@ -128,21 +167,45 @@ async function runCase(name) {
     };
     const [automatonMs] = time(() => buildAutomaton(ANCHORS));
     const [compileMs] = time(() => compiledAnchorsModule());
-    const [planMs, plan] = time(() => finders.planTeddy(ANCHORS));
-    const [instanceMs, finder] = time(() => new WasmAnchorFinder(ANCHORS, { plan }));
-    const text = Buffer.concat(corpusBuffers().slice(0, 400)).subarray(0, 2 << 20);
-    const [firstMiBMs] = time(() => finder.find(text, 0, 1 << 20, () => {}));
-    const [secondMiBMs] = time(() => finder.find(text, 1 << 20, 2 << 20, () => {}));
+    const wasm = { planMs: NaN, instanceMs: NaN, firstMiBMs: NaN, secondMiBMs: NaN };
+    const { teddyUnsupportedReason } = await import(join(core, 'wasm/teddy.js'));
+    if (teddyUnsupportedReason(ANCHORS) === undefined) {
+      let plan;
+      let finder;
+      [wasm.planMs, plan] = time(() => finders.planTeddy(ANCHORS));
+      [wasm.instanceMs, finder] = time(() => new WasmAnchorFinder(ANCHORS, { plan }));
+      const text = Buffer.concat(corpusBuffers().slice(0, 400)).subarray(0, 2 << 20);
+      [wasm.firstMiBMs] = time(() => finder.find(text, 0, 1 << 20, () => {}));
+      [wasm.secondMiBMs] = time(() => finder.find(text, 1 << 20, 2 << 20, () => {}));
+    }
     out({
       importMs,
       automatonMs,
       compileMs,
-      planMs,
-      instanceMs,
-      firstMiBMs,
-      secondMiBMs,
+      ...wasm,
       ...limits(finders),
     });
+    return;
+  }
+  if (kind === 'candidates') {
+    // Positions whose 3 bytes pass the plan's nibble tables (what the SIMD scan hands to verification), and
+    // those where some literal's first 3 bytes really are (the floor any 3-byte plan can reach), in millions.
+    const { planTeddy, candidateBuckets, prefixKey } = await import(join(core, 'wasm/teddy.js'));
+    const plan = planTeddy(ANCHORS);
+    const prefixes = new Set(plan.literals.map(prefixKey));
+    let candidates = 0;
+    let prefixHits = 0;
+    let bytes = 0;
+    for (const b of corpusBuffers()) {
+      bytes += b.length;
+      for (let p = 0; p + 3 <= b.length; p++) {
+        if (candidateBuckets(plan, b, p) === 0) continue;
+        candidates++;
+        if (prefixes.has((b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) & 0xdfdfdf)) prefixHits++;
+      }
+    }
+    const perHundred = (n) => `${((n / bytes) * 100).toFixed(2)}M`;
+    out({ perHundredMB: perHundred(candidates), truePerHundredMB: perHundred(prefixHits) });
     return;
   }
   if (kind === 'corpus-info') {
@@ -204,7 +267,7 @@ async function runCase(name) {
     let ms = Infinity;
     let wallMs = Infinity;
     for (let r = 0; r < reps; r++) {
-      const command = ['rg', '-j1', '-c', '--no-messages', '-uuu', ANCHORS[0], ...files];
+      const command = ['rg', '-j1', '-c', '--no-messages', '-uuu', ISSUE2_ANCHORS[0], ...files];
       const t = performance.now();
       const run = timed
         ? spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', ...command], {
@@ -237,6 +300,18 @@ async function runCase(name) {
     return;
   }
   throw new Error(`unknown case ${name}`);
+}
+
+/** The anchor literals named by --anchors. */
+async function anchorSet(name) {
+  if (name === 'issue2') return ISSUE2_ANCHORS;
+  const set = /^rules(?:\+(\d+))?$/.exec(name);
+  if (!set) throw new Error(`--anchors takes rules, rules+N or issue2, not ${name}`);
+  const { RULES } = await import(join(root, 'packages/rules/dist/index.js'));
+  const { compileRules } = await import(join(core, 'index.js'));
+  const words = PROVIDER_WORDS.slice(0, Number(set[1] ?? 0));
+  if (words.length < Number(set[1] ?? 0)) throw new Error(`rules+N: N is at most ${PROVIDER_WORDS.length}`);
+  return [...compileRules(RULES).automaton.anchors, ...words];
 }
 
 function limits(finders) {

@@ -79,6 +79,27 @@ describe('createAnchorFinder', () => {
     expect(() => createAnchorFinder(literals, { engine: 'wasm' })).toThrow(/"ab" is shorter than 3 bytes/);
   });
 
+  it("engine 'auto' takes up to 128 literals in WASM and more than that in JS", () => {
+    for (const [count, engine] of [
+      [65, 'wasm'],
+      [128, 'wasm'],
+      [129, 'js'],
+    ] as const) {
+      const literals = Array.from({ length: count }, (_, i) => `${LITERALS[i % LITERALS.length]}${i}`);
+      const text = plantedText(random, literals, WASM_WARMUP_BYTES + 1000);
+      const finder = createAnchorFinder(literals);
+      // The JS automaton is the reference here (it agrees with brute force in anchors.test.ts).
+      const expected = collect((onHit) =>
+        createAnchorFinder(literals, { engine: 'js' }).find(text, 0, text.length, onHit),
+      );
+      for (let i = 0; i < 2; i++) {
+        expect(collect((onHit) => finder.find(text, 0, text.length, onHit))).toEqual(expected);
+      }
+      expect(expected.length).toBeGreaterThan(1000);
+      expect(finder.lastEngine).toBe(engine);
+    }
+  });
+
   it('rejects literals no engine takes at once, before any search', () => {
     expect(() => createAnchorFinder(['key', ''])).toThrow('an anchor literal cannot be empty');
     expect(() => createAnchorFinder(['Clé'])).toThrow('anchor "clé" must be ASCII');

@@ -14,7 +14,7 @@ export type AnchorEngine = 'auto' | 'wasm' | 'js';
 export interface AnchorFinderOptions extends WasmFinderOptions {
   /**
    * 'auto' (default): WASM for inputs of WASM_MIN_INPUT bytes or more once WASM_WARMUP_BYTES were scanned, and
-   * the JS automaton otherwise or when WASM cannot take the literals (shorter than 3 bytes, more than 64) or
+   * the JS automaton otherwise or when WASM cannot take the literals (shorter than 3 bytes, more than 128) or
    * the runtime lacks WebAssembly SIMD; 'wasm' throws in those cases; 'js' never uses WASM.
    */
   engine?: AnchorEngine;

@@ -1,22 +1,25 @@
 ;; Teddy-style anchor finder (after Hyperscan's Teddy and Rust aho-corasick `packed::teddy`), WebAssembly SIMD.
 ;;
+;; Literals are planned into 16 buckets, as two sets of 8 ("fat Teddy" in 128-bit vectors: AVX2's fat Teddy puts
+;; the two sets in the halves of one 256-bit register; here they are two 128-bit lookups of the same nibbles).
 ;; For every 16-byte block at i, the bytes at i, i+1 and i+2 are split into nibbles and looked up (swizzle) in
-;; six 16-byte tables; ANDing the lookups leaves, per lane p, a byte whose bit b says "the first three bytes at p
-;; may start a literal of bucket b". Two blocks (32 bytes) share one branch; when neither has a bit set (most of
-;; clean code) they cost ~100 x64 instructions. A candidate lane's 3 bytes, upper-cased, are then looked up in a
-;; hash table of the literals' first 3 bytes (most false candidates stop there, after one probe), and the
-;; literals of the group found are verified exactly, 8 bytes at a time. Verification is inlined in the scan
-;; loop: a call would clobber the vector registers that hold the tables. (On x64, V8 adds a saturating add to every
-;; i8x16.swizzle for out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node 20's V8, measured ~15%
-;; faster here with --experimental-wasm-relaxed-simd.)
+;; six 16-byte tables per set; ANDing one set's lookups leaves, per lane p, a byte whose bit b says "the first
+;; three bytes at p may start a literal of bucket b (8 + b)". Only whether a lane has any bit set is used: the
+;; two sets' bytes are ORed. Two blocks (32 bytes) share one branch. A candidate lane's 3 bytes, upper-cased, are
+;; then looked up in a hash table of the literals' first 3 bytes (most false candidates stop there, after one
+;; probe), and the literals of the group found are verified exactly, 8 bytes at a time. Verification is inlined
+;; in the scan loop: a call would clobber the vector registers that hold the tables. (On x64, V8 adds a
+;; saturating add to every i8x16.swizzle for out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node
+;; 20's V8, measured ~15% faster here with --experimental-wasm-relaxed-simd.)
 ;;
 ;; Everything the scan needs is written into linear memory by JS (teddy.ts, `encodeTeddyConfig`):
-;;   0..95     nibble tables lo0 hi0 lo1 hi1 lo2 hi2 (16 bytes each; bit b = bucket b)
-;;   96..127   unused
-;;   128..1151 hash table, 128 slots of (key i32, group i32): key = first 3 bytes & 0xdfdfdf (little-endian),
-;;             slot = (key * 0x9e3779b1) >>> 25, linear probing; group -1 marks an empty slot
-;;   1152..    group g's literals are list[start[g] .. start[g+1]) (up to 65 x i32)
-;;   1424..    list: i32 addresses of literal records
+;;   0..95     buckets 0-7: nibble tables lo0 hi0 lo1 hi1 lo2 hi2 (16 bytes each; bit b = bucket b)
+;;   96..191   buckets 8-15, the same way (bit b = bucket 8 + b)
+;;   192..255  unused
+;;   256..2303 hash table, 256 slots of (key i32, group i32): key = first 3 bytes & 0xdfdfdf (little-endian),
+;;             slot = (key * 0x9e3779b1) >>> 24, linear probing; group -1 marks an empty slot
+;;   2304..    group g's literals are list[start[g] .. start[g+1]) (up to 129 x i32)
+;;   2824..    list: i32 addresses of literal records (up to 128)
 ;;   records   8-aligned: len i32, id i32, words i32, pad i32, then words x (mask i64, value i64): the literal
 ;;             matches at p when (load64(p + 8w) & mask) == value for every word (letters compare with 0x20
 ;;             masked off, so ASCII case is ignored; bytes past the literal have mask 0).
@@ -56,17 +59,25 @@
   ;; the count exceeds $stop_at (so 32 positions' hits always fit); sorts out[0 .. count) and returns the count.
   (func (export "scan") (param $in i32) (param $n i32) (param $from i32) (param $limit i32) (param $out i32)
     (param $count i32) (param $stop_at i32) (result i32)
-    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
-    (local $nib v128) (local $v v128) (local $m v128) (local $m2 v128)
+    (local $lo0a v128) (local $hi0a v128) (local $lo1a v128) (local $hi1a v128) (local $lo2a v128) (local $hi2a v128)
+    (local $lo0b v128) (local $hi0b v128) (local $lo1b v128) (local $hi1b v128) (local $lo2b v128) (local $hi2b v128)
+    (local $nib v128) (local $v v128) (local $l v128) (local $h v128) (local $ma v128) (local $mb v128)
+    (local $m v128) (local $m2 v128)
     (local $i i32) (local $a i32) (local $lanes i32) (local $p i32)
     (local $key i32) (local $q i32) (local $g i32) (local $k i32) (local $kend i32) (local $rec i32) (local $r i32)
     (local $w i32) (local $end i32)
-    (local.set $lo0 (v128.load (i32.const 0)))
-    (local.set $hi0 (v128.load (i32.const 16)))
-    (local.set $lo1 (v128.load (i32.const 32)))
-    (local.set $hi1 (v128.load (i32.const 48)))
-    (local.set $lo2 (v128.load (i32.const 64)))
-    (local.set $hi2 (v128.load (i32.const 80)))
+    (local.set $lo0a (v128.load (i32.const 0)))
+    (local.set $hi0a (v128.load (i32.const 16)))
+    (local.set $lo1a (v128.load (i32.const 32)))
+    (local.set $hi1a (v128.load (i32.const 48)))
+    (local.set $lo2a (v128.load (i32.const 64)))
+    (local.set $hi2a (v128.load (i32.const 80)))
+    (local.set $lo0b (v128.load (i32.const 96)))
+    (local.set $hi0b (v128.load (i32.const 112)))
+    (local.set $lo1b (v128.load (i32.const 128)))
+    (local.set $hi1b (v128.load (i32.const 144)))
+    (local.set $lo2b (v128.load (i32.const 160)))
+    (local.set $hi2b (v128.load (i32.const 176)))
     (local.set $nib (i8x16.splat (i32.const 15)))
     (global.set $resume (local.get $limit))
     (local.set $i (local.get $from))
@@ -78,42 +89,73 @@
             (global.set $resume (local.get $i))
             (br $done)))
         (local.set $a (i32.add (local.get $in) (local.get $i)))
-        ;; Block at i. The high nibble is (v >> 4) & 15 with a 16-bit shift: one instruction on x64.
+        ;; Block at i: buckets 0-7 in $ma, 8-15 in $mb. The high nibble is (v >> 4) & 15 with a 16-bit shift: one
+        ;; instruction on x64.
         (local.set $v (v128.load (local.get $a)))
-        (local.set $m
-          (v128.and
-            (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
-            (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l))
+            (i8x16.swizzle (local.get $hi0a) (local.get $h))))
+        (local.set $mb
+          (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l))
+            (i8x16.swizzle (local.get $hi0b) (local.get $h))))
         (local.set $v (v128.load offset=1 (local.get $a)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (local.get $ma)
+            (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l))
+              (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
+        (local.set $mb
+          (v128.and (local.get $mb)
+            (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l))
+              (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
         (local.set $v (v128.load offset=2 (local.get $a)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (local.get $ma)
+            (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l))
+              (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
+        (local.set $mb
+          (v128.and (local.get $mb)
+            (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l))
+              (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
+        (local.set $m (v128.or (local.get $ma) (local.get $mb)))
         ;; Block at i + 16.
         (local.set $v (v128.load offset=16 (local.get $a)))
-        (local.set $m2
-          (v128.and
-            (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
-            (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l))
+            (i8x16.swizzle (local.get $hi0a) (local.get $h))))
+        (local.set $mb
+          (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l))
+            (i8x16.swizzle (local.get $hi0b) (local.get $h))))
         (local.set $v (v128.load offset=17 (local.get $a)))
-        (local.set $m2
-          (v128.and (local.get $m2)
-            (v128.and
-              (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (local.get $ma)
+            (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l))
+              (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
+        (local.set $mb
+          (v128.and (local.get $mb)
+            (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l))
+              (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
         (local.set $v (v128.load offset=18 (local.get $a)))
-        (local.set $m2
-          (v128.and (local.get $m2)
-            (v128.and
-              (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+        (local.set $l (v128.and (local.get $v) (local.get $nib)))
+        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+        (local.set $ma
+          (v128.and (local.get $ma)
+            (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l))
+              (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
+        (local.set $mb
+          (v128.and (local.get $mb)
+            (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l))
+              (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
+        (local.set $m2 (v128.or (local.get $ma) (local.get $mb)))
         (if (v128.any_true (v128.or (local.get $m) (local.get $m2)))
           (then
             ;; One bit per candidate lane of the 32, lowest first.
@@ -127,22 +169,22 @@
                 ;; Lanes only grow from here: past the limit, this double block is done.
                 (br_if $candidates_done (i32.ge_u (local.get $p) (local.get $limit)))
                 (local.set $lanes (i32.and (local.get $lanes) (i32.sub (local.get $lanes) (i32.const 1))))
-                ;; Which literals start with these 3 bytes (upper-cased)? Open addressing on a 128-slot table.
+                ;; Which literals start with these 3 bytes (upper-cased)? Open addressing on a 256-slot table.
                 (local.set $key (i32.and (i32.load (i32.add (local.get $in) (local.get $p))) (i32.const 0xdfdfdf)))
-                (local.set $q (i32.shr_u (i32.mul (local.get $key) (i32.const 0x9e3779b1)) (i32.const 25)))
+                (local.set $q (i32.shr_u (i32.mul (local.get $key) (i32.const 0x9e3779b1)) (i32.const 24)))
                 (block $no_group
                   (loop $probe
-                    (local.set $g (i32.load offset=132 (i32.shl (local.get $q) (i32.const 3))))
+                    (local.set $g (i32.load offset=260 (i32.shl (local.get $q) (i32.const 3))))
                     (br_if $no_group (i32.lt_s (local.get $g) (i32.const 0)))
-                    (if (i32.ne (i32.load offset=128 (i32.shl (local.get $q) (i32.const 3))) (local.get $key))
+                    (if (i32.ne (i32.load offset=256 (i32.shl (local.get $q) (i32.const 3))) (local.get $key))
                       (then
-                        (local.set $q (i32.and (i32.add (local.get $q) (i32.const 1)) (i32.const 127)))
+                        (local.set $q (i32.and (i32.add (local.get $q) (i32.const 1)) (i32.const 255)))
                         (br $probe))))
                   ;; Verify every literal of the group.
-                  (local.set $k (i32.load offset=1152 (i32.shl (local.get $g) (i32.const 2))))
-                  (local.set $kend (i32.load offset=1156 (i32.shl (local.get $g) (i32.const 2))))
+                  (local.set $k (i32.load offset=2304 (i32.shl (local.get $g) (i32.const 2))))
+                  (local.set $kend (i32.load offset=2308 (i32.shl (local.get $g) (i32.const 2))))
                   (loop $literals
-                    (local.set $rec (i32.load offset=1424 (i32.shl (local.get $k) (i32.const 2))))
+                    (local.set $rec (i32.load offset=2824 (i32.shl (local.get $k) (i32.const 2))))
                     (local.set $k (i32.add (local.get $k) (i32.const 1)))
                     (local.set $end (i32.add (local.get $p) (i32.load (local.get $rec))))
                     (if (i32.le_u (local.get $end) (local.get $n))

@@ -215,17 +215,47 @@ describe('WasmAnchorFinder', () => {
     expect(() => finder.find(bytes, -1, 4, () => {})).toThrow(RangeError);
   });
 
-  it('takes up to 64 literals in 8 buckets, and agrees with the automaton there too', () => {
+  it('takes up to 128 literals in 16 buckets: agrees with the automaton and brute force for every count 1..128', () => {
     const random = seededRandom(8);
-    const alphabet = 'etaoinshrdlu_-0';
-    const literals = Array.from({ length: 64 }, () => {
+    // Few distinct bytes (so prefixes collide and buckets crowd), letters next to non-letters 0x20 away, and
+    // literals that share a 3-byte prefix, repeat another one, or hold one as a suffix.
+    const alphabet = 'etaoinshrdlu_-0@`';
+    const word = (): string => {
       let s = '';
-      const length = 3 + Math.floor(random() * 10);
+      const length = 3 + Math.floor(random() * 14);
       for (let i = 0; i < length; i++) s += alphabet[Math.floor(random() * alphabet.length)];
       return s;
-    });
-    const bytes = plantedText(random, literals, 20_000);
-    expectSameHits(literals, bytes, { chunkBytes: 4096 });
+    };
+    for (let count = 1; count <= 128; count += count < 60 ? 7 : 1) {
+      const literals: string[] = [];
+      while (literals.length < count) {
+        const pick = random();
+        const other = literals[Math.floor(random() * literals.length)];
+        if (other === undefined || pick < 0.7) literals.push(word());
+        else if (pick < 0.8) literals.push(other.slice(0, 3) + word());
+        else if (pick < 0.85) literals.push(other.toUpperCase());
+        else if (pick < 0.9 && other.length > 3) literals.push(other.slice(1));
+        else literals.push(word() + other);
+      }
+      const plan = planTeddy(literals);
+      expect(plan.buckets.flat().sort((a, b) => a - b)).toEqual(literals.map((_, id) => id));
+      const chunkBytes = 256 + Math.floor(random() * 4096);
+      expectSameHits(literals, plantedText(random, literals, 6000), { chunkBytes });
+      expectSameHits(literals, randomBytes(random, 3000), { chunkBytes, hitCapacity: 1 });
+    }
+  });
+
+  it('takes the real anchors with more rules beside them (the rule set of issue 20 and beyond)', () => {
+    const random = seededRandom(10);
+    // Anchors like the real ones: a suffix of one and a number (`k-----7`, `ai-33`).
+    const more = [
+      ...REAL,
+      ...Array.from({ length: 128 }, (_, i) => `${REAL[i % REAL.length]!.slice(1)}${i}`),
+    ];
+    for (const count of [REAL.length + 1, 80, 100, 128].filter((n) => n <= 128)) {
+      const literals = more.slice(0, count);
+      expectSameHits(literals, plantedText(random, literals, 20_000), { chunkBytes: 4096 });
+    }
   });
 
   it('takes a plan made earlier for the same literals, reuses its own for a repeated list, rejects a foreign one', () => {

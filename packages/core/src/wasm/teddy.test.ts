@@ -4,6 +4,7 @@ import {
   HASH_AT,
   HASH_SLOTS,
   LITERAL_LIST_AT,
+  TABLE_SET_BYTES,
   TEDDY_BUCKETS,
   byteVariants,
   candidateBuckets,
@@ -26,7 +27,7 @@ describe('byteVariants', () => {
 });
 
 describe('teddyUnsupportedReason', () => {
-  it('accepts 1..64 ASCII literals of 3 bytes or more', () => {
+  it('accepts 1..128 ASCII literals of 3 bytes or more', () => {
     expect(teddyUnsupportedReason(REAL)).toBeUndefined();
     expect(teddyUnsupportedReason(['abc'])).toBeUndefined();
   });
@@ -34,8 +35,9 @@ describe('teddyUnsupportedReason', () => {
     expect(teddyUnsupportedReason([])).toBe('no anchor literals');
     expect(teddyUnsupportedReason(['key', 'ab'])).toBe('anchor "ab" is shorter than 3 bytes');
     expect(teddyUnsupportedReason(['clé'])).toBe('anchor "clé" is not ASCII');
-    expect(teddyUnsupportedReason(Array.from({ length: 65 }, (_, i) => `k${i}x`))).toBe(
-      'more than 64 anchor literals',
+    expect(teddyUnsupportedReason(Array.from({ length: 128 }, (_, i) => `k${i}x`))).toBeUndefined();
+    expect(teddyUnsupportedReason(Array.from({ length: 129 }, (_, i) => `k${i}x`))).toBe(
+      'more than 128 anchor literals',
     );
     expect(() => planTeddy(['ab'])).toThrow(/shorter than 3 bytes/);
   });
@@ -44,7 +46,7 @@ describe('teddyUnsupportedReason', () => {
 describe('planTeddy', () => {
   const plan = planTeddy(REAL);
 
-  it('puts every literal in exactly one of the 8 buckets, ids ascending within a bucket', () => {
+  it('puts every literal in exactly one of the 16 buckets, ids ascending within a bucket', () => {
     expect(plan.buckets).toHaveLength(TEDDY_BUCKETS);
     expect(plan.buckets.flat().sort((a, b) => a - b)).toEqual(REAL.map((_, id) => id));
     for (const bucket of plan.buckets) expect([...bucket]).toEqual([...bucket].sort((a, b) => a - b));
@@ -112,9 +114,22 @@ describe('encodeTeddyConfig', () => {
     const bytes = encodeTeddyConfig(plan);
     const view = new DataView(bytes.buffer);
     const i32 = (at: number): number => view.getInt32(at, true);
+    // Buckets 0-7 in the low byte of each table entry, buckets 8-15 in the high byte, one set after the other.
+    const wide = planTeddy([...'abcdefghijkl'].map((c) => `${c}${c}_`));
+    expect(wide.buckets.slice(8).flat()).not.toEqual([]);
+    const wideBytes = encodeTeddyConfig(wide);
+    for (let k = 0; k < 3; k++) {
+      for (const [table, at] of [
+        [wide.lo, 32 * k],
+        [wide.hi, 32 * k + 16],
+      ] as const) {
+        const entries = [...table.subarray(16 * k, 16 * k + 16)];
+        expect([...wideBytes.subarray(at, at + 16)]).toEqual(entries.map((v) => v & 0xff));
+        const high = TABLE_SET_BYTES + at;
+        expect([...wideBytes.subarray(high, high + 16)]).toEqual(entries.map((v) => v >> 8));
+      }
+    }
     expect([...bytes.subarray(0, 16)]).toEqual([...plan.lo.subarray(0, 16)]);
-    expect([...bytes.subarray(16, 32)]).toEqual([...plan.hi.subarray(0, 16)]);
-    expect([...bytes.subarray(64, 80)]).toEqual([...plan.lo.subarray(32, 48)]);
     expect([...bytes.subarray(80, 96)]).toEqual([...plan.hi.subarray(32, 48)]);
 
     // Probing as the scan does: from prefixSlot(key), linear, until the key or an empty slot (group -1).
@@ -157,8 +172,11 @@ describe('encodeTeddyConfig', () => {
     expect([...bytes.subarray(at + 24, at + 27)]).toEqual([...bytesOf('X@Y')]);
   });
 
-  it('keeps every prefix findable with 64 distinct prefixes, probing past collisions', () => {
-    const literals = Array.from({ length: 64 }, (_, i) => `k${String.fromCharCode(0x21 + i)}x`);
+  it('keeps every prefix findable with 128 distinct prefixes, probing past collisions', () => {
+    const literals = Array.from(
+      { length: 128 },
+      (_, i) => `${'kq'[i >> 6]}${String.fromCharCode(0x21 + (i & 63))}x`,
+    );
     const bytes = encodeTeddyConfig(planTeddy(literals));
     const view = new DataView(bytes.buffer);
     let displaced = 0;

@@ -2,18 +2,18 @@
  * Plans the Teddy prefilter for a set of anchor literals and encodes it into the bytes the WebAssembly scan
  * reads (layout documented in anchors.wat). Pure data, no WebAssembly here, so the tables are unit-testable.
  *
- * Teddy: each literal goes into one of 8 buckets. For each of the first 3 bytes of a literal, the bucket's bit
- * is set in a "low nibble" and a "high nibble" table; a position may start a literal of bucket b only if, for
+ * Teddy: each literal goes into one of 16 buckets (two sets of 8, "fat Teddy"; anchors.wat). For each of the
+ * first 3 bytes of a literal, the bucket's bit is set in a "low nibble" and a "high nibble" table; a position may start a literal of bucket b only if, for
  * k = 0..2, byte p+k's low and high nibbles both have bit b set at table k. Nibble tables over-approximate (a
  * bucket accepts every low × high combination of its literals' bytes), so which literals share a bucket
  * decides how many false candidates reach verification: the planner groups literals to keep that low.
  */
 
-export const TEDDY_BUCKETS = 8;
+export const TEDDY_BUCKETS = 16;
 /** Bytes of each literal the SIMD tables look at; shorter literals are not supported by the WASM finder. */
 export const TEDDY_WINDOW = 3;
-/** More literals than this would crowd the buckets (every candidate verifies every literal of its bucket). */
-export const TEDDY_MAX_LITERALS = 64;
+/** More literals than this would crowd the buckets (and outgrow the configuration layout below). */
+export const TEDDY_MAX_LITERALS = 128;
 
 /**
  * Byte frequencies of source code (per 10,000 bytes, at least 1), measured on 78 MB of npm package files
@@ -37,8 +37,8 @@ export interface TeddyPlan {
   /** Anchor ids of each bucket (TEDDY_BUCKETS lists, some maybe empty), each in increasing id order. */
   readonly buckets: readonly (readonly number[])[];
   /** lo[k * 16 + nibble] / hi[k * 16 + nibble]: bucket bits for window byte k (k < TEDDY_WINDOW). */
-  readonly lo: Uint8Array;
-  readonly hi: Uint8Array;
+  readonly lo: Uint16Array;
+  readonly hi: Uint16Array;
   readonly minLength: number;
   readonly maxLength: number;
 }
@@ -177,8 +177,8 @@ export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
   if (reason !== undefined) throw new Error(`the WASM anchor finder cannot take these anchors: ${reason}`);
   const literals = rawLiterals.map((l) => l.toLowerCase());
   const buckets = assignBuckets(literals);
-  const lo = new Uint8Array(TEDDY_WINDOW * 16);
-  const hi = new Uint8Array(TEDDY_WINDOW * 16);
+  const lo = new Uint16Array(TEDDY_WINDOW * 16);
+  const hi = new Uint16Array(TEDDY_WINDOW * 16);
   buckets.forEach((members, b) => {
     for (const id of members) {
       for (let k = 0; k < TEDDY_WINDOW; k++) {
@@ -195,7 +195,7 @@ export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
 
 /** Bucket bits the tables give to the 3 bytes at bytes[p..p+3) (what the SIMD scan computes per lane). */
 export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number): number {
-  let bits = 0xff;
+  let bits = 0xffff;
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const x = bytes[p + k] ?? 0;
     bits &= plan.lo[k * 16 + (x & 15)]! & plan.hi[k * 16 + (x >> 4)]!;
@@ -203,13 +203,22 @@ export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number):
   return bits;
 }
 
-/** Configuration layout (anchors.wat): tables, 32 bytes of scratch, prefix hash table, groups, literal list. */
+/**
+ * Configuration layout (anchors.wat): nibble tables of buckets 0-7, then of buckets 8-15; the prefix hash table;
+ * group starts; the literal list; literal records.
+ */
 export const TABLES_AT = 0;
-export const HASH_AT = 128;
-export const HASH_SLOTS = 128;
-export const GROUP_STARTS_AT = 1152;
-export const LITERAL_LIST_AT = 1424;
+/** Bytes of one set of nibble tables (lo and hi for each window byte). */
+export const TABLE_SET_BYTES = 32 * TEDDY_WINDOW;
+export const HASH_AT = 256;
+export const HASH_SLOTS = 256;
+export const GROUP_STARTS_AT = HASH_AT + 8 * HASH_SLOTS;
+export const LITERAL_LIST_AT = align8(GROUP_STARTS_AT + 4 * (TEDDY_MAX_LITERALS + 1));
 const RECORDS_AT = LITERAL_LIST_AT + 4 * TEDDY_MAX_LITERALS;
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
 
 /** A literal's first 3 bytes, upper-cased the way the scan does it (& 0xdf on every byte), little-endian. */
 export function prefixKey(literal: string): number {
@@ -218,7 +227,7 @@ export function prefixKey(literal: string): number {
 
 /** The hash slot the scan probes first for a prefix key. */
 export function prefixSlot(key: number): number {
-  return Math.imul(key, 0x9e3779b1 | 0) >>> 25;
+  return Math.imul(key, 0x9e3779b1 | 0) >>> 24;
 }
 
 /**
@@ -237,9 +246,15 @@ export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
   }
   const bytes = new Uint8Array(end);
   const view = new DataView(bytes.buffer);
-  for (let k = 0; k < TEDDY_WINDOW; k++) {
-    bytes.set(plan.lo.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k);
-    bytes.set(plan.hi.subarray(k * 16, k * 16 + 16), TABLES_AT + 32 * k + 16);
+  // Byte j of set s: the bits of buckets 8s..8s+7.
+  for (let s = 0; s < 2; s++) {
+    for (let k = 0; k < TEDDY_WINDOW; k++) {
+      for (let j = 0; j < 16; j++) {
+        const at = TABLES_AT + TABLE_SET_BYTES * s + 32 * k + j;
+        bytes[at] = plan.lo[k * 16 + j]! >> (8 * s);
+        bytes[at + 16] = plan.hi[k * 16 + j]! >> (8 * s);
+      }
+    }
   }
 
   // Groups of literals sharing a prefix key, in order of their first literal; ids ascending within a group.
