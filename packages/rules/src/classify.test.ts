@@ -11,10 +11,20 @@ const CONTEXT_IN_PATTERN = new Set([
   'azure-openai-key',
   'mistral-api-key',
   'cohere-api-key',
-  // The AKIA id beside the secret, the PEM armour around it, the word firecrawl on its line: context.
+  'deepgram-api-key',
+  'elevenlabs-legacy-api-key',
+  'together-legacy-api-key',
+  'exa-api-key',
+  'serpapi-api-key',
+  // The AKIA or ASIA id beside the secret, the PEM or PGP armour around it, the word firecrawl or brave on
+  // its line: context.
   'aws-access-key-pair',
+  'aws-temporary-credentials',
   'pem-private-key',
+  'pem-encrypted-private-key',
+  'pgp-private-key',
   'firecrawl-api-key',
+  'brave-search-api-key',
   'google-service-account-key',
   'generic-secret',
 ]);

@@ -13,6 +13,7 @@ export const ALPHABETS = {
   letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
   base32: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+  base58: '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz',
   digits: '0123456789',
 } as const;
 export type AlphabetName = keyof typeof ALPHABETS;

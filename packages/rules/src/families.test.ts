@@ -23,6 +23,9 @@ describe('severity follows what the key can do', () => {
     ['slack-bot-token', 'slack-app-token'],
     ['sentry-user-token', 'sentry-org-token'], // a user's API access above a CI upload token
     ['npm-access-token', 'tavily-api-key'], // publishing packages above spending search credits
+    ['pem-private-key', 'pem-encrypted-private-key'], // a bare key above one that needs its passphrase
+    ['aws-access-key-pair', 'aws-temporary-credentials'], // a key that never expires above one that does
+    ['elevenlabs-api-key', 'brave-search-api-key'], // cloning voices and reading history above searching
   ])('%s above %s', (more, less) => {
     expect(severity(more)).toBeGreaterThan(severity(less));
   });
@@ -51,6 +54,12 @@ describe('rule families', () => {
     expect(family('slack-bot-token')).toBe('chat');
     expect(family('tavily-api-key')).toBe('agent-tools');
     expect(family('npm-access-token')).toBe('package-registries');
+    expect(family('brave-search-api-key')).toBe('agent-tools');
+    expect(family('serpapi-api-key')).toBe('agent-tools');
+    expect(family('deepgram-api-key')).toBe('ai');
+    expect(family('voyage-api-key')).toBe('ai');
+    expect(family('aws-temporary-credentials')).toBe('cloud');
+    expect(family('pgp-private-key')).toBe('private-keys');
     expect(family('generic-secret')).toBe('generic');
   });
 });

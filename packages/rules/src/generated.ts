@@ -347,6 +347,84 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "elevenlabs-api-key",
+    "title": "ElevenLabs API key",
+    "provider": "elevenlabs",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "sk_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])",
+    "minEntropy": 3,
+    "redactPrefix": 3,
+    "verify": "elevenlabs",
+    "remediation": "Delete the key at elevenlabs.io/app/settings/api-keys, create a new one with only the permissions it needs, and review the usage and history pages for the exposure window.",
+    "references": [
+      "https://elevenlabs.io/docs/api-reference/authentication",
+      "https://elevenlabs.io/docs/api-reference/user/get"
+    ]
+  },
+  {
+    "id": "together-api-key",
+    "title": "Together AI API key",
+    "provider": "together",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "tgp_v1_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(tgp_v1_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 7,
+    "verify": "together",
+    "remediation": "Delete the key at api.together.ai/settings/api-keys, create a new one, and review the account's usage and billing for the exposure window.",
+    "references": [
+      "https://docs.together.ai/reference/authentication-1",
+      "https://docs.together.ai/reference/models-1"
+    ]
+  },
+  {
+    "id": "fireworks-api-key",
+    "title": "Fireworks AI API key",
+    "provider": "fireworks",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "fw_"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(fw_(?=[A-Za-z0-9]{0,39}[0-9])(?=[A-Za-z0-9]{0,39}[A-Z])(?=[A-Za-z0-9]{0,39}[a-z])[1-9A-HJ-NP-Za-km-z]{20,40})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 3,
+    "verify": "fireworks",
+    "remediation": "Delete the key at fireworks.ai/settings/users/api-keys (or `firectl delete api-key`), create a new one, and review the account's usage for the exposure window.",
+    "references": [
+      "https://docs.fireworks.ai/getting-started/quickstart",
+      "https://docs.fireworks.ai/api-reference/list-models"
+    ]
+  },
+  {
+    "id": "voyage-api-key",
+    "title": "Voyage AI API key",
+    "provider": "voyage",
+    "family": "ai",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "pa-"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(pa-(?=[A-Za-z0-9_-]{0,42}[0-9])(?=[A-Za-z0-9_-]{0,42}[A-Z])(?=[A-Za-z0-9_-]{0,42}[a-z])[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])",
+    "minEntropy": 3.5,
+    "redactPrefix": 3,
+    "remediation": "Delete the key at dashboard.voyageai.com (API keys), create a new one, and review the organisation's usage for the exposure window.",
+    "references": [
+      "https://docs.voyageai.com/docs/api-key-and-installation"
+    ]
+  },
+  {
     "id": "google-ai-api-key",
     "title": "Google API key (Gemini / Google AI)",
     "provider": "google",
@@ -877,6 +955,30 @@ export const RULES: readonly RuleSpec[] = [
     ]
   },
   {
+    "id": "aws-temporary-credentials",
+    "title": "AWS temporary credentials (secret access key beside an ASIA id and its session token)",
+    "provider": "aws",
+    "family": "cloud",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "IQoJb3JpZ2luX2Vj",
+      "FwoGZXIvYXdz",
+      "FQoGZXIvYXdz"
+    ],
+    "pattern": "(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])(?<=[a-z][A-Za-z0-9/+]{0,39})(?<=[A-Z][A-Za-z0-9/+]{0,39})(?:(?<=(?<![A-Za-z0-9])ASIA[A-Z0-9]{16}(?![A-Za-z0-9])[\\s\\S]{41,340})|(?=[\\s\\S]{1,300}(?<![A-Za-z0-9])ASIA[A-Z0-9]{16}(?![A-Za-z0-9])))",
+    "window": 2600,
+    "crossLines": true,
+    "minEntropy": 4,
+    "redactPrefix": 0,
+    "remediation": "Revoke the role's active sessions (IAM console, the role's Revoke sessions tab, which denies every token issued before now), or for `get-session-token` credentials deactivate the long-lived key that made them; then review CloudTrail for the ASIA key id's use during the exposure window.",
+    "references": [
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html",
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html",
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids"
+    ]
+  },
+  {
     "id": "aws-access-key-id",
     "title": "AWS access key id (no secret key beside it)",
     "provider": "aws",
@@ -928,7 +1030,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "KEY-----"
     ],
-    "pattern": "-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END \\1PRIVATE KEY-----",
+    "pattern": "-----BEGIN ((?:RSA |DSA |EC |OPENSSH )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*(?!b3BlbnNzaC1rZXktdjEAAAAA(?!BG5vbmU))([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END \\1PRIVATE KEY-----",
     "secretGroup": 2,
     "window": 4096,
     "crossLines": true,
@@ -938,6 +1040,51 @@ export const RULES: readonly RuleSpec[] = [
     "references": [
       "https://www.rfc-editor.org/rfc/rfc7468",
       "https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key"
+    ]
+  },
+  {
+    "id": "pem-encrypted-private-key",
+    "title": "PEM private key, encrypted with a passphrase",
+    "provider": "pem",
+    "family": "private-keys",
+    "severity": "medium",
+    "confidence": "high",
+    "keywords": [
+      "KEY-----"
+    ],
+    "pattern": "-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*(?:Proc-Type:[ \\t]*4,ENCRYPTED(?:[ \\t\\r\\n]|\\\\[rn])+DEK-Info:[ \\t]*[A-Za-z0-9-]{1,40},[0-9A-Fa-f]{8,64}(?:[ \\t\\r\\n]|\\\\[rn])+|(?<=-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*)|(?<=-----BEGIN OPENSSH PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*)(?=b3BlbnNzaC1rZXktdjEAAAAA(?!BG5vbmU)))([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END \\1PRIVATE KEY-----",
+    "secretGroup": 2,
+    "window": 4096,
+    "crossLines": true,
+    "minEntropy": 4.5,
+    "redactPrefix": 0,
+    "remediation": "Replace the key pair: generate a new key with a new passphrase, install its public half wherever the old one was trusted (authorized_keys, certificates, deploy keys), remove the old public key there, and review access logs for the exposure window. Do not rely on the passphrase alone.",
+    "references": [
+      "https://www.rfc-editor.org/rfc/rfc5958#section-3",
+      "https://www.rfc-editor.org/rfc/rfc1421#section-4.6.1.1",
+      "https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key"
+    ]
+  },
+  {
+    "id": "pgp-private-key",
+    "title": "PGP private key block",
+    "provider": "pgp",
+    "family": "private-keys",
+    "severity": "high",
+    "confidence": "high",
+    "keywords": [
+      "PGP PRIVATE KEY BLOCK"
+    ],
+    "pattern": "-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[ \\t\\r\\n]|\\\\[rn])*(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\\r\\n\\\\]{0,200}(?:[ \\t\\r\\n]|\\\\[rn])+)*([A-Za-z0-9+/](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,20000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*(?:=[A-Za-z0-9+/]{4}(?:[ \\t\\r\\n]|\\\\[rn])*)?-----END PGP PRIVATE KEY BLOCK-----",
+    "secretGroup": 1,
+    "window": 8192,
+    "crossLines": true,
+    "minEntropy": 4.5,
+    "redactPrefix": 0,
+    "remediation": "Revoke the key (gpg --gen-revoke, publish the revocation to the keyservers and wherever the public key is trusted: GitHub, package signing), create a new key, and re-sign what must stay trusted.",
+    "references": [
+      "https://www.rfc-editor.org/rfc/rfc4880#section-6.2",
+      "https://www.gnupg.org/documentation/manuals/gnupg/Operational-GPG-Commands.html"
     ]
   },
   {
@@ -976,6 +1123,26 @@ export const RULES: readonly RuleSpec[] = [
     "remediation": "Delete the key at app.tavily.com, create a new one, and check the usage page for spend during the exposure window.",
     "references": [
       "https://docs.tavily.com/documentation/quickstart"
+    ]
+  },
+  {
+    "id": "brave-search-api-key",
+    "title": "Brave Search API key",
+    "provider": "brave",
+    "family": "agent-tools",
+    "severity": "medium",
+    "confidence": "medium",
+    "keywords": [
+      "BSA"
+    ],
+    "pattern": "(?:(?<![A-Za-z0-9_-])|(?<=\\\\[nrt]))(BSA[A-Za-z0-9_-]{25,45})(?![A-Za-z0-9_-])(?:(?<=(?:[Bb][Rr][Aa][Vv][Ee]|[Ss][Uu][Bb][Ss][Cc][Rr][Ii][Pp][Tt][Ii][Oo][Nn]-[Tt][Oo][Kk][Ee][Nn])[^\\n]{0,160})|(?=[^\\n]{0,120}(?:[Bb][Rr][Aa][Vv][Ee]|[Ss][Uu][Bb][Ss][Cc][Rr][Ii][Pp][Tt][Ii][Oo][Nn]-[Tt][Oo][Kk][Ee][Nn])))",
+    "window": 200,
+    "minEntropy": 3.5,
+    "redactPrefix": 3,
+    "remediation": "Delete the key in the Brave Search API dashboard (api-dashboard.search.brave.com, API Keys), create a new one, and check the usage page for queries during the exposure window.",
+    "references": [
+      "https://api-dashboard.search.brave.com/app/documentation/web-search/get-started",
+      "https://github.com/brave/brave-search-mcp-server"
     ]
   },
   {
@@ -1172,6 +1339,116 @@ export const RULES: readonly RuleSpec[] = [
     "remediation": "Delete the key at dashboard.cohere.com/api-keys, create a new one, and review the organisation's usage for the exposure window.",
     "references": [
       "https://docs.cohere.com/reference/about"
+    ]
+  },
+  {
+    "id": "deepgram-api-key",
+    "title": "Deepgram API key",
+    "provider": "deepgram",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "deepgram"
+    ],
+    "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_-]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Tt]oken\\s+)([0-9a-f]{40})(?![A-Za-z0-9_-])",
+    "window": 160,
+    "sequences": "demote",
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "verify": "deepgram",
+    "remediation": "Delete the key in the Deepgram console (the project's API Keys page), create a new one with the least role it needs, and review the project's usage and logs for the exposure window.",
+    "references": [
+      "https://developers.deepgram.com/reference/deepgram-api-overview",
+      "https://developers.deepgram.com/reference/manage/projects/list"
+    ]
+  },
+  {
+    "id": "elevenlabs-legacy-api-key",
+    "title": "ElevenLabs API key (legacy, 32 hex)",
+    "provider": "elevenlabs",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "nlabs",
+      "xi_api_key",
+      "xi-api-key"
+    ],
+    "pattern": "(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_-]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?([0-9a-f]{32})(?![A-Za-z0-9_-])",
+    "window": 160,
+    "sequences": "demote",
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "verify": "elevenlabs",
+    "remediation": "Delete the key at elevenlabs.io/app/settings/api-keys, create a new one with only the permissions it needs, and review the usage and history pages for the exposure window.",
+    "references": [
+      "https://elevenlabs.io/docs/api-reference/authentication"
+    ]
+  },
+  {
+    "id": "together-legacy-api-key",
+    "title": "Together AI API key (legacy, 64 hex)",
+    "provider": "together",
+    "family": "ai",
+    "severity": "high",
+    "confidence": "medium",
+    "keywords": [
+      "together"
+    ],
+    "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_-]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Bb]earer\\s+)([0-9a-f]{64})(?![A-Za-z0-9_-])",
+    "window": 200,
+    "sequences": "demote",
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "verify": "together",
+    "remediation": "Delete the key at api.together.ai/settings/api-keys, create a new one, and review the account's usage and billing for the exposure window.",
+    "references": [
+      "https://docs.together.ai/reference/authentication-1"
+    ]
+  },
+  {
+    "id": "exa-api-key",
+    "title": "Exa API key",
+    "provider": "exa",
+    "family": "agent-tools",
+    "severity": "medium",
+    "confidence": "medium",
+    "keywords": [
+      "xa_api_key",
+      "xaapikey",
+      "xa(",
+      "xa.ai"
+    ],
+    "pattern": "(?:(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_-]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?|[Ee][Xx][Aa]\\(\\s*[\\x22\\x27\\x60])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])",
+    "window": 200,
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "remediation": "Delete the key at dashboard.exa.ai/api-keys, create a new one, and review the usage page for spend during the exposure window.",
+    "references": [
+      "https://exa.ai/docs/reference/quickstart",
+      "https://docs.exa.ai/reference/search"
+    ]
+  },
+  {
+    "id": "serpapi-api-key",
+    "title": "SerpApi API key",
+    "provider": "serpapi",
+    "family": "agent-tools",
+    "severity": "medium",
+    "confidence": "medium",
+    "keywords": [
+      "rpapi",
+      "rp_api"
+    ],
+    "pattern": "(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt])[A-Za-z0-9_-]*[\\x22\\x27\\]]{0,2}\\s*(?::=|=>|[:=])\\s*[\\x22\\x27\\x60]?([0-9a-f]{64})(?![A-Za-z0-9_-])",
+    "window": 240,
+    "minEntropy": 3,
+    "redactPrefix": 0,
+    "remediation": "Regenerate the key at serpapi.com/manage-api-key (the old one stops working), and review the account's searches for the exposure window.",
+    "references": [
+      "https://serpapi.com/search-api",
+      "https://serpapi.com/account-api"
     ]
   },
   {
