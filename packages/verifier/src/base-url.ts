@@ -18,6 +18,10 @@ export const OFFICIAL_BASE_URLS: Readonly<Record<ProviderId, string>> = {
   stripe: 'https://api.stripe.com/v1',
   tavily: 'https://api.tavily.com',
   langsmith: 'https://api.smith.langchain.com',
+  elevenlabs: 'https://api.elevenlabs.io',
+  deepgram: 'https://api.deepgram.com/v1',
+  together: 'https://api.together.xyz/v1',
+  fireworks: 'https://api.fireworks.ai/inference/v1',
 };
 
 export const PROVIDER_IDS = Object.keys(OFFICIAL_BASE_URLS) as ProviderId[];

@@ -17,7 +17,11 @@ export type ProviderId =
   | 'slack'
   | 'stripe'
   | 'tavily'
-  | 'langsmith';
+  | 'langsmith'
+  | 'elevenlabs'
+  | 'deepgram'
+  | 'together'
+  | 'fireworks';
 
 /** One secret to check, with the rule that found it (the rule decides which provider gets it). */
 export interface VerifyItem {

@@ -6,7 +6,8 @@ import { applyVerification, verifyAll } from '@keyward/verifier';
 import { fakeClock, html, json, startFakeProvider, type FakeProvider, type Seen } from './fake-provider.js';
 
 /**
- * The services beside AI keys (issue 20): GitHub, Slack, Stripe and Tavily, each answered by a real HTTP
+ * The services beside AI keys (issue 20): GitHub, Slack, Stripe, Tavily, LangSmith, and the speech and
+ * inference providers agent stacks add (ElevenLabs, Deepgram, Together, Fireworks), each answered by a real HTTP
  * server on 127.0.0.1 that the verifier reaches only through keyward's own KEYWARD_<PROVIDER>_BASE_URL
  * variables. Keys are built at run time; nothing reaches the internet.
  */
@@ -34,6 +35,10 @@ const keys = {
   stripe: () => `sk_live_${randomString(ALNUM, 99)}`,
   tavily: () => `tvly-${randomString(ALNUM, 32)}`,
   langsmith: () => `lsv2_sk_${randomString('0123456789abcdef', 32)}_${randomString('0123456789abcdef', 10)}`,
+  elevenlabs: () => `sk_${randomString('0123456789abcdef', 48)}`,
+  deepgram: () => randomString('0123456789abcdef', 40),
+  together: () => `tgp_v1_${randomString(`${ALNUM}_-`, 43)}`,
+  fireworks: () => `fw_${randomString(ALNUM, 24)}`,
 };
 
 const env = () => ({
@@ -42,6 +47,10 @@ const env = () => ({
   KEYWARD_STRIPE_BASE_URL: server.url,
   KEYWARD_TAVILY_BASE_URL: server.url,
   KEYWARD_LANGSMITH_BASE_URL: server.url,
+  KEYWARD_ELEVENLABS_BASE_URL: server.url,
+  KEYWARD_DEEPGRAM_BASE_URL: server.url,
+  KEYWARD_TOGETHER_BASE_URL: server.url,
+  KEYWARD_FIREWORKS_BASE_URL: server.url,
 });
 
 async function check(ruleId: string, secret: string, reply: typeof answer) {
@@ -270,21 +279,100 @@ describe('LangSmith', () => {
   });
 });
 
+describe('ElevenLabs', () => {
+  it('GET /v1/user with xi-api-key; 200 is live and names the tier; used-up characters: no quota', async () => {
+    const secret = keys.elevenlabs();
+    const ok = await check('elevenlabs-api-key', secret, (res) =>
+      json(res, 200, {
+        user_id: 'u1',
+        subscription: { tier: 'creator', character_count: 10, character_limit: 100000 },
+      }),
+    );
+    expect(ok.requests[0]!.path).toBe('/v1/user');
+    expect(ok.requests[0]!.headers['xi-api-key']).toBe(secret);
+    expect(ok.requests[0]!.headers.authorization).toBeUndefined();
+    expect(ok.verification).toMatchObject({
+      status: 'live',
+      detail: 'the key authenticated (tier: creator)',
+    });
+    const spent = await check('elevenlabs-legacy-api-key', keys.deepgram().slice(0, 32), (res) =>
+      json(res, 200, { subscription: { tier: 'free', character_count: 10000, character_limit: 10000 } }),
+    );
+    expect(spent.verification).toMatchObject({ status: 'live', reason: 'no_quota' });
+  });
+
+  it('401 invalid_api_key: invalid; 401 missing_permissions: live, restricted; another 401: unknown', async () => {
+    const dead = await check('elevenlabs-api-key', keys.elevenlabs(), (res) =>
+      json(res, 401, { detail: { status: 'invalid_api_key', message: 'Invalid API key' } }),
+    );
+    expect(dead.verification).toMatchObject({ status: 'invalid', reason: 'invalid_api_key' });
+    const scoped = await check('elevenlabs-api-key', keys.elevenlabs(), (res) =>
+      json(res, 401, {
+        detail: {
+          status: 'missing_permissions',
+          message: 'The API key you used is missing the permission user_read',
+        },
+      }),
+    );
+    expect(scoped.verification).toMatchObject({ status: 'live', reason: 'restricted' });
+    const other = await check('elevenlabs-api-key', keys.elevenlabs(), (res) =>
+      json(res, 401, { detail: { status: 'detected_unusual_activity', message: 'Unusual activity' } }),
+    );
+    expect(other.verification).toMatchObject({ status: 'unknown', reason: 'unrecognized' });
+  });
+});
+
+describe('Deepgram, Together, Fireworks', () => {
+  it.each([
+    ['deepgram-api-key', keys.deepgram, '/v1/projects', (s: string) => `Token ${s}`],
+    ['together-api-key', keys.together, '/v1/models', (s: string) => `Bearer ${s}`],
+    ['together-legacy-api-key', keys.deepgram, '/v1/models', (s: string) => `Bearer ${s}`],
+    ['fireworks-api-key', keys.fireworks, '/inference/v1/models', (s: string) => `Bearer ${s}`],
+  ] as const)('%s: GET %s; 200 is live, a JSON 401 invalid, 503 unknown', async (ruleId, key, path, auth) => {
+    const secret = key();
+    const ok = await check(ruleId, secret, (res) => json(res, 200, { data: [] }));
+    expect(ok.verification).toMatchObject({ status: 'live', reason: 'ok' });
+    expect(ok.requests.map((r) => r.path)).toEqual([path]);
+    expect(ok.requests[0]!.headers.authorization).toBe(auth(secret));
+    const dead = await check(ruleId, key(), (res) =>
+      json(res, 401, { error: { message: 'Invalid API key provided', code: 'invalid_api_key' } }),
+    );
+    expect(dead.verification).toMatchObject({ status: 'invalid', reason: 'invalid_api_key' });
+    const down = await check(ruleId, key(), (res) => html(res, 503));
+    expect(down.verification).toMatchObject({ status: 'unknown', reason: 'server_error' });
+  });
+});
+
 describe('no free read-only check', () => {
-  it('webhooks, app-level and refresh tokens are unknown, unsupported, and nothing is sent', async () => {
-    for (const ruleId of ['slack-webhook-url', 'slack-app-token', 'github-app-refresh-token']) {
+  it('webhooks, app-level and refresh tokens, search keys checked only by searching: unknown, unsupported, nothing sent', async () => {
+    for (const ruleId of [
+      'slack-webhook-url',
+      'slack-app-token',
+      'github-app-refresh-token',
+      'brave-search-api-key',
+      'exa-api-key',
+      'serpapi-api-key',
+      'voyage-api-key',
+      'supabase-secret-key',
+    ]) {
       const { verification, requests } = await check(ruleId, keys.tavily(), (res) => json(res, 200, {}));
       expect(verification).toMatchObject({ status: 'unknown', reason: 'unsupported' });
+      // Each says why, not the default for a rule keyward has never heard of.
+      expect(verification.detail).not.toMatch(/has no live check/);
       expect(requests).toEqual([]);
     }
   });
 
-  it('without an override the official hosts are used: api.github.com, slack.com/api, api.stripe.com/v1, api.tavily.com, api.smith.langchain.com', async () => {
+  it('without an override the official hosts are used: api.github.com, slack.com/api, api.stripe.com/v1, api.tavily.com, api.smith.langchain.com, and the speech and inference hosts', async () => {
     const { OFFICIAL_BASE_URLS } = await import('@keyward/verifier');
     expect(OFFICIAL_BASE_URLS.github).toBe('https://api.github.com');
     expect(OFFICIAL_BASE_URLS.slack).toBe('https://slack.com/api');
     expect(OFFICIAL_BASE_URLS.stripe).toBe('https://api.stripe.com/v1');
     expect(OFFICIAL_BASE_URLS.tavily).toBe('https://api.tavily.com');
     expect(OFFICIAL_BASE_URLS.langsmith).toBe('https://api.smith.langchain.com');
+    expect(OFFICIAL_BASE_URLS.elevenlabs).toBe('https://api.elevenlabs.io');
+    expect(OFFICIAL_BASE_URLS.deepgram).toBe('https://api.deepgram.com/v1');
+    expect(OFFICIAL_BASE_URLS.together).toBe('https://api.together.xyz/v1');
+    expect(OFFICIAL_BASE_URLS.fireworks).toBe('https://api.fireworks.ai/inference/v1');
   });
 });

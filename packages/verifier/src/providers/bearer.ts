@@ -17,23 +17,25 @@ import type { HttpResponse, ProviderId, Verdict } from '../types.js';
 import { bearer, type Check } from './check.js';
 
 /**
- * Providers that take `Authorization: Bearer <key>` and answer 401 (with a JSON error) for a key they do
- * not accept, as trufflehog's detectors for them read it. `onOk` reads a 200 body for more than "live"
- * (a used-up balance, a disabled flag); `onError` handles a provider's own non-401 rejections.
+ * Providers that take `Authorization: Bearer <key>` (or their own header: `headers`) and answer 401 (with a
+ * JSON error) for a key they do not accept, as trufflehog's detectors for them read it. `onOk` reads a 200
+ * body for more than "live" (a used-up balance, a disabled flag); `onError` handles a provider's own
+ * rejections, and may hand a response it cannot judge to `fallback` (never invalid).
  */
 function bearerCheck(options: {
   provider: ProviderId;
   name: string;
   path: string;
+  headers?: Check['headers'];
   onOk?: (json: unknown) => Verdict | undefined;
-  onError?: (status: number, body: Body) => Verdict | undefined;
+  onError?: (status: number, body: Body, response: HttpResponse) => Verdict | undefined;
 }): Check {
   const interpret = (response: HttpResponse): Verdict => {
     const body = readBody(response);
     const status = response.status;
     if (status === 200 && body.looksJson) return options.onOk?.(body.json) ?? live('the key authenticated');
     if (body.looksJson) {
-      const own = options.onError?.(status, body);
+      const own = options.onError?.(status, body, response);
       if (own) return own;
       if (status === 401 || status === 403) {
         const scopes = missingScopes(body.error.message);
@@ -47,7 +49,7 @@ function bearerCheck(options: {
     }
     return fallback(response, body);
   };
-  return { provider: options.provider, path: options.path, headers: bearer, interpret };
+  return { provider: options.provider, path: options.path, headers: options.headers ?? bearer, interpret };
 }
 
 export const groqCheck = bearerCheck({ provider: 'groq', name: 'Groq', path: '/models' });
@@ -112,4 +114,46 @@ export const cohereCheck = bearerCheck({
   provider: 'cohere',
   name: 'Cohere',
   path: '/v1/models?page_size=1',
+});
+
+export const togetherCheck = bearerCheck({ provider: 'together', name: 'Together AI', path: '/models' });
+
+export const fireworksCheck = bearerCheck({ provider: 'fireworks', name: 'Fireworks AI', path: '/models' });
+
+/** Deepgram takes `Authorization: Token <key>`; listing the key's projects is free and read-only. */
+export const deepgramCheck = bearerCheck({
+  provider: 'deepgram',
+  name: 'Deepgram',
+  path: '/projects',
+  headers: (secret) => ({ authorization: `Token ${secret}` }),
+});
+
+/**
+ * ElevenLabs (`xi-api-key`): `GET /v1/user` reads the account and its subscription. Its 401s carry
+ * `detail.status`: `invalid_api_key` is a dead key; `missing_permissions` is a live key created without
+ * `user_read` (keys can be limited to text to speech); any other 401 is not judged.
+ */
+export const elevenLabsCheck = bearerCheck({
+  provider: 'elevenlabs',
+  name: 'ElevenLabs',
+  path: '/v1/user',
+  headers: (secret) => ({ 'xi-api-key': secret }),
+  onOk: (json) => {
+    const used = field(json, 'subscription', 'character_count');
+    const limit = field(json, 'subscription', 'character_limit');
+    if (typeof used === 'number' && typeof limit === 'number' && limit > 0 && used >= limit)
+      return noQuota("the key authenticated but the subscription's characters are used up");
+    const tier = field(json, 'subscription', 'tier');
+    return typeof tier === 'string' && /^[a-z0-9_]{1,32}$/.test(tier)
+      ? live(`the key authenticated (tier: ${tier})`)
+      : undefined;
+  },
+  onError: (status, body, response) => {
+    if (status !== 401) return undefined;
+    const reason = field(body.json, 'detail', 'status');
+    if (reason === 'invalid_api_key') return rejected('ElevenLabs rejected the key');
+    if (reason === 'missing_permissions')
+      return restricted('the key authenticated but may not read the account (no user_read permission)');
+    return fallback(response, body);
+  },
 });

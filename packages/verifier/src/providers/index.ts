@@ -2,11 +2,15 @@ import { anthropicAdminCheck, anthropicCheck } from './anthropic.js';
 import {
   cohereCheck,
   deepSeekCheck,
+  deepgramCheck,
+  elevenLabsCheck,
+  fireworksCheck,
   groqCheck,
   huggingFaceCheck,
   mistralCheck,
   openRouterCheck,
   replicateCheck,
+  togetherCheck,
   xaiCheck,
 } from './bearer.js';
 import type { Check } from './check.js';
@@ -53,6 +57,12 @@ const CHECKS: Readonly<Record<string, Check>> = {
   'stripe-test-key': stripeCheck,
   'tavily-api-key': tavilyCheck,
   'langsmith-api-key': langSmithCheck,
+  'elevenlabs-api-key': elevenLabsCheck,
+  'elevenlabs-legacy-api-key': elevenLabsCheck,
+  'deepgram-api-key': deepgramCheck,
+  'together-api-key': togetherCheck,
+  'together-legacy-api-key': togetherCheck,
+  'fireworks-api-key': fireworksCheck,
 };
 
 /** Rules keyward finds but cannot check with a free, side-effect-free GET, and why. */
@@ -66,6 +76,13 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
     'a GitHub refresh token is checked only by exchanging it (a POST that spends it); keyward never does',
   'slack-app-token': "Slack's only check for an app-level token opens a Socket Mode connection (a POST)",
   'slack-webhook-url': 'a Slack webhook can only be checked by posting to it, which keyward never does',
+  'brave-search-api-key': "every Brave Search call is a search, counted against the plan's queries",
+  'exa-api-key': 'Exa offers no free read-only endpoint to check an API key',
+  'serpapi-api-key':
+    "SerpApi's free account check takes the key in the URL's query; keyward sends keys in headers only",
+  'voyage-api-key':
+    "Voyage's only calls embed or rerank (a POST that spends tokens); keyward never sends one",
+  'supabase-secret-key': "a Supabase key works only against its project's URL, which the key does not name",
 };
 
 export function checkFor(ruleId: string): Check | undefined {
