@@ -59,6 +59,10 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   const seenFiles = new Set<string>();
   let bytes = 0;
   let unreadable = 0;
+  // git's view of a project config is only reported with its findings: one git process for the project's
+  // files once one has some, none for a clean audit.
+  const projectFiles = project.map((l) => l.file);
+  let pending: Promise<Map<string, GitState>> | undefined;
   // A config can name more files its agent loads (env files): they join the queue as they are found.
   for (const { file, tool, format, scope, agent, credentials, root } of located) {
     if (seenFiles.has(file)) continue;
@@ -88,16 +92,20 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
     );
     inspected.push(audit);
     sources.push(file);
+    // git starts at the first finding and runs while the other files are inspected.
+    if (needsGitState(audit)) pending ??= gitStates(projectFiles, config.repoRoot, io.env);
     if (root === undefined) continue;
     for (const env of envFilesOf(tool, audit.value, file, root))
       if (isFile(env))
         located.push({ file: env, tool: 'dotenv', format: 'dotenv', scope, agent: TOOLS[tool].name, root });
   }
-  // git's view of a project config is only reported with its findings: one git process for the files
-  // that have some, none for a clean audit.
-  const asked = inspected.flatMap((audit, i) => (needsGitState(audit) ? [sources[i]!] : []));
-  const states =
-    asked.length > 0 ? await gitStates(asked, config.repoRoot, io.env) : new Map<string, GitState>();
+  const states = pending ? await pending : new Map<string, GitState>();
+  // An env file a config named, with findings, was not in the first question.
+  const late = inspected.flatMap((audit, i) =>
+    needsGitState(audit) && !states.has(sources[i]!) ? [sources[i]!] : [],
+  );
+  if (late.length > 0)
+    for (const [file, state] of await gitStates(late, config.repoRoot, io.env)) states.set(file, state);
   for (const [i, audit] of inspected.entries()) {
     if (audit.warning) warnings.push(audit.warning);
     const git = audit.file.scope === 'user' ? 'none' : (states.get(sources[i]!) ?? 'none');
