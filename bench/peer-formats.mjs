@@ -56,11 +56,14 @@ const SHAPES = {
   'code-hosts': /\b(?:gh[pousr]_[A-Za-z0-9_]{10,}|github_pat_[A-Za-z0-9_]{10,}|glpat-[A-Za-z0-9_.-]{10,})/g,
   'package-registries': /\b(?:npm_[A-Za-z0-9]{10,}|pypi-[A-Za-z0-9_-]{20,})/g,
   chat: /\b(?:(?:xoxe\.)?xox[bp]-[A-Za-z0-9-]{10,}|xoxe-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,})|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,}/g,
-  cloud: /\bAKIA[A-Z0-9]{12,}/g,
+  cloud: /\bA[KS]IA[A-Z0-9]{12,}/g,
   payments: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g,
   'agent-tools':
     /\b(?:lsv2_[a-z]{2}_[A-Za-z0-9_]{10,}|tvly-[A-Za-z0-9-]{10,}|e2b_[a-f0-9]{10,}|ntn_[A-Za-z0-9]{10,}|lin_api_[A-Za-z0-9]{10,}|pcsk_[A-Za-z0-9_]{10,})/g,
   observability: /\bsntry[us]_[A-Za-z0-9_=+/]{10,}/g,
+  // Only the prefixed AI formats of issue 20 (the others are measured on ../shared/eval/peer-vectors).
+  ai: /\b(?:sk_[a-f0-9]{40,}|tgp_v1_[A-Za-z0-9_-]{20,}|fw_[A-Za-z0-9]{16,}|pa-[A-Za-z0-9_-]{30,})/g,
+  'private-keys': /-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g,
 };
 
 const scanner = createScanner(RULES);
