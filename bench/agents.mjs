@@ -132,6 +132,10 @@ export async function agentsBench(ctx) {
     const dir = benchDir('agents', `project-${fixture}`);
     if (!existsSync(join(dir, '.git'))) git(dir, 'init', '-q');
     const { files } = materialize(`project/${fixture}`, dir);
+    // Committed as a project keeps them (what .gitignore leaves out stays out): git's view comes from the
+    // index and HEAD.
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-qm', 'configs');
     return { fixture, dir, configs: files.filter((f) => !f.endsWith('.gitignore')) };
   });
   const cwd = benchDir('agents', 'empty-project');

@@ -2,7 +2,8 @@ import { fingerprint, type Finding, type GenericSpec, type Scanner } from '@keyw
 import { TOOLS, type ConfigFormat, type ToolId } from './catalog.js';
 import { parseConfig, position } from './formats.js';
 import type { GitState } from './git-state.js';
-import { MODE_RULE, inspectLeaf, keyHit, type Hit } from './inspect.js';
+import { MODE_RULE } from './agent-rules.js';
+import { inspectLeaf, keyHit, type Hit } from './inspect.js';
 import { formatKeyPath, leaves } from './leaves.js';
 import { verdictFor } from './verdict.js';
 

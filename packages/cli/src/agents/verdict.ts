@@ -1,7 +1,8 @@
 import type { Severity } from '@keyward/core';
 import { ADMIN_RULES, USER_KEY_RULES, type AgentTool } from './catalog.js';
 import type { GitState } from './git-state.js';
-import { BASE_URL_RULE, KEY_HELPER_RULE, MODE_RULE, type Hit } from './inspect.js';
+import { BASE_URL_RULE, KEY_HELPER_RULE, MODE_RULE } from './agent-rules.js';
+import type { Hit } from './inspect.js';
 
 /** Where a file sits, as far as the verdict is concerned. */
 export interface Place {

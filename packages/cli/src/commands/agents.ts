@@ -15,7 +15,7 @@ import { isFile, projectConfigs, type Located } from '../agents/discover.js';
 import { envFilesOf } from '../agents/env-files.js';
 import { TOOLS } from '../agents/catalog.js';
 import { gitStates, type GitState } from '../agents/git-state.js';
-import { AGENT_RULES, NOT_KEYS } from '../agents/inspect.js';
+import { AGENT_RULES, NOT_KEYS } from '../agents/agent-rules.js';
 import { userConfigs, userFolders } from '../agents/home.js';
 
 /**

@@ -63,7 +63,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     import('../reporters/index.js'),
     import('@keyward/rules'),
     // Agent audits carry the audit's own rules (secret-named fields, base URLs…) beside the scan's.
-    mode === 'agents' ? import('../agents/inspect.js').then((m) => m.AGENT_RULES) : [],
+    mode === 'agents' ? import('../agents/agent-rules.js').then((m) => m.AGENT_RULES) : [],
   ]);
   const color = useColor(args, io);
   await emitReport(

@@ -68,6 +68,9 @@ export function findingMessage(finding: Finding, reveal: boolean, title?: string
  * could carry ANSI escapes or newlines) are shown as escapes instead of being interpreted.
  */
 export function printable(text: string): string {
+  // Nearly every string has nothing to escape: one regex test, not a loop over its characters.
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f-\x9f]/.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.charCodeAt(0);
