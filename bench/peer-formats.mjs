@@ -63,7 +63,8 @@ const SHAPES = {
   observability: /\bsntry[us]_[A-Za-z0-9_=+/]{10,}/g,
   // Only the prefixed AI formats of issue 20 (the others are measured on ../shared/eval/peer-vectors).
   ai: /\b(?:sk_[a-f0-9]{40,}|tgp_v1_[A-Za-z0-9_-]{20,}|fw_[A-Za-z0-9]{16,}|pa-[A-Za-z0-9_-]{30,})/g,
-  'private-keys': /-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g,
+  'private-keys':
+    /-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g,
 };
 
 const scanner = createScanner(RULES);
