@@ -149,15 +149,13 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
     warnings,
   };
 
-  const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
+  const { emitReport, outputOptions, summaryLine, exitCodeFor } = await import('../reporters/index.js');
   const color = useColor(args, io);
   for (const line of warnings) io.stderr.write(`keyward: ${line}\n`);
   await emitReport(
     report,
     {
-      format: String(args.format ?? 'text'),
-      ...(typeof args.output === 'string' ? { output: args.output } : {}),
-      reveal: args.reveal === true,
+      ...outputOptions(args),
       color: color.stdout,
       env: io.env,
       rules: [...scanner.ruleSet.rules.map((r) => r.spec), ...AGENT_RULES],

@@ -59,7 +59,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     ...partialOf(reports),
   };
 
-  const [{ emitReport, summaryLine, exitCodeFor }, { RULES }, agentRules] = await Promise.all([
+  const [{ emitReport, outputOptions, summaryLine, exitCodeFor }, { RULES }, agentRules] = await Promise.all([
     import('../reporters/index.js'),
     import('@keyward/rules'),
     // Agent audits carry the audit's own rules (secret-named fields, base URLs…) beside the scan's.
@@ -69,9 +69,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
   await emitReport(
     report,
     {
-      format: String(args.format ?? 'text'),
-      ...(typeof args.output === 'string' ? { output: args.output } : {}),
-      reveal,
+      ...outputOptions(args),
       color: color.stdout,
       env: io.env,
       rules: [...(RULES as readonly RuleMeta[]), ...agentRules],

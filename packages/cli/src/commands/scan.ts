@@ -41,15 +41,13 @@ export async function runScan(args: Args, io: Io): Promise<number> {
     ...(collected.source.missing ? { partial: collected.source.missing } : {}),
   };
 
-  const { emitReport, summaryLine, exitCodeFor } = await import('../reporters/index.js');
+  const { emitReport, outputOptions, summaryLine, exitCodeFor } = await import('../reporters/index.js');
   const color = useColor(args, io);
   for (const line of report.warnings) io.stderr.write(`keyward: ${line}\n`);
   await emitReport(
     report,
     {
-      format: String(args.format ?? 'text'),
-      ...(typeof args.output === 'string' ? { output: args.output } : {}),
-      reveal: args.reveal === true,
+      ...outputOptions(args),
       color: color.stdout,
       env: io.env,
       rules: collected.rules.map((r) => r.spec),

@@ -11,6 +11,17 @@ export interface EmitOptions extends ReporterOptions {
   output?: string;
 }
 
+/** What a command's `--format`, `--output` and `--reveal` ask of its report. */
+export function outputOptions(
+  args: Readonly<Record<string, unknown>>,
+): Pick<EmitOptions, 'format' | 'output' | 'reveal'> {
+  return {
+    format: String(args.format ?? 'text'),
+    ...(typeof args.output === 'string' ? { output: args.output } : {}),
+    reveal: args.reveal === true,
+  };
+}
+
 /**
  * Renders the report in its format and delivers it: to stdout, or to `--output` (mode 0600 when it holds
  * full secrets). The `github` format also appends its Markdown summary to `$GITHUB_STEP_SUMMARY`.
