@@ -1,8 +1,9 @@
 // Micro-benchmark of the anchor search (packages/core): the JS automaton against the WebAssembly Teddy finder.
 // Run `pnpm build` first, then: node bench/anchors.mjs [--files LIST] [--mb 80] [--reps 5] [--skip-rg]
-//   [--anchors rules|rules+N|issue2] [--datasets corpus,random,…] [--core DIR]
+//   [--anchors rules|rules+N|issue2|FILE.json] [--datasets corpus,random,…] [--core DIR]
 // --anchors: the scanner's anchors from the built rules (default), those plus the first N provider words of
-// PROVIDER_WORDS (a stand-in for rules not written yet), or the 22-literal set of issue 2. --core: another build
+// PROVIDER_WORDS (a stand-in for rules not written yet), the 22-literal set of issue 2, or a JSON array of
+// literals (a rule set of another commit: `compileRules(RULES).automaton.anchors`). --core: another build
 // of packages/core/dist (a saved copy of an older build) to compare with. LIST holds one path per line; by default the bench takes .js/.ts/.json/.md/.mjs/.cjs files under
 // node_modules/.pnpm (sorted, up to --mb MB). Files are read before timing, so they are in page cache.
 // Every case runs in a fresh child process (no JIT feedback shared between engines); times are the best of
@@ -305,8 +306,9 @@ async function runCase(name) {
 /** The anchor literals named by --anchors. */
 async function anchorSet(name) {
   if (name === 'issue2') return ISSUE2_ANCHORS;
+  if (name.endsWith('.json')) return JSON.parse(readFileSync(name, 'utf8'));
   const set = /^rules(?:\+(\d+))?$/.exec(name);
-  if (!set) throw new Error(`--anchors takes rules, rules+N or issue2, not ${name}`);
+  if (!set) throw new Error(`--anchors takes rules, rules+N, issue2 or a .json file, not ${name}`);
   const { RULES } = await import(join(root, 'packages/rules/dist/index.js'));
   const { compileRules } = await import(join(core, 'index.js'));
   const words = PROVIDER_WORDS.slice(0, Number(set[1] ?? 0));

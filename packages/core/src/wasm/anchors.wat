@@ -1,16 +1,18 @@
 ;; Teddy-style anchor finder (after Hyperscan's Teddy and Rust aho-corasick `packed::teddy`), WebAssembly SIMD.
 ;;
-;; Literals are planned into 16 buckets, as two sets of 8 ("fat Teddy" in 128-bit vectors: AVX2's fat Teddy puts
-;; the two sets in the halves of one 256-bit register; here they are two 128-bit lookups of the same nibbles).
-;; For every 16-byte block at i, the bytes at i, i+1 and i+2 are split into nibbles and looked up (swizzle) in
-;; six 16-byte tables per set; ANDing one set's lookups leaves, per lane p, a byte whose bit b says "the first
-;; three bytes at p may start a literal of bucket b (8 + b)". Only whether a lane has any bit set is used: the
-;; two sets' bytes are ORed. Two blocks (32 bytes) share one branch. A candidate lane's 3 bytes, upper-cased, are
-;; then looked up in a hash table of the literals' first 3 bytes (most false candidates stop there, after one
-;; probe), and the literals of the group found are verified exactly, 8 bytes at a time. Verification is inlined
-;; in the scan loop: a call would clobber the vector registers that hold the tables. (On x64, V8 adds a
-;; saturating add to every i8x16.swizzle for out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node
-;; 20's V8, measured ~15% faster here with --experimental-wasm-relaxed-simd.)
+;; Literals are planned into 8 or 16 buckets; 16 as two sets of 8 ("fat Teddy" in 128-bit vectors: AVX2's fat
+;; Teddy holds the two sets in the halves of one 256-bit register; here they are two 128-bit look-ups of the
+;; same bytes, done only when the plan is wide). For every 16-byte block at i, the bytes at i, i+1 and i+2 are
+;; split into nibbles and looked up (swizzle) in six 16-byte tables per set; ANDing one set's look-ups leaves,
+;; per lane p, a byte whose bit b says "the first three bytes at p may start a literal of bucket b (8 + b)".
+;; Only whether a lane has a bit set matters: the two sets' bytes are ORed. Two blocks (32 bytes) share one
+;; branch; when neither has a bit set (most of clean code) they cost ~100 x64 instructions with one set, ~2x
+;; with two. A candidate lane's 3 bytes, upper-cased, are then looked up in a hash table of the literals' first
+;; 3 bytes (most false candidates stop there, after one probe), and the literals of the group found are
+;; verified exactly, 8 bytes at a time. Verification is inlined in the scan loop: a call would clobber the
+;; vector registers that hold the tables. (On x64, V8 adds a saturating add to every i8x16.swizzle for
+;; out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node 20's V8, measured ~15% faster here with
+;; --experimental-wasm-relaxed-simd.)
 ;;
 ;; Everything the scan needs is written into linear memory by JS (teddy.ts, `encodeTeddyConfig`):
 ;;   0..95     buckets 0-7: nibble tables lo0 hi0 lo1 hi1 lo2 hi2 (16 bytes each; bit b = bucket b)
@@ -57,11 +59,12 @@
   ;; Scans candidate starts [$from, $limit) of the input at $in (verification sees bytes [0, $n), and at least 40
   ;; readable bytes must follow $in + $n). Appends hits to out[$count ..], stopping at a double-block start once
   ;; the count exceeds $stop_at (so 32 positions' hits always fit); sorts out[0 .. count) and returns the count.
+  ;; $wide: 1 when the plan uses buckets 8-15 (tables at 96..191), else 0.
   (func (export "scan") (param $in i32) (param $n i32) (param $from i32) (param $limit i32) (param $out i32)
-    (param $count i32) (param $stop_at i32) (result i32)
+    (param $count i32) (param $stop_at i32) (param $wide i32) (result i32)
     (local $lo0a v128) (local $hi0a v128) (local $lo1a v128) (local $hi1a v128) (local $lo2a v128) (local $hi2a v128)
     (local $lo0b v128) (local $hi0b v128) (local $lo1b v128) (local $hi1b v128) (local $lo2b v128) (local $hi2b v128)
-    (local $nib v128) (local $v v128) (local $l v128) (local $h v128) (local $ma v128) (local $mb v128)
+    (local $nib v128) (local $v v128) (local $mb v128)
     (local $m v128) (local $m2 v128)
     (local $i i32) (local $a i32) (local $lanes i32) (local $p i32)
     (local $key i32) (local $q i32) (local $g i32) (local $k i32) (local $kend i32) (local $rec i32) (local $r i32)
@@ -89,73 +92,82 @@
             (global.set $resume (local.get $i))
             (br $done)))
         (local.set $a (i32.add (local.get $in) (local.get $i)))
-        ;; Block at i: buckets 0-7 in $ma, 8-15 in $mb. The high nibble is (v >> 4) & 15 with a 16-bit shift: one
-        ;; instruction on x64.
+        ;; Block at i, buckets 0-7. The high nibble is (v >> 4) & 15 with a 16-bit shift: one instruction on x64.
         (local.set $v (v128.load (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l))
-            (i8x16.swizzle (local.get $hi0a) (local.get $h))))
-        (local.set $mb
-          (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l))
-            (i8x16.swizzle (local.get $hi0b) (local.get $h))))
+        (local.set $m
+          (v128.and
+            (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
+            (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
         (local.set $v (v128.load offset=1 (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (local.get $ma)
-            (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l))
-              (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
-        (local.set $mb
-          (v128.and (local.get $mb)
-            (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l))
-              (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
+        (local.set $m
+          (v128.and (local.get $m)
+            (v128.and
+              (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         (local.set $v (v128.load offset=2 (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (local.get $ma)
-            (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l))
-              (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
-        (local.set $mb
-          (v128.and (local.get $mb)
-            (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l))
-              (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
-        (local.set $m (v128.or (local.get $ma) (local.get $mb)))
+        (local.set $m
+          (v128.and (local.get $m)
+            (v128.and
+              (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         ;; Block at i + 16.
         (local.set $v (v128.load offset=16 (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l))
-            (i8x16.swizzle (local.get $hi0a) (local.get $h))))
-        (local.set $mb
-          (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l))
-            (i8x16.swizzle (local.get $hi0b) (local.get $h))))
+        (local.set $m2
+          (v128.and
+            (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
+            (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
         (local.set $v (v128.load offset=17 (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (local.get $ma)
-            (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l))
-              (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
-        (local.set $mb
-          (v128.and (local.get $mb)
-            (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l))
-              (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
+        (local.set $m2
+          (v128.and (local.get $m2)
+            (v128.and
+              (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         (local.set $v (v128.load offset=18 (local.get $a)))
-        (local.set $l (v128.and (local.get $v) (local.get $nib)))
-        (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
-        (local.set $ma
-          (v128.and (local.get $ma)
-            (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l))
-              (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
-        (local.set $mb
-          (v128.and (local.get $mb)
-            (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l))
-              (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
-        (local.set $m2 (v128.or (local.get $ma) (local.get $mb)))
+        (local.set $m2
+          (v128.and (local.get $m2)
+            (v128.and
+              (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+        ;; Buckets 8-15 only in a wide plan: a branch that always goes the same way, and leaves an 8-bucket plan
+        ;; the code (and register use) it had before there were 16 buckets.
+        (if (local.get $wide)
+          (then
+            (local.set $v (v128.load (local.get $a)))
+            (local.set $mb
+              (v128.and
+                (i8x16.swizzle (local.get $lo0b) (v128.and (local.get $v) (local.get $nib)))
+                (i8x16.swizzle (local.get $hi0b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $v (v128.load offset=1 (local.get $a)))
+            (local.set $mb
+              (v128.and (local.get $mb)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo1b) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi1b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $v (v128.load offset=2 (local.get $a)))
+            (local.set $mb
+              (v128.and (local.get $mb)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2b) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $m (v128.or (local.get $m) (local.get $mb)))
+            (local.set $v (v128.load offset=16 (local.get $a)))
+            (local.set $mb
+              (v128.and
+                (i8x16.swizzle (local.get $lo0b) (v128.and (local.get $v) (local.get $nib)))
+                (i8x16.swizzle (local.get $hi0b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $v (v128.load offset=17 (local.get $a)))
+            (local.set $mb
+              (v128.and (local.get $mb)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo1b) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi1b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $v (v128.load offset=18 (local.get $a)))
+            (local.set $mb
+              (v128.and (local.get $mb)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2b) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $m2 (v128.or (local.get $m2) (local.get $mb)))))
         (if (v128.any_true (v128.or (local.get $m) (local.get $m2)))
           (then
             ;; One bit per candidate lane of the 32, lowest first.

@@ -28,6 +28,7 @@ interface WasmExports {
     out: number,
     count: number,
     stopAt: number,
+    wide: number,
   ): number;
 }
 interface WasmApi {
@@ -95,6 +96,8 @@ export class WasmAnchorFinder {
   private readonly inAt: number;
   private readonly stopAt: number;
   private readonly chunkBytes: number;
+  /** 1 when the plan uses buckets 8-15 (the scan then looks up the second set of tables), else 0. */
+  private readonly wide: number;
   private inCapacity = 0;
   private buffer: ArrayBuffer | undefined;
   private u8 = new Uint8Array(0);
@@ -113,6 +116,7 @@ export class WasmAnchorFinder {
     this.exports = new api.Instance(module, {}).exports as WasmExports;
 
     const config = encodeTeddyConfig(this.plan);
+    this.wide = this.plan.buckets.length > 8 ? 1 : 0;
     const literalCount = this.plan.literals.length;
     // A paused scan keeps the hits it cannot hand out yet (those that may still tie with later ones, at most
     // maxLength starts' worth) and must still have room for a whole double block's hits (32 starts).
@@ -185,7 +189,7 @@ export class WasmAnchorFinder {
     const minLength = this.plan.minLength;
     const out = outAt >> 2;
     for (let pos = 0; ;) {
-      const count = exports.scan(inAt, n, pos, limit, outAt, carry, stopAt);
+      const count = exports.scan(inAt, n, pos, limit, outAt, carry, stopAt, this.wide);
       const resume = exports.resume.value;
       const i32 = this.i32;
       let ready = count;

@@ -46,7 +46,7 @@ describe('teddyUnsupportedReason', () => {
 describe('planTeddy', () => {
   const plan = planTeddy(REAL);
 
-  it('puts every literal in exactly one of the 16 buckets, ids ascending within a bucket', () => {
+  it('puts every literal in exactly one of the buckets, ids ascending within a bucket', () => {
     expect(plan.buckets).toHaveLength(TEDDY_BUCKETS);
     expect(plan.buckets.flat().sort((a, b) => a - b)).toEqual(REAL.map((_, id) => id));
     for (const bucket of plan.buckets) expect([...bucket]).toEqual([...bucket].sort((a, b) => a - b));
@@ -102,6 +102,29 @@ describe('planTeddy', () => {
     expect(candidates).toBeLessThan(code.length / 8);
   });
 
+  it('plans 8 buckets when the second set of tables would not pay (few literals), 16 for the real anchors', () => {
+    const issue2 = [
+      't3blbkfj',
+      'sk-ant-',
+      'gsk_',
+      'sk-or-v1-',
+      'hf_',
+      'api_org_',
+      'aiza',
+      'xai-',
+      'pplx-',
+      'r8_',
+    ];
+    const small = planTeddy([...issue2, 'deepseek', 'azure', 'mistral', 'key', 'token', 'secret', 'auth']);
+    expect(small.buckets).toHaveLength(8);
+    expect([...small.lo, ...small.hi].every((bits) => bits < 0x100)).toBe(true);
+    expect(planTeddy(['key', 'token']).buckets).toHaveLength(8);
+    const wide = planTeddy(REAL.slice(0, 60));
+    expect(wide.buckets).toHaveLength(16);
+    expect(wide.buckets.slice(8).every((bucket) => bucket.length > 0)).toBe(true);
+    expect([...wide.lo, ...wide.hi].some((bits) => bits >= 0x100)).toBe(true);
+  });
+
   it('is deterministic', () => {
     expect(planTeddy(REAL)).toEqual(plan);
   });
@@ -115,7 +138,7 @@ describe('encodeTeddyConfig', () => {
     const view = new DataView(bytes.buffer);
     const i32 = (at: number): number => view.getInt32(at, true);
     // Buckets 0-7 in the low byte of each table entry, buckets 8-15 in the high byte, one set after the other.
-    const wide = planTeddy([...'abcdefghijkl'].map((c) => `${c}${c}_`));
+    const wide = planTeddy(REAL.slice(0, 60));
     expect(wide.buckets.slice(8).flat()).not.toEqual([]);
     const wideBytes = encodeTeddyConfig(wide);
     for (let k = 0; k < 3; k++) {

@@ -2,11 +2,12 @@
  * Plans the Teddy prefilter for a set of anchor literals and encodes it into the bytes the WebAssembly scan
  * reads (layout documented in anchors.wat). Pure data, no WebAssembly here, so the tables are unit-testable.
  *
- * Teddy: each literal goes into one of 16 buckets (two sets of 8, "fat Teddy"; anchors.wat). For each of the
- * first 3 bytes of a literal, the bucket's bit is set in a "low nibble" and a "high nibble" table; a position may start a literal of bucket b only if, for
- * k = 0..2, byte p+k's low and high nibbles both have bit b set at table k. Nibble tables over-approximate (a
- * bucket accepts every low × high combination of its literals' bytes), so which literals share a bucket
- * decides how many false candidates reach verification: the planner groups literals to keep that low.
+ * Teddy: each literal goes into one of 8 or 16 buckets (two sets of 8, "fat Teddy"; anchors.wat). For each of
+ * the first 3 bytes of a literal, the bucket's bit is set in a "low nibble" and a "high nibble" table; a
+ * position may start a literal of bucket b only if, for k = 0..2, byte p+k's low and high nibbles both have bit
+ * b set at table k. Nibble tables over-approximate (a bucket accepts every low × high combination of its
+ * literals' bytes), so which literals share a bucket decides how many false candidates reach verification: the
+ * planner groups literals to keep that low.
  */
 
 export const TEDDY_BUCKETS = 16;
@@ -34,7 +35,10 @@ const BYTE_WEIGHTS = [
 export interface TeddyPlan {
   /** Lower-cased literals, indexed by anchor id. */
   readonly literals: readonly string[];
-  /** Anchor ids of each bucket (TEDDY_BUCKETS lists, some maybe empty), each in increasing id order. */
+  /**
+   * Anchor ids of each bucket, each in increasing id order: 8 lists (some maybe empty) when the scan needs only
+   * the first set of tables, else TEDDY_BUCKETS.
+   */
   readonly buckets: readonly (readonly number[])[];
   /** lo[k * 16 + nibble] / hi[k * 16 + nibble]: bucket bits for window byte k (k < TEDDY_WINDOW). */
   readonly lo: Uint16Array;
@@ -79,9 +83,52 @@ function literalSets(literals: readonly string[]): Int32Array {
   return sets;
 }
 
+let rowWeights: Float64Array | undefined;
+
 /**
- * Cost of a bucket whose sets are `sets[at..]` OR `extra[extraAt..]`, holding `members` literals: how often it
- * fires (product over window bytes of the accepted bytes' weight) times the work per firing (the lane, plus
+ * rowWeights()[512 * h + 256 * half + m]: the total weight of the bytes 16 * h + 8 * half + i for every bit i
+ * set in m, so that a bucket's weight over a high nibble is two look-ups, not one addition per low nibble.
+ * Built once per process (8192 additions).
+ */
+function rowWeightTable(): Float64Array {
+  if (rowWeights) return rowWeights;
+  const table = new Float64Array(16 * 512);
+  for (let row = 0; row < 32; row++) {
+    for (let m = 1; m < 256; m++) {
+      table[256 * row + m] =
+        table[256 * row + (m & (m - 1))]! + BYTE_WEIGHTS[8 * row + 31 - Math.clz32(m & -m)]!;
+    }
+  }
+  return (rowWeights = table);
+}
+
+/**
+ * How often a bucket whose sets are `sets[at..]` OR `extra[extraAt..]` fires, per position of source code: the
+ * product over window bytes of the accepted bytes' weight (bytes taken as independent: it underestimates the
+ * rate measured on npm code by 1.2-2x, but ranks plans the same way).
+ */
+function bucketRate(
+  sets: Int32Array,
+  at: number,
+  extra: Int32Array,
+  extraAt: number,
+  rows: Float64Array,
+): number {
+  let rate = 1;
+  for (let k = 0; k < TEDDY_WINDOW; k++) {
+    const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
+    let w = 0;
+    for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
+      const row = 512 * (31 - Math.clz32(his & -his));
+      w += rows[row + (lo & 255)]! + rows[row + 256 + (lo >>> 8)]!;
+    }
+    rate *= w / 10_000;
+  }
+  return rate;
+}
+
+/**
+ * Cost of a bucket holding `members` literals: its rate (bucketRate) times the work per firing (the lane, plus
  * one check per literal).
  */
 function bucketCost(
@@ -90,45 +137,40 @@ function bucketCost(
   extra: Int32Array,
   extraAt: number,
   members: number,
+  rows: Float64Array,
 ): number {
-  if (members === 0) return 0;
-  let rate = 1;
-  for (let k = 0; k < TEDDY_WINDOW; k++) {
-    const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
-    let w = 0;
-    for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
-      const row = 16 * (31 - Math.clz32(his & -his));
-      for (let los = lo; los !== 0; los &= los - 1) w += BYTE_WEIGHTS[row + 31 - Math.clz32(los & -los)]!;
-    }
-    rate *= w;
-  }
-  return rate * (2 + members);
+  return members === 0 ? 0 : bucketRate(sets, at, extra, extraAt, rows) * (2 + members);
 }
 
 /**
  * Groups literals into buckets: greedy (cheapest literal first, each into the bucket it makes cheapest), then up
  * to 3 passes of single-literal moves that lower the total cost (measured on npm code: more passes gain little
- * and cost milliseconds at start-up, when this still runs in V8's interpreter). Deterministic.
+ * and cost milliseconds at start-up, when this still runs in V8's interpreter). Deterministic. Returns the
+ * buckets and their estimated rate (the sum of bucketRate over the buckets).
  */
-function assignBuckets(literals: readonly string[]): number[][] {
+function assignBuckets(
+  literals: readonly string[],
+  bucketCount: number,
+): { buckets: number[][]; rate: number } {
   const sets = literalSets(literals);
+  const rows = rowWeightTable();
   const none = new Int32Array(SET_WORDS);
-  const unions = new Int32Array(TEDDY_BUCKETS * SET_WORDS);
-  const buckets: number[][] = Array.from({ length: TEDDY_BUCKETS }, () => []);
-  const costs = new Float64Array(TEDDY_BUCKETS);
+  const unions = new Int32Array(bucketCount * SET_WORDS);
+  const buckets: number[][] = Array.from({ length: bucketCount }, () => []);
+  const costs = new Float64Array(bucketCount);
   const recompute = (b: number): void => {
     unions.fill(0, b * SET_WORDS, (b + 1) * SET_WORDS);
     for (const id of buckets[b]!) {
       for (let j = 0; j < SET_WORDS; j++) unions[b * SET_WORDS + j]! |= sets[id * SET_WORDS + j]!;
     }
-    costs[b] = bucketCost(unions, b * SET_WORDS, none, 0, buckets[b]!.length);
+    costs[b] = bucketCost(unions, b * SET_WORDS, none, 0, buckets[b]!.length, rows);
   };
   /** Cheapest bucket other than `skip` to add literal `id` to, and what adding it costs. */
   const cheapest = (id: number, skip: number): [number, number] => {
     let best = -1;
     let bestDelta = Infinity;
     let triedEmpty = false;
-    for (let b = 0; b < TEDDY_BUCKETS; b++) {
+    for (let b = 0; b < bucketCount; b++) {
       if (b === skip) continue;
       // Empty buckets are all alike: trying one is enough.
       if (buckets[b]!.length === 0) {
@@ -136,7 +178,7 @@ function assignBuckets(literals: readonly string[]): number[][] {
         triedEmpty = true;
       }
       const delta =
-        bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1) - costs[b]!;
+        bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1, rows) - costs[b]!;
       if (delta < bestDelta) {
         bestDelta = delta;
         best = b;
@@ -145,7 +187,7 @@ function assignBuckets(literals: readonly string[]): number[][] {
     return [best, bestDelta];
   };
 
-  const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1));
+  const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1, rows));
   const order = literals.map((_, id) => id).sort((a, b) => alone[a]! - alone[b]! || a - b);
   for (const id of order) {
     const [best] = cheapest(id, -1);
@@ -154,7 +196,7 @@ function assignBuckets(literals: readonly string[]): number[][] {
   }
   for (let pass = 0, improved = true; improved && pass < 3; pass++) {
     improved = false;
-    for (let from = 0; from < TEDDY_BUCKETS; from++) {
+    for (let from = 0; from < bucketCount; from++) {
       for (const id of [...buckets[from]!]) {
         const before = costs[from]!;
         buckets[from] = buckets[from]!.filter((x) => x !== id);
@@ -168,7 +210,29 @@ function assignBuckets(literals: readonly string[]): number[][] {
       }
     }
   }
-  return buckets.map((b) => b.sort((x, y) => x - y));
+  let rate = 0;
+  for (let b = 0; b < bucketCount; b++) {
+    if (buckets[b]!.length > 0) rate += bucketRate(unions, b * SET_WORDS, none, 0, rows);
+  }
+  return { buckets: buckets.map((b) => b.sort((x, y) => x - y)), rate };
+}
+
+/**
+ * Whether to plan 16 buckets or 8. Buckets 8-15 cost the scan a second set of table look-ups (~0.15 ms per MB,
+ * measured on the npm corpus: 0.47 against 0.31 ms per MB); each false candidate costs ~22 ns. So 16 buckets pay
+ * when they spare more than ~0.7 candidates per 100 bytes, ~0.55 in bucketRate's estimate (bench/README.md,
+ * issue 20). More than 64 literals always take 16: every set measured there gained (and planning 8 too would
+ * cost start-up time).
+ */
+const WIDE_MIN_RATE_GAIN = 0.0055;
+
+function chooseBuckets(literals: readonly string[]): number[][] {
+  const wide = assignBuckets(literals, TEDDY_BUCKETS);
+  const used = wide.buckets.filter((b) => b.length > 0);
+  if (used.length <= 8) return [...used, ...Array.from({ length: 8 - used.length }, () => [])];
+  if (literals.length > 64) return wide.buckets;
+  const narrow = assignBuckets(literals, 8);
+  return narrow.rate - wide.rate > WIDE_MIN_RATE_GAIN ? wide.buckets : narrow.buckets;
 }
 
 /** Plans buckets and nibble tables; throws when teddyUnsupportedReason() gives a reason. */
@@ -176,7 +240,7 @@ export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
   const reason = teddyUnsupportedReason(rawLiterals);
   if (reason !== undefined) throw new Error(`the WASM anchor finder cannot take these anchors: ${reason}`);
   const literals = rawLiterals.map((l) => l.toLowerCase());
-  const buckets = assignBuckets(literals);
+  const buckets = chooseBuckets(literals);
   const lo = new Uint16Array(TEDDY_WINDOW * 16);
   const hi = new Uint16Array(TEDDY_WINDOW * 16);
   buckets.forEach((members, b) => {
