@@ -68,7 +68,16 @@ async function verifyOne(
   const check = checkFor(ruleId);
   if (!check) return { status: 'unknown', reason: 'unsupported', detail: unsupportedReason(ruleId) };
   const base = bases[check.provider].url;
-  const verdict = await exchange(ctx, new URL(base + check.path), check.headers(secret), check.interpret);
+  let verdict = await exchange(ctx, new URL(base + check.path), check.headers(secret), check.interpret);
+  const followUp = check.followUp;
+  if (followUp?.when(verdict)) {
+    const first = verdict;
+    const refined = await exchange(ctx, new URL(base + followUp.path), check.headers(secret), (response) =>
+      followUp.interpret(first, response),
+    );
+    // A follow-up that failed (network, timeout) leaves the first answer as it was.
+    if (refined.status === first.status) verdict = refined;
+  }
   const verification: Verification = {
     status: verdict.status,
     reason: verdict.reason,

@@ -73,14 +73,23 @@ async function check(ruleId: string, secret: string, reply: typeof answer) {
 describe('GitHub', () => {
   it('GET /user with a bearer token; 200 is live, and the scopes are its reach', async () => {
     const secret = keys.github();
-    const { verification, requests, notices } = await check('github-pat', secret, (res) =>
-      json(res, 200, { login: 'octo-cat', id: 1 }, { 'x-oauth-scopes': 'repo, read:org' }),
+    const { verification, requests, notices } = await check('github-pat', secret, (res, seen) =>
+      seen.path === '/user'
+        ? json(res, 200, { login: 'octo-cat', id: 1 }, { 'x-oauth-scopes': 'repo, read:org' })
+        : json(res, 200, []),
     );
     expect(verification).toMatchObject({ status: 'live', reason: 'ok' });
     expect(verification.detail).toBe('the token authenticated as octo-cat; scopes: repo, read:org');
-    expect(verification.reach).toEqual({ repo: 'reachable', 'read:org': 'reachable' });
+    expect(verification.reach).toEqual({
+      repo: 'reachable',
+      'read:org': 'reachable',
+      'organisation repositories': 'denied',
+    });
     expect(verification.severity).toBeUndefined();
-    expect(requests[0]!.path).toBe('/user');
+    expect(requests.map((r) => r.path)).toEqual([
+      '/user',
+      '/user/repos?affiliation=organization_member&per_page=1',
+    ]);
     expect(requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
     expect(notices.join('\n')).toMatch(
       /sending github keys to http:\/\/127\.0\.0\.1:\d+ \(set by KEYWARD_GITHUB_BASE_URL\)/,
@@ -106,11 +115,50 @@ describe('GitHub', () => {
   });
 
   it('a fine-grained token (no X-OAuth-Scopes header) is live with no scope list', async () => {
-    const { verification } = await check('github-fine-grained-pat', 'github_pat_x', (res) =>
-      json(res, 200, { login: 'dev' }),
+    const { verification } = await check('github-fine-grained-pat', 'github_pat_x', (res, seen) =>
+      seen.path === '/user' ? json(res, 200, { login: 'dev' }) : json(res, 404, { message: 'Not Found' }),
     );
     expect(verification).toMatchObject({ status: 'live', detail: 'the token authenticated as dev' });
     expect(verification.reach).toBeUndefined();
+  });
+
+  it('repo on an organisation is critical: one more GET lists the repositories it reaches there', async () => {
+    const repos = [{ full_name: 'acme/billing', owner: { login: 'acme' } }];
+    for (const [ruleId, secret, scopes] of [
+      ['github-pat', keys.github(), { 'x-oauth-scopes': 'repo, workflow' }],
+      ['github-fine-grained-pat', 'github_pat_y', {}],
+    ] as const) {
+      const { verification, requests } = await check(ruleId, secret, (res, seen) =>
+        seen.path === '/user' ? json(res, 200, { login: 'dev' }, scopes) : json(res, 200, repos),
+      );
+      expect(requests[1]!.path).toBe('/user/repos?affiliation=organization_member&per_page=1');
+      expect(requests[1]!.headers.authorization).toBe(`Bearer ${secret}`);
+      expect(verification.severity).toBe('critical');
+      expect(verification.detail).toMatch(/; reaches organisation repositories \(acme\)$/);
+      expect(verification.reach?.['organisation repositories']).toBe('reachable');
+    }
+  });
+
+  it('asks nothing more of a token without repo, or one already critical; a failed follow-up changes nothing', async () => {
+    const { requests } = await check('github-pat', keys.github(), (res) =>
+      json(res, 200, { login: 'dev' }, { 'x-oauth-scopes': 'read:user, gist' }),
+    );
+    expect(requests.map((r) => r.path)).toEqual(['/user']);
+    const admin = await check('github-pat', keys.github(), (res) =>
+      json(res, 200, { login: 'ops' }, { 'x-oauth-scopes': 'repo, admin:org' }),
+    );
+    expect(admin.requests.map((r) => r.path)).toEqual(['/user']);
+    expect(admin.verification.severity).toBe('critical');
+    const failed = await check('github-pat', keys.github(), (res, seen) =>
+      seen.path === '/user'
+        ? json(res, 200, { login: 'dev' }, { 'x-oauth-scopes': 'repo' })
+        : res.socket?.destroy(),
+    );
+    expect(failed.verification).toMatchObject({
+      status: 'live',
+      detail: 'the token authenticated as dev; scopes: repo',
+    });
+    expect(failed.verification.severity).toBeUndefined();
   });
 
   it('401 Bad credentials: invalid', async () => {

@@ -10,6 +10,16 @@ export interface Check {
   interpret(response: HttpResponse): Verdict;
   /** Read-only probes that map what a live key can reach (`--blast-radius`). */
   reach?: ReachPlan;
+  /** A second read-only GET the first answer can call for, to tell what the key can do (its severity). */
+  followUp?: FollowUp;
+}
+
+export interface FollowUp {
+  /** Whether this first verdict calls for it. */
+  when(verdict: Verdict): boolean;
+  path: string;
+  /** The verdict, refined by the follow-up's answer; the first one as it was when that answer says nothing. */
+  interpret(first: Verdict, response: HttpResponse): Verdict;
 }
 
 export interface ReachProbe {

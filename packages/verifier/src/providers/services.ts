@@ -104,11 +104,44 @@ const githubHeaders = (secret: string): Record<string, string> => ({
   'x-github-api-version': '2022-11-28',
 });
 
+/** The area a token with `repo` reaches when it can read an organisation's repositories. */
+export const GITHUB_ORG_AREA = 'organisation repositories';
+
+/**
+ * A classic token with `repo` (or a fine-grained one, which sends no scopes) can write to every private
+ * repository its user can: an organisation's too. One more read-only GET, `/user/repos` limited to the
+ * organisations the user belongs to, says whether it reaches any; if so the token is critical, as an
+ * `admin:org` one is.
+ */
+const githubOrgRepos: NonNullable<Check['followUp']> = {
+  when: (verdict) =>
+    verdict.status === 'live' &&
+    verdict.reason === 'ok' &&
+    verdict.severity === undefined &&
+    (verdict.reach === undefined || verdict.reach.repo === 'reachable'),
+  path: '/user/repos?affiliation=organization_member&per_page=1',
+  interpret: (first, response) => {
+    const body = readBody(response);
+    if (response.status !== 200 || !body.looksJson || !Array.isArray(body.json)) return first;
+    const owner = field(body.json[0], 'owner', 'login');
+    if (body.json.length === 0)
+      return { ...first, reach: { ...first.reach, [GITHUB_ORG_AREA]: 'denied' } };
+    const named = typeof owner === 'string' && /^[A-Za-z0-9-]{1,39}$/.test(owner) ? ` (${owner})` : '';
+    return {
+      ...first,
+      detail: `${first.detail}; reaches organisation repositories${named}`,
+      reach: { ...first.reach, [GITHUB_ORG_AREA]: 'reachable' },
+      severity: 'critical',
+    };
+  },
+};
+
 export const githubUserCheck: Check = {
   provider: 'github',
   path: '/user',
   headers: githubHeaders,
   interpret: githubInterpret,
+  followUp: githubOrgRepos,
 };
 
 /** Installation tokens (`ghs_`) cannot read `/user`; the repositories they reach can be listed. */
