@@ -52,6 +52,23 @@ export const MESSAGES = {
     exit: EXIT.error,
     text: 'pre-push input line {number} is not `<local ref> <local sha> <remote ref> <remote sha>`',
   },
+  E_STORE_FOREIGN: {
+    exit: EXIT.error,
+    text: '--store: {file} is not a keyward store ({reason}); name a folder keyward made, or a new one',
+  },
+  E_STORE_CORRUPT: {
+    exit: EXIT.error,
+    text: '--store: {file} is damaged ({reason}), so it cannot say which blobs are clean; remove it and audit again (the next audit reads every blob)',
+  },
+  E_STORE_VERSION: {
+    exit: EXIT.error,
+    text: '--store: {file} is in store format {found}; this keyward reads format {expected}: remove it, or use the keyward that wrote it',
+  },
+  E_STORE_MIXED: {
+    exit: EXIT.error,
+    text: '--store: {file} holds {found}-byte blob ids but this repository uses {expected}-byte ids (SHA-1 and SHA-256 repositories cannot share a store): give each repository its own',
+  },
+  E_STORE_IO: { exit: EXIT.error, text: '--store: {file}: {reason}' },
   E_SHARD_SYNTAX: { exit: EXIT.error, text: '--shard {shard}: use i/n, with 1 <= i <= n' },
   E_VERIFY_UNAVAILABLE: {
     exit: EXIT.incomplete,

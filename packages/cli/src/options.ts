@@ -106,6 +106,11 @@ const TABLE = {
         describe:
           'with --history or --range: refuse (exit 3), with no report, when objects are missing from the store',
       },
+      store: {
+        type: 'string',
+        describe:
+          'with --history: incremental audit; skip blobs this folder records as scanned clean under the same version, rules and config, and record the new clean ones (blob ids only, never a secret)',
+      },
       'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
       stdin: { type: 'boolean', describe: 'scan standard input' },
       'stdin-name': { type: 'string', describe: 'path to report for --stdin content' },

@@ -270,7 +270,7 @@ describe('mistakes in argv: one line, exit 2', () => {
   it("an unknown option names the command's own options, for every command", async () => {
     const takes: Record<CommandName, string> = {
       scan:
-        '--staged, --range, --since, --pre-push, --history, --shard, --all, --branch, --require-complete, --max-blob-size, ' +
+        '--staged, --range, --since, --pre-push, --history, --shard, --all, --branch, --require-complete, --store, --max-blob-size, ' +
         '--stdin, --stdin-name, --format, --output, --reveal, --config, --baseline, --verify, ' +
         '--blast-radius, --only-live, --results, --base-url, --no-ignore, --no-filters, --jobs, --fail-on, ' +
         '--exit-zero, --color, --no-color, --quiet',
