@@ -1080,10 +1080,15 @@ export const RULES: readonly RuleSpec[] = [
     "window": 8192,
     "crossLines": true,
     "minEntropy": 4.5,
+    "allowlist": [
+      "lQG7BEZnyykRBACz(?:CPjIpTYN)[\\s\\S]*",
+      "lQOYBFFMlkcBCADJ(?:i/xnAF8y)[\\s\\S]*"
+    ],
     "redactPrefix": 0,
     "remediation": "Revoke the key (gpg --gen-revoke, publish the revocation to the keyservers and wherever the public key is trusted: GitHub, package signing), create a new key, and re-sign what must stay trusted.",
     "references": [
       "https://www.rfc-editor.org/rfc/rfc4880#section-6.2",
+      "https://github.com/git/git/blob/master/t/lib-gpg/keyring.gpg",
       "https://www.gnupg.org/documentation/manuals/gnupg/Operational-GPG-Commands.html"
     ]
   },
