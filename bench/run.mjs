@@ -19,6 +19,7 @@ const BENCHES = {
   precision: async () => (await import('./precision.mjs')).precisionBench,
   history: async () => (await import('./history.mjs')).historyBench,
   precommit: async () => (await import('./precommit.mjs')).precommitBench,
+  'staged-large': async () => (await import('./staged-large.mjs')).stagedLargeBench,
   startup: async () => (await import('./startup.mjs')).startupBench,
   agents: async () => (await import('./agents.mjs')).agentsBench,
 };
