@@ -12,6 +12,7 @@ export const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
   rules: async () => (await import('./commands/rules.js')).runRules,
   verify: async () => (await import('./commands/verify.js')).runVerify,
+  fleet: async () => (await import('./commands/fleet.js')).runFleet,
   merge: async () => (await import('./commands/merge.js')).runMerge,
   remediate: async () => (await import('./commands/remediate.js')).runRemediate,
   install: async () => (await import('./commands/install.js')).runInstall,

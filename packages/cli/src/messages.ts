@@ -87,6 +87,11 @@ export const MESSAGES = {
     text: '{file}: the report holds no secrets to check; write it with --reveal, or pipe the keys on stdin',
   },
   E_VERIFY_BASE_URL: { exit: EXIT.error, text: '{source}: {reason}' },
+  E_FLEET_LIST: {
+    exit: EXIT.error,
+    text: '{where}: {reason}; list one repository a line (a path or a clone URL)',
+  },
+  E_FLEET_LIST_READ: { exit: EXIT.error, text: '{file}: cannot read the list of repositories ({reason})' },
   E_MERGE_MODES: {
     exit: EXIT.error,
     text: '{file}: a {mode} report cannot be merged with {first} reports; merge the shards of one scan',

@@ -147,6 +147,39 @@ const TABLE = {
       ...gate,
     },
   },
+  fleet: {
+    usage: 'fleet <list>',
+    describe:
+      'audit the whole history of many repositories (a file of paths or clone URLs, one a line; - for stdin) into one report',
+    options: {
+      cache: {
+        type: 'string',
+        describe: 'where clone URLs are mirrored (default: $XDG_CACHE_HOME/keyward/mirrors or ~/.cache/…)',
+      },
+      jobs: {
+        type: 'number',
+        alias: 'j',
+        describe: 'repositories audited at once (default: half the CPU cores)',
+      },
+      shard: { type: 'string', describe: "scan shard i of n (i/n) of each repository's blobs" },
+      'require-complete': {
+        type: 'boolean',
+        describe: 'refuse a repository whose objects are missing instead of auditing what is there',
+      },
+      'max-blob-size': { type: 'string', describe: 'skip blobs larger than this (e.g. 10MB)' },
+      ...output,
+      ...config,
+      verify: { type: 'boolean', describe: 'check whether found keys are live (network, opt-in)' },
+      ...verification,
+      filters: {
+        type: 'boolean',
+        default: true,
+        describe:
+          "--no-filters: report what keyward's precision filters hide, each with its filter and reason",
+      },
+      ...gate,
+    },
+  },
   verify: {
     // [keys..] exists only to refuse keys given on the command line without echoing them.
     usage: 'verify [keys..]',

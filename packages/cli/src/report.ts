@@ -28,6 +28,22 @@ export interface Report {
    * findings are above, but this is not the whole history. Absent when the audit is complete.
    */
   partial?: MissingObjects;
+  /** `keyward fleet`: every repository of the list, audited or not (why not: `reason`). */
+  repositories?: RepositoryEntry[];
+}
+
+/**
+ * One repository of a fleet audit. `audited`: its whole history was read; `incomplete`: objects are
+ * missing (its findings are those of the objects present); `failed`: it could not be fetched or read.
+ */
+export interface RepositoryEntry {
+  repository: string;
+  status: 'audited' | 'incomplete' | 'failed';
+  /** Why it is incomplete or failed, one line. */
+  reason?: string;
+  commits: number;
+  blobs: number;
+  bytes: number;
 }
 
 /** The notice a partial audit carries at the top of every format: what is missing and how to complete it. */

@@ -151,6 +151,8 @@ export interface Finding {
   why?: string;
   /** `keyward agents`: what to do about it with that tool. */
   fix?: string;
+  /** `keyward fleet`: the repository the finding is in, as the list names it (a URL without credentials). */
+  repository?: string;
 }
 
 /**
@@ -204,7 +206,7 @@ export interface Verification {
 
 /** Summary counters a scan reports (DESIGN §3 `scan`). */
 export interface ScanStats {
-  mode: 'worktree' | 'staged' | 'range' | 'pre-push' | 'history' | 'stdin' | 'agents';
+  mode: 'worktree' | 'staged' | 'range' | 'pre-push' | 'history' | 'stdin' | 'agents' | 'fleet';
   files: number;
   blobs: number;
   commits: number;

@@ -7,11 +7,13 @@ import { EXIT } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 import { useColor } from '../scan/color.js';
 import { readJsonReport, type ReadReport } from './report-file.js';
+import { fleetStats, mergeRepositories, unhealthy } from '../fleet/report.js';
 
 /**
- * `keyward merge <reports..>`: combines JSON reports (the shards of `scan --history --shard i/n`, say, or
- * the `keyward agents` audits of several machines) into one report in any format. Findings are deduplicated (same key, path, commit and position); the
- * scan counters are summed, except `commits` in history reports, where every shard counts the same
+ * `keyward merge <reports..>`: combines JSON reports (the shards of `scan --history --shard i/n`, say,
+ * the `keyward agents` audits of several machines, or the `keyward fleet` reports of a CI matrix, whose
+ * repositories are kept) into one report in any format. Findings are deduplicated (same repository, key,
+ * path, commit and position); the scan counters are summed, except `commits` in history reports, where every shard counts the same
  * commits of the one object store (the largest is kept). Exit as `scan`: 1 when findings remain, 0 when
  * none do, 2 on bad input, and 3 when any input is a partial audit (objects missing): the merged report is
  * partial too, naming what each input could not read.
@@ -45,11 +47,17 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     const redacted = reports.find((r) => r.findings.some((f) => f.secret === ''));
     if (redacted) throw new KeywardError('E_MERGE_REDACTED', { file: redacted.file });
   }
+  // Fleet reports (a CI matrix of repositories × shards): their repositories are merged, and counted.
+  const repositories =
+    mode === 'fleet' ? mergeRepositories(reports.map((r) => r.repositories ?? [])) : undefined;
+  const stats = repositories
+    ? fleetStats(repositories, sumStats(reports.map((r) => r.scan)).durationMs)
+    : sumStats(reports.map((r) => r.scan));
   const report: Report = {
     version: 1,
     tool: { name: 'keyward', version: VERSION },
     scan: {
-      ...sumStats(reports.map((r) => r.scan)),
+      ...stats,
       range: `merged from ${reports.length} report${reports.length === 1 ? '' : 's'}`,
     },
     findings,
@@ -57,6 +65,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     skipped: { ignored: 0, binary: 0, tooLarge: 0, unreadable: 0, links: 0 },
     warnings: [],
     ...partialOf(reports),
+    ...(repositories ? { repositories } : {}),
   };
 
   const [{ emitReport, outputOptions, summaryLine, exitCodeFor }, { RULES }, agentRules] = await Promise.all([
@@ -77,7 +86,7 @@ export async function runMerge(args: Args, io: Io): Promise<number> {
     io,
   );
   if (args.quiet !== true) io.stderr.write(`${summaryLine(report, { color: color.stderr })}\n`);
-  if (report.partial) return EXIT.incomplete;
+  if (report.partial || (repositories && unhealthy(repositories).length > 0)) return EXIT.incomplete;
   return exitCodeFor(report, {
     ...(typeof args['fail-on'] === 'string' ? { failOn: args['fail-on'] as Severity } : {}),
     exitZero: args['exit-zero'] === true,
@@ -102,15 +111,20 @@ function positionals(args: Args): string[] {
 }
 
 /**
- * One finding per key, path, commit and position. A finding written with `--reveal` wins over the same
- * one without, so a merged `--reveal` report keeps every secret any input had.
+ * One finding per repository, key, path, commit and position. A finding written with `--reveal` wins
+ * over the same one without, so a merged `--reveal` report keeps every secret any input had.
  */
 function dedupe(findings: readonly Finding[]): Finding[] {
   const byId = new Map<string, Finding>();
   for (const finding of findings) {
-    const id = [finding.fingerprint, finding.path, finding.commit ?? '', finding.line, finding.column].join(
-      '\0',
-    );
+    const id = [
+      finding.repository ?? '',
+      finding.fingerprint,
+      finding.path,
+      finding.commit ?? '',
+      finding.line,
+      finding.column,
+    ].join('\0');
     const kept = byId.get(id);
     if (!kept || (kept.secret === '' && finding.secret !== '')) byId.set(id, finding);
   }

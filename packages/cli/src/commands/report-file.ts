@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Confidence, Finding, ScanStats, Severity, VerificationReason } from '@keyward/core';
 import type { MissingObjects } from '@keyward/sources';
 import { KeywardError } from '../errors.js';
+import type { RepositoryEntry } from '../report.js';
 import { SEVERITIES } from '../reporters/shared.js';
 
 /** A keyward JSON report (DESIGN §3) read back: its scan counters and its findings. */
@@ -14,6 +15,8 @@ export interface ReadReport {
   text: string;
   /** A partial history audit (`"complete": false`): what it could not read. */
   partial?: MissingObjects;
+  /** A `keyward fleet` report's repositories. */
+  repositories?: RepositoryEntry[];
 }
 
 const MODES: readonly ScanStats['mode'][] = [
@@ -24,9 +27,16 @@ const MODES: readonly ScanStats['mode'][] = [
   'history',
   'stdin',
   'agents',
+  'fleet',
 ];
 const SCOPES: ReadonlyArray<NonNullable<Finding['scope']>> = ['project', 'user'];
-const GIT_STATES: ReadonlyArray<NonNullable<Finding['git']>> = ['tracked', 'staged', 'untracked', 'ignored', 'none'];
+const GIT_STATES: ReadonlyArray<NonNullable<Finding['git']>> = [
+  'tracked',
+  'staged',
+  'untracked',
+  'ignored',
+  'none',
+];
 const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 
 /**
@@ -56,7 +66,39 @@ export function readJsonReport(file: string, cwd: string): ReadReport {
     return finding;
   });
   const partial = parsed.complete === false ? partialOf(parsed) : undefined;
-  return { file, scan: stats, findings, text, ...(partial ? { partial } : {}) };
+  const repositories = stats.mode === 'fleet' ? repositoriesOf(parsed.repositories) : undefined;
+  if (typeof repositories === 'string') throw bad(repositories);
+  return {
+    file,
+    scan: stats,
+    findings,
+    text,
+    ...(partial ? { partial } : {}),
+    ...(repositories ? { repositories } : {}),
+  };
+}
+
+const STATUSES: ReadonlyArray<RepositoryEntry['status']> = ['audited', 'incomplete', 'failed'];
+
+/** A fleet report's `repositories`, checked, or what is wrong with them. */
+function repositoriesOf(raw: unknown): RepositoryEntry[] | string {
+  if (!Array.isArray(raw)) return 'a fleet report without its repositories';
+  const entries: RepositoryEntry[] = [];
+  for (const [i, item] of raw.entries()) {
+    if (!isRecord(item) || typeof item.repository !== 'string' || item.repository === '')
+      return `repository ${i + 1}: no name`;
+    if (!STATUSES.includes(item.status as RepositoryEntry['status']))
+      return `repository ${i + 1}: status ${JSON.stringify(item.status)}`;
+    entries.push({
+      repository: item.repository,
+      status: item.status as RepositoryEntry['status'],
+      ...(typeof item.reason === 'string' ? { reason: item.reason } : {}),
+      commits: count(item.commits),
+      blobs: count(item.blobs),
+      bytes: count(item.bytes),
+    });
+  }
+  return entries;
 }
 
 /** What a partial report (`"complete": false`) says is missing; object ids only, checked as such. */
@@ -103,7 +145,8 @@ function toFinding(raw: unknown): Finding | string {
   if (typeof raw.reachable === 'boolean') finding.reachable = raw.reachable;
   if (typeof raw.presentAtHead === 'boolean') finding.presentAtHead = raw.presentAtHead;
   // `keyward agents`: the agent, where in its config, the level, git's view, why and the fix.
-  for (const field of ['agent', 'keyPath', 'why', 'fix'] as const)
+  // `keyward fleet`: the repository.
+  for (const field of ['agent', 'keyPath', 'why', 'fix', 'repository'] as const)
     if (typeof raw[field] === 'string') finding[field] = raw[field];
   if (SCOPES.includes(raw.scope as NonNullable<Finding['scope']>))
     finding.scope = raw.scope as NonNullable<Finding['scope']>;

@@ -1,5 +1,5 @@
 import type { Finding } from '@keyward/core';
-import type { Report, ReporterOptions } from '../report.js';
+import type { RepositoryEntry, Report, ReporterOptions } from '../report.js';
 import { sortFindings } from './shared.js';
 
 /** One finding as DESIGN §3 writes it: fixed key order, optional keys only when known. */
@@ -31,6 +31,8 @@ export interface JsonFinding {
   git?: string;
   why?: string;
   fix?: string;
+  /** `keyward fleet`: the repository it is in. */
+  repository?: string;
 }
 
 /** The DESIGN §3 report, exactly; `secret` only with `--reveal`. */
@@ -55,6 +57,8 @@ export interface JsonReport {
   missingAt?: Array<{ id: string; path: string; commit: string }>;
   /** Why the audit is partial and how to complete it. */
   partial?: { reason: string; hint: string };
+  /** `keyward fleet`: every repository of the list and whether it was audited whole. */
+  repositories?: RepositoryEntry[];
 }
 
 export function toJsonReport(report: Report, options: Pick<ReporterOptions, 'reveal'>): JsonReport {
@@ -65,6 +69,7 @@ export function toJsonReport(report: Report, options: Pick<ReporterOptions, 'rev
     scan: { mode, files, blobs, commits, bytes, durationMs },
     findings: sortFindings(report.findings).map((finding) => toJsonFinding(finding, options.reveal)),
     ...(report.partial ? partialFields(report.partial) : {}),
+    ...(report.repositories ? { repositories: report.repositories } : {}),
   };
 }
 
@@ -113,6 +118,7 @@ function toJsonFinding(f: Finding, reveal: boolean): JsonFinding {
     ...(f.git !== undefined ? { git: f.git } : {}),
     ...(f.why !== undefined ? { why: f.why } : {}),
     ...(f.fix !== undefined ? { fix: f.fix } : {}),
+    ...(f.repository !== undefined ? { repository: f.repository } : {}),
   };
 }
 

@@ -38,6 +38,8 @@ export function sarifReporter(report: Report, options: ReporterOptions): string 
           .map(({ finding }) => finding)
       : all;
   const omitted = all.length - findings.length;
+  // keyward fleet: repositories that could not be audited whole make the run unsuccessful too.
+  const notAudited = (report.repositories ?? []).filter((r) => r.status !== 'audited');
   const rules = reportedRules(findings, options.rules);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const log = {
@@ -57,16 +59,20 @@ export function sarifReporter(report: Report, options: ReporterOptions): string 
         // No automationDetails: upload-sarif sets it from its `category` only when the run has none.
         columnKind: 'utf16CodeUnits',
         results: findings.map((finding) => sarifResult(finding, index.get(finding.ruleId) ?? 0, rules)),
-        ...(omitted > 0 || report.partial
+        ...(omitted > 0 || report.partial || notAudited.length > 0
           ? {
               invocations: [
                 {
                   // A partial audit (objects missing from the store) did not do all it was asked.
-                  executionSuccessful: !report.partial,
+                  executionSuccessful: !report.partial && notAudited.length === 0,
                   toolExecutionNotifications: [
                     ...(report.partial
                       ? [{ level: 'error', message: { text: partialNotice(report.partial) } }]
                       : []),
+                    ...notAudited.map((r) => ({
+                      level: 'error',
+                      message: { text: `${r.repository}: ${r.status}: ${r.reason ?? 'not audited'}` },
+                    })),
                     ...(omitted > 0
                       ? [
                           {
@@ -125,7 +131,12 @@ function sarifResult(finding: Finding, ruleIndex: number, rules: RuleMeta[]) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: sarifUri(finding.path), uriBaseId: '%SRCROOT%' },
+          artifactLocation: {
+            uri: sarifUri(finding.path),
+            uriBaseId: '%SRCROOT%',
+            // keyward fleet: the path is in this repository.
+            ...(finding.repository !== undefined ? { description: { text: finding.repository } } : {}),
+          },
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -142,12 +153,16 @@ function sarifResult(finding: Finding, ruleIndex: number, rules: RuleMeta[]) {
 
 function hasProperties(finding: Finding): boolean {
   return (
-    finding.commit !== undefined || finding.reachable !== undefined || finding.verification !== undefined
+    finding.commit !== undefined ||
+    finding.reachable !== undefined ||
+    finding.verification !== undefined ||
+    finding.repository !== undefined
   );
 }
 
 function properties(finding: Finding) {
   return {
+    ...(finding.repository !== undefined ? { repository: finding.repository } : {}),
     ...(finding.commit !== undefined ? { commit: finding.commit } : {}),
     ...(finding.author !== undefined ? { author: finding.author } : {}),
     ...(finding.date !== undefined ? { date: finding.date } : {}),

@@ -14,6 +14,7 @@ export function severityRank(severity: Severity): number {
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
+      compare(a.repository ?? '', b.repository ?? '') ||
       compare(a.path, b.path) ||
       a.line - b.line ||
       a.column - b.column ||
@@ -54,6 +55,7 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 export function findingMessage(finding: Finding, reveal: boolean, title?: string): string {
   const what = title ?? finding.ruleId;
   const parts = [`${what} (${finding.severity}): ${shownSecret(finding, reveal)}`];
+  if (finding.repository) parts.push(`in ${finding.repository}`);
   if (finding.commit) parts.push(`added in commit ${finding.commit.slice(0, 12)}`);
   if (finding.reachable === false) parts.push('in an unreachable blob');
   if (finding.verification) parts.push(`verified ${verificationLabel(finding.verification)}`);

@@ -3,6 +3,7 @@ import { partialNotice, type Report, type ReporterOptions } from '../report.js';
 import { colors, severityColor, type Colors } from './colors.js';
 import { bounded, groupBySecret, worstFirst, type SecretGroup } from './groups.js';
 import { plural, printable, sortFindings, verificationLabel } from './shared.js';
+import { repositoryRows } from '../fleet/report.js';
 
 /**
  * The human report on stdout: one entry per secret (groups.ts), worst first, redacted unless `--reveal`
@@ -16,7 +17,9 @@ import { plural, printable, sortFindings, verificationLabel } from './shared.js'
  * A clean scan prints nothing here (the summary line on stderr says so).
  */
 export function textReporter(report: Report, options: ReporterOptions): string {
-  const notice = report.partial ? `keyward: ${partialNotice(report.partial)}\n` : '';
+  const notice =
+    (report.partial ? `keyward: ${partialNotice(report.partial)}\n` : '') +
+    (report.repositories ? repositoryTable(report, colors(options.color)) : '');
   if (report.findings.length === 0) return notice;
   const c = colors(options.color);
   const groups = groupBySecret(sortFindings(report.findings)).sort(worstFirst);
@@ -52,6 +55,12 @@ export function textReporter(report: Report, options: ReporterOptions): string {
 function facts(group: SecretGroup): string[] {
   const { occurrences } = group;
   const out = [occurrences.length === 1 ? place(occurrences[0]!) : plural(occurrences.length, 'place')];
+  // keyward fleet: the repositories it is in.
+  const repositories = [...new Set(occurrences.flatMap((f) => (f.repository ? [f.repository] : [])))];
+  if (repositories.length > 0) {
+    const { shown, more } = bounded(repositories);
+    out.push(`in ${shown.map(printable).join(', ')}${more > 0 ? ` +${more} more` : ''}`);
+  }
   if (group.unreachable > 0)
     out.push(group.unreachable === occurrences.length ? 'unreachable' : `${group.unreachable} unreachable`);
   if (group.presentAtHead !== undefined) out.push(group.presentAtHead ? 'still at HEAD' : 'gone from HEAD');
@@ -99,6 +108,26 @@ function widest(values: readonly string[]): number {
   let max = 0;
   for (const value of values) if (value.length > max) max = value.length;
   return max;
+}
+
+/**
+ * keyward fleet: one line a repository, in list order, before the keys: its status, then the keys found,
+ * live ones when verified and those still at HEAD; or why it was not audited whole.
+ */
+function repositoryTable(report: Report, c: Colors): string {
+  const rows = repositoryRows(report.repositories!, report.findings);
+  const width = widest(rows.map((r) => r.entry.status));
+  const lines = rows.map(({ entry, keys, live, verified, atHead }) => {
+    const status = entry.status === 'audited' ? c.green : c.yellow;
+    const facts = [
+      plural(keys, 'key'),
+      ...(verified > 0 ? [`${live} live`] : []),
+      ...(keys > 0 ? [`${atHead} at HEAD`] : []),
+      ...(entry.reason ? [printable(entry.reason)] : []),
+    ];
+    return `${status(entry.status.padEnd(width))}  ${printable(entry.repository)}  ${c.dim(facts.join(' · '))}`;
+  });
+  return `${lines.join('\n')}\n\n`;
 }
 
 export default textReporter;

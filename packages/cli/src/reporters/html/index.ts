@@ -12,7 +12,13 @@ import { loadTimeline } from './timeline.js';
  */
 export async function htmlReporter(report: Report, options: ReporterOptions): Promise<string> {
   const keys = auditKeys(report.findings, options.rules);
-  const timeline = await loadTimeline(keys, options.git);
+  // A fleet's commits are in many repositories: no one of them can draw the timeline.
+  const timeline = report.repositories
+    ? {
+        missing:
+          'a fleet audit spans several repositories: audit one with keyward scan --history --format html for its timeline',
+      }
+    : await loadTimeline(keys, options.git);
   return renderPage({
     report,
     keys,

@@ -8,6 +8,7 @@ import { summariseByType, type AuditKey } from './keys.js';
 import { keySteps, purgeSteps, ROTATE_FIRST, type Step } from './steps.js';
 import { STYLES } from './styles.js';
 import { renderTimeline, type TimelineState } from './timeline.js';
+import { repositoryRows } from '../../fleet/report.js';
 
 /** Occurrences listed per key at most; the rest are counted (a key edited 500 times is still one key). */
 const MAX_OCCURRENCES = 50;
@@ -28,6 +29,10 @@ export interface PageInput {
 export function renderPage(input: PageInput): string {
   const { keys, reveal } = input;
   const title = keys.length === 0 ? 'no keys found' : plural(keys.length, 'key');
+  // keyward fleet: the page opens with its repositories, audited or not.
+  const fleet = input.report.repositories
+    ? [section('repositories', 'Repositories', repositoryTable(input.report))]
+    : [];
   const sections =
     keys.length === 0
       ? [section('summary', 'Summary', summary(input)), '<p class="good"><strong>No keys found.</strong></p>']
@@ -41,6 +46,7 @@ export function renderPage(input: PageInput): string {
           section('keys', 'Keys', keys.map((key, i) => keyArticle(key, i, reveal)).join('\n')),
           section('purge', 'Purge the history', purge()),
         ];
+  sections.unshift(...fleet);
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -55,7 +61,7 @@ export function renderPage(input: PageInput): string {
     '<body>',
     header(input),
     keys.length > 0
-      ? '<nav aria-label="Contents"><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#keys">Keys</a><a href="#purge">Purge the history</a></nav>'
+      ? `<nav aria-label="Contents">${fleet.length > 0 ? '<a href="#repositories">Repositories</a>' : ''}<a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#keys">Keys</a><a href="#purge">Purge the history</a></nav>`
       : '',
     `<main>\n${sections.join('\n')}\n</main>`,
     `<footer>Made by keyward ${h(input.report.tool.version)} on ${h(input.generated)}. Next: <code>keyward remediate --from &lt;report.json&gt; --output &lt;file&gt;</code> (a JSON report written with <code>--reveal</code>) prints this runbook and writes the replacements file for <code>git filter-repo</code>.</footer>`,
@@ -98,7 +104,9 @@ function summary({ keys, report }: PageInput): string {
     verified > 0
       ? card(live, `still live (of ${verified} verified)`, live > 0 ? 'bad' : 'good')
       : card('—', 'still live: not checked (scan with --verify)', ''),
-    report.scan.mode === 'history' ? card(atHead, 'still present at HEAD', atHead > 0 ? 'bad' : 'good') : '',
+    report.scan.mode === 'history' || report.scan.mode === 'fleet'
+      ? card(atHead, 'still present at HEAD', atHead > 0 ? 'bad' : 'good')
+      : '',
     card(
       report.findings.length,
       `occurrences${unreachableOnly > 0 ? ` (${unreachableOnly} keys only in unreachable objects)` : ''}`,
@@ -225,7 +233,7 @@ function occurrences(findings: readonly Finding[]): string {
         `<tr><td>${f.commit ? `<code>${h(f.commit.slice(0, 12))}</code>` : '<span class="muted">—</span>'}</td>` +
         `<td>${f.date ? `<time datetime="${h(f.date)}">${h(f.date.slice(0, 10))}</time>` : ''}</td>` +
         `<td>${h(f.author ?? '')}</td>` +
-        `<td><code>${h(`${f.path}:${f.line}:${f.column}`)}</code></td>` +
+        `<td>${f.repository ? `${h(f.repository)}<br>` : ''}<code>${h(`${f.path}:${f.line}:${f.column}`)}</code></td>` +
         `<td>${f.reachable === false ? '<strong>unreachable</strong>' : f.presentAtHead ? '<span class="bad">at HEAD</span>' : ''}</td></tr>`,
     );
   const more =
@@ -235,6 +243,23 @@ function occurrences(findings: readonly Finding[]): string {
   return (
     '<table class="occurrences"><thead><tr><th scope="col">Commit</th><th scope="col">Date</th><th scope="col">Author</th>' +
     `<th scope="col">Path:line:column</th><th scope="col">Note</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`
+  );
+}
+
+/** keyward fleet: each repository with its keys, live ones (when verified) and those still at HEAD. */
+function repositoryTable(report: Report): string {
+  const rows = repositoryRows(report.repositories!, report.findings).map(
+    ({ entry, keys, live, verified, atHead }) =>
+      `<tr><td><code>${h(entry.repository)}</code></td>` +
+      `<td>${entry.status === 'audited' ? h(entry.status) : `<strong class="bad">${h(entry.status)}</strong>: ${h(entry.reason ?? '')}`}</td>` +
+      `<td class="num">${keys}</td>` +
+      `<td class="num">${verified > 0 ? `${live} of ${verified}` : '<span class="muted">not checked</span>'}</td>` +
+      `<td class="num">${atHead}</td></tr>`,
+  );
+  return (
+    '<table class="repositories"><thead><tr><th scope="col">Repository</th><th scope="col">Audit</th>' +
+    '<th scope="col" class="num">Keys</th><th scope="col" class="num">Live</th>' +
+    `<th scope="col" class="num">At HEAD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
