@@ -20,6 +20,7 @@ import type { Walked } from './history/walked.js';
 import { readInThread, readUnlisted, type BlobContents } from './history/in-thread.js';
 import type { UnlistedRest } from './history/unlisted.js';
 import { historyWork } from './history/work.js';
+import { disappeared, disappearedIds } from './history/disappeared.js';
 import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
 import { secretsAtHead } from './history/at-head.js';
 import type { ProgressListener } from './progress.js';
@@ -66,6 +67,26 @@ export interface HistoryOptions extends GitContext {
    * findings reported, and the stats say what is missing (`missing`, `incomplete`).
    */
   requireComplete?: boolean;
+  /**
+   * Blobs already scanned with no finding under the same rules and settings (`--store`): left out of the
+   * listing, so never read. With it the blobs are always listed first (no unlisted read), so that
+   * `cleanBlobs()` can say which of the listed blobs this audit found clean.
+   */
+  known?: (oid: string) => boolean;
+}
+
+/** A history source, plus what an incremental audit records after the scan. */
+export interface HistorySource extends ScanSource {
+  /** After `resolve`: the blobs this audit read and found clean (see cleanBlobs in historySource). */
+  cleanBlobs(): CleanBlobs | undefined;
+}
+
+/** Raw ids (`width` bytes each, in list order) of blobs read with no finding, and how many were left out as known. */
+export interface CleanBlobs {
+  ids: Uint8Array;
+  width: number;
+  /** Blobs the listing left out as already known clean (`known`). */
+  known: number;
 }
 
 /**
@@ -117,7 +138,7 @@ export function parseShard(text: string): Shard {
  *
  * With `refs`, only blobs reachable from those revisions are scanned.
  */
-export function historySource(options: HistoryOptions): ScanSource {
+export function historySource(options: HistoryOptions): HistorySource {
   const stats = newSourceStats();
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
@@ -128,6 +149,13 @@ export function historySource(options: HistoryOptions): ScanSource {
   let describe: string | undefined;
   let commits: BlobList | undefined;
   let listing: Promise<ListedObjects> | undefined;
+  let listedBlobs: BlobList | undefined;
+  /** Blobs the listing left out as known clean (options.known). */
+  let knownClean = 0;
+  /** Blobs read in this thread that were gone when read (workers say so in their warnings). */
+  const unread = new Set<string>();
+  /** Blobs with at least one finding, reported or suppressed (what resolve was given). */
+  let withFindings: Set<string> | undefined;
   /** Every blob in the object store is listed for scanning (no --branch, no shard, none too large). */
   let listedAll = false;
   // Objects missing (a partial clone usually lacks some), with requireComplete: reading stops as soon as
@@ -172,21 +200,24 @@ export function historySource(options: HistoryOptions): ScanSource {
     };
     // Auditing every object, the listing runs beside the checks; with --branch it waits for the walk,
     // which says which blobs those reach.
-    const listingAll = selected ? undefined : listBlobs(options, sizes);
+    const known = options.known;
+    const unknown = known && ((oid: string) => (known(oid) ? (knownClean++, false) : true));
+    const listingAll = selected
+      ? undefined
+      : listBlobs(options, { ...sizes, ...(unknown ? { accept: unknown } : {}) });
     listingAll?.catch(() => {});
     await begin();
     const walked = selected ? await reach : undefined;
     if (missing) throw missing;
+    const reached = walked && ((oid: string) => walked.reaches(oid) && (!unknown || unknown(oid)));
     const listed = await (listingAll ??
-      listBlobs(options, {
-        ...sizes,
-        ...(walked ? { accept: (oid: string) => walked.reaches(oid) } : {}),
-      }));
+      listBlobs(options, { ...sizes, ...(reached ? { accept: reached } : {}) }));
+    listedBlobs = listed.blobs;
     stats.commits = listed.commits.length;
     commits = listed.commits;
     stats.skipped.tooLarge += listed.tooLarge;
     listedAll = !selected && !options.shard && listed.tooLarge === 0;
-    describe = describeScan(options, listed.blobs.length);
+    describe = describeScan(options, listed.blobs.length, knownClean);
     return listed;
   }
 
@@ -201,7 +232,7 @@ export function historySource(options: HistoryOptions): ScanSource {
   let unlisted: Promise<Fifos | undefined> | undefined;
 
   async function decideUnlisted(): Promise<Fifos | undefined> {
-    if (selected || options.shard || options.onProgress) return undefined;
+    if (selected || options.shard || options.onProgress || options.known) return undefined;
     const path = gitEnv(options.env).PATH;
     if (!findOnPath('sh', path) || !findOnPath('awk', path)) return undefined;
     const making = makeFifos(1); // beside the shape: the pipe is likely wanted
@@ -249,7 +280,8 @@ export function historySource(options: HistoryOptions): ScanSource {
   function counted(object: BlobContents): ContentItem | undefined {
     if (object.status !== 'ok') {
       stats.incomplete = true;
-      stats.warnings.push(`blob ${object.oid} disappeared while scanning`);
+      stats.warnings.push(disappeared(object.oid));
+      unread.add(object.oid);
       return undefined;
     }
     if (isBinary(object.bytes)) {
@@ -356,6 +388,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     const walked = await (reach ?? walkReachable(options, refs));
     checkMissing(walked);
     const blobs = new Set(findings.map((f) => f.path));
+    withFindings = blobs;
     // Reachable blobs: the walk met each after the oldest commit that held it. Only those a ref to a
     // blob or tree alone reaches have none (a path, at most).
     const where = new Map<string, { commit: string; path: string }>();
@@ -416,6 +449,29 @@ export function historySource(options: HistoryOptions): ScanSource {
     return traceAmong(options, unreachable, blobs, refs.revs);
   }
 
+  /**
+   * The listed blobs that were read and gave no finding at all, after `resolve`. Left out: every blob with
+   * a finding, reported or suppressed (inline, config, baseline or a filter: suppressions change, and
+   * such a blob must be judged again each time), and every blob that was not read (gone since it was
+   * listed). Objects missing from the store were never listed. Binary blobs count as clean: the same
+   * bytes are binary the next time too. Undefined before resolve, or when the blobs were not listed.
+   */
+  function cleanBlobs(): CleanBlobs | undefined {
+    if (!listedBlobs || !withFindings) return undefined;
+    const gone = new Set([...unread, ...disappearedIds(stats.warnings)]);
+    const width = listedBlobs.idWidth;
+    const all = listedBlobs.idBytes();
+    const ids = new Uint8Array(all.length);
+    let length = 0;
+    for (let i = 0; i < listedBlobs.length; i++) {
+      const oid = listedBlobs.oid(i);
+      if (withFindings.has(oid) || gone.has(oid)) continue;
+      ids.set(all.subarray(i * width, (i + 1) * width), length);
+      length += width;
+    }
+    return { ids: ids.subarray(0, length), width, known: knownClean };
+  }
+
   // The checks start now, while the caller builds its scanner: the reading can start sooner.
   readsUnlisted().catch(() => {});
   return {
@@ -427,6 +483,7 @@ export function historySource(options: HistoryOptions): ScanSource {
     each,
     parallel,
     resolve,
+    cleanBlobs,
     stats: () => stats,
   };
 }
@@ -453,8 +510,9 @@ function defaultReaders(): number {
   return cores <= 2 ? 1 : Math.min(4, cores - 1);
 }
 
-function describeScan(options: HistoryOptions, blobs: number): string {
+function describeScan(options: HistoryOptions, blobs: number, known = 0): string {
   const what = options.refs && options.refs.length > 0 ? options.refs.join(', ') : 'all objects';
   const shard = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
-  return `${what}${shard} (${blobs} blob${blobs === 1 ? '' : 's'})`;
+  const skipped = options.known ? `; ${known} known clean in the store, not read` : '';
+  return `${what}${shard} (${blobs} blob${blobs === 1 ? '' : 's'}${skipped})`;
 }

@@ -30,7 +30,14 @@ export { SourceError, isSourceError, type SourceErrorCode } from './errors.js';
 export { stagedSource, type StagedOptions } from './staged.js';
 export { rangeSource, parseRange, sinceRange, type RangeOptions, type ParsedRange } from './range.js';
 export { prePushSource, parsePrePushInput, type PrePushOptions, type PushUpdate } from './pre-push.js';
-export { historySource, parseShard, type HistoryOptions, type Shard } from './history.js';
+export {
+  historySource,
+  parseShard,
+  type HistoryOptions,
+  type HistorySource,
+  type CleanBlobs,
+  type Shard,
+} from './history.js';
 export { stdinSource, STDIN_NAME, type StdinOptions } from './stdin.js';
 export {
   createProgress,

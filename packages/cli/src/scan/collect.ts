@@ -4,7 +4,10 @@ import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import { KeywardError } from '../errors.js';
 import { isAllowedByConfig, loadConfig, parseSize, type ResolvedConfig } from '../config/index.js';
-import { DEFAULT_MAX_SIZE, selectSource } from './select-source.js';
+import { DEFAULT_MAX_SIZE, scanMode, selectSource } from './select-source.js';
+import { checkModeOptions } from './mode-options.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
 import { runPipeline, type PipelineResult } from './pipeline.js';
 import { buildScanner } from './rules.js';
 
@@ -27,14 +30,29 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
     ...(typeof args.config === 'string' ? { explicitPath: args.config } : {}),
     env: io.env,
   });
+  const maxSize = maxSizeOf(args, config);
+  // `--store`: its key needs the rules, so they compile first; the store then says which blobs to skip.
+  const storing = args.history === true && typeof args.store === 'string' && args.store !== '';
+  const early = storing ? buildScanner(config) : undefined;
+  const store = early ? await openStore(args, io, config, early, maxSize) : undefined;
   // The source first: a git source starts git now, which then runs while the rules compile.
-  const source = await selectSource({ args, io, config, maxSize: maxSizeOf(args, config) });
-  const scanner = buildScanner(config);
+  const source = await selectSource({
+    args,
+    io,
+    config,
+    maxSize,
+    ...(store ? { known: (oid: string) => store.known(oid) } : {}),
+  });
+  const scanner = early ?? buildScanner(config);
   const result = await runPipeline(source, scanner, {
     jobs: jobsOf(args),
     rules: scanner.ruleSet.rules.map((r) => r.spec),
     inlineAllow: config.inlineAllow,
   });
+  if (store) {
+    const { recordAudit } = await import('../store/audit.js');
+    await recordAudit(store, source, result.source, io, args.quiet === true);
+  }
   for (const finding of result.findings) {
     if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
   }
@@ -49,6 +67,23 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
 /** The unsuppressed findings of a scan. */
 export function reportable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !f.suppressed);
+}
+
+async function openStore(
+  args: Args,
+  io: Io,
+  config: ResolvedConfig,
+  scanner: ReturnType<typeof buildScanner>,
+  maxBlobSize: number,
+): Promise<Store> {
+  checkModeOptions(scanMode(args), args);
+  const { openAuditStore } = await import('../store/audit.js');
+  const rules = scanner.ruleSet.rules.map((r) => r.spec);
+  return openAuditStore(
+    String(args.store),
+    { version: VERSION, rules, config, maxBlobSize, filters: args.filters !== false },
+    io,
+  );
 }
 
 function jobsOf(args: Args): number {

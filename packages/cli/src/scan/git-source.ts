@@ -22,7 +22,10 @@ export async function gitSource(mode: GitMode, context: SourceContext): Promise<
   }
 }
 
-async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext): Promise<ScanSource> {
+async function build(
+  mode: GitMode,
+  { args, io, config, maxSize, known }: SourceContext,
+): Promise<ScanSource> {
   const git = { cwd: io.cwd, env: io.env as NodeJS.ProcessEnv };
   const ignore = mode === 'stdin' ? undefined : await ignoreFor(args, config);
   const ignoring = ignore ? { ignore } : {};
@@ -76,6 +79,7 @@ async function build(mode: GitMode, { args, io, config, maxSize }: SourceContext
           ...(branches.length > 0 ? { refs: branches } : {}),
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
           ...(args['require-complete'] === true ? { requireComplete: true } : {}),
+          ...(known ? { known } : {}),
           // --jobs: how many cat-file readers share the blobs (default: see HistoryOptions.readers).
           ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),
           ...progress.option,

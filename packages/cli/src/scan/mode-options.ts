@@ -19,6 +19,9 @@ export function checkModeOptions(mode: ReturnType<typeof scanMode>, args: Args):
   }
   if (mode !== 'history' && mode !== 'range' && args['require-complete'] === true)
     refuse('--require-complete works with --history or --range only');
+  if (mode !== 'history' && args.store !== undefined) refuse('--store works with --history only');
+  if (mode === 'history' && args.store !== undefined && (typeof args.store !== 'string' || args.store === ''))
+    refuse('--store needs a folder: --store <dir>');
   if (mode !== 'stdin' && args['stdin-name'] !== undefined) refuse('--stdin-name works with --stdin only');
   if ((mode === 'history' || mode === 'range' || mode === 'stdin') && (args.paths?.length ?? 0) > 0) {
     refuse(`--${mode} takes no paths`);

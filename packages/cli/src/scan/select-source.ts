@@ -13,6 +13,8 @@ export interface SourceContext {
   io: Io;
   config: ResolvedConfig;
   maxSize: number;
+  /** `--store`: blobs already scanned clean, which the history source leaves out. */
+  known?: (oid: string) => boolean;
 }
 
 /** Which scan the flags ask for; only one of them may be given. */

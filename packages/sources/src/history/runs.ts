@@ -8,6 +8,7 @@ import { readObjects } from '../git/cat-file.js';
 import { BlockingCatFile, type ObjectVisitor } from '../git/blocking-cat-file.js';
 import type { GitContext } from '../git/exec.js';
 import { isBinary, type HistoryWork, type SourceStats } from '../source.js';
+import { disappeared } from './disappeared.js';
 
 /** A worker's way of reading its runs: blocking reads where it can (one named pipe, reused), else streams. */
 export class RunReader {
@@ -66,7 +67,7 @@ export async function readHistoryRun(
     tally.done++;
     if (object.status !== 'ok') {
       stats.incomplete = true;
-      stats.warnings.push(`blob ${oid} disappeared while scanning`);
+      stats.warnings.push(disappeared(oid));
       return;
     }
     tally.bytes += object.size;
