@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Finding, Severity } from '@keyward/core';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -10,7 +10,7 @@ import { KeywardError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { useColor } from '../scan/color.js';
 import { parseFleetList, type FleetEntry } from '../fleet/list.js';
-import { defaultCacheDir } from '../fleet/mirror.js';
+import { defaultCacheDir, mirrorName } from '../fleet/mirror.js';
 import { auditRepository, type RepositoryAudit } from '../fleet/audit.js';
 import { fleetStats, mergeCounts, unhealthy } from '../fleet/report.js';
 
@@ -28,7 +28,9 @@ export async function runFleet(args: Args, io: Io): Promise<number> {
   const started = Date.now();
   const inner = Math.max(1, Math.floor(availableParallelism() / jobs));
   let done = 0;
-  const audits = await mapLimit(entries, jobs, async (entry) => {
+  // The largest first, so that the last audit to start is a small one: the lanes end together.
+  const order = largestFirst(entries, cacheDir);
+  const audits = await mapLimit(entries, order, jobs, async (entry) => {
     const audit = await auditRepository(entry, { args, io, cacheDir, jobs: inner });
     done++;
     if (args.quiet !== true) io.stderr.write(`keyward: [${done}/${entries.length}] ${progressLine(audit)}\n`);
@@ -132,22 +134,45 @@ async function checkShard(shard: string): Promise<void> {
   }
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; results in the items' order. */
+/** Runs `work` over `items` in `order` (indexes), at most `limit` at a time; results in the items' order. */
 async function mapLimit<T, R>(
   items: readonly T[],
+  order: readonly number[],
   limit: number,
   work: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++]!;
       results[index] = await work(items[index]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return results;
+}
+
+/**
+ * The entries' indexes, largest object store first (its packs' size on disk: the path's, or the mirror's
+ * from an earlier run); a repository not on disk yet comes first, since it has a fetch to do as well.
+ */
+function largestFirst(entries: readonly FleetEntry[], cacheDir: string): number[] {
+  const size = entries.map((entry) =>
+    packBytes(entry.kind === 'path' ? entry.path : join(cacheDir, mirrorName(entry.name))),
+  );
+  return entries.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
+}
+
+function packBytes(dir: string): number {
+  for (const packs of [join(dir, 'objects', 'pack'), join(dir, '.git', 'objects', 'pack')]) {
+    try {
+      return readdirSync(packs).reduce((sum, name) => sum + statSync(join(packs, name)).size, 0);
+    } catch {
+      // not this layout
+    }
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 function progressLine({ entry, findings }: RepositoryAudit): string {
