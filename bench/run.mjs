@@ -22,6 +22,7 @@ const BENCHES = {
   'staged-large': async () => (await import('./staged-large.mjs')).stagedLargeBench,
   startup: async () => (await import('./startup.mjs')).startupBench,
   agents: async () => (await import('./agents.mjs')).agentsBench,
+  fleet: async () => (await import('./fleet.mjs')).fleetBench,
 };
 
 const USAGE = `usage: pnpm bench [${Object.keys(BENCHES).join('|')}|all]... [options]
