@@ -166,6 +166,10 @@ const TABLE = {
         type: 'boolean',
         describe: 'refuse a repository whose objects are missing instead of auditing what is there',
       },
+      store: {
+        type: 'string',
+        describe: 'incremental audits: one store a repository in this folder (see scan --history --store)',
+      },
       'max-blob-size': { type: 'string', describe: 'skip blobs larger than this (e.g. 10MB)' },
       ...output,
       ...config,

@@ -235,6 +235,18 @@ describe('keyward fleet', () => {
       expect((await cli(['fleet', name, '--format', format, '-q'])).stdout).toContain(url(api));
   });
 
+  it('--store keeps one store a repository: the next audit skips the blobs known clean, same findings', async () => {
+    const name = list('stored.txt', [url(api), url(web)]);
+    const args = ['fleet', name, '--store', 'stores', '--format', 'json', '--cache', 'stored-cache'];
+    const first = await cli(args);
+    const second = await cli(args);
+    expect([first.code, second.code]).toEqual([1, 1]);
+    const [a, b] = [first, second].map((r) => JSON.parse(r.stdout) as JsonReport);
+    expect(b.findings.map(identity).sort()).toEqual(a.findings.map(identity).sort());
+    expect(b.scan.blobs).toBeLessThan(a.scan.blobs);
+    expect(readdirSync(join(work, 'stores')).sort()).toEqual(readdirSync(join(work, 'stored-cache')).sort());
+  });
+
   it('has help', async () => {
     const help = await cli(['fleet', '--help']);
     expect(help.code).toBe(0);

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Finding } from '@keyward/core';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -8,7 +8,7 @@ import { isKeywardError } from '../errors.js';
 import { collectScan } from '../scan/collect.js';
 import { countSuppressed, showFiltered } from '../scan/suppressed.js';
 import type { FleetEntry } from './list.js';
-import { RepositoryFailure, updateMirror } from './mirror.js';
+import { mirrorName, RepositoryFailure, updateMirror } from './mirror.js';
 
 /** What one repository's audit gives the fleet report. */
 export interface RepositoryAudit {
@@ -33,7 +33,8 @@ export interface AuditOptions {
  * One repository of the list, audited as `keyward scan --history` would (the same code path, in this
  * process): a URL is mirrored into the cache first, a path is read in place. Whatever stops it (a fetch
  * that fails, a shallow clone, a folder that is no repository, a broken config) makes it `failed` with
- * that one line; objects missing from its store make it `incomplete`, its other findings kept.
+ * that one line (a damaged `--store` too); objects missing from its store make it `incomplete`, its other
+ * findings kept.
  */
 export async function auditRepository(fleet: FleetEntry, options: AuditOptions): Promise<RepositoryAudit> {
   const { args, io } = options;
@@ -49,7 +50,10 @@ export async function auditRepository(fleet: FleetEntry, options: AuditOptions):
       fleet.kind === 'url'
         ? await updateMirror(fleet.url, fleet.name, options.cacheDir, io.env)
         : localRepository(fleet.path);
-    const collected = await collectScan(historyArgs(args, io.cwd, options.jobs), { ...io, cwd: dir });
+    const collected = await collectScan(historyArgs(args, fleet.name, io.cwd, options.jobs), {
+      ...io,
+      cwd: dir,
+    });
     if (args.filters === false) showFiltered(collected.findings);
     const suppressed = countSuppressed(collected.findings);
     const findings = collected.findings.filter((f) => !f.suppressed);
@@ -92,11 +96,14 @@ function localRepository(path: string): string {
 }
 
 /** The options of `keyward scan --history` that fleet passes on, for one repository. */
-function historyArgs(args: Args, cwd: string, jobs: number): Args {
+function historyArgs(args: Args, name: string, cwd: string, jobs: number): Args {
   const passed: Args = { _: ['scan'], history: true, quiet: true, jobs };
   for (const name of ['shard', 'max-blob-size', 'require-complete', 'ignore', 'filters'] as const)
     if (args[name] !== undefined) passed[name] = args[name];
   // Relative to where fleet runs, not to each repository.
   if (typeof args.config === 'string') passed.config = resolve(cwd, args.config);
+  // `--store <dir>`: each repository keeps its own store in a folder of it, named as its mirror is.
+  if (typeof args.store === 'string' && args.store !== '')
+    passed.store = join(resolve(cwd, args.store), mirrorName(name));
   return passed;
 }
