@@ -83,44 +83,39 @@ function literalSets(literals: readonly string[]): Int32Array {
   return sets;
 }
 
-let rowWeights: Float64Array | undefined;
-
 /**
- * rowWeights()[512 * h + 256 * half + m]: the total weight of the bytes 16 * h + 8 * half + i for every bit i
- * set in m, so that a bucket's weight over a high nibble is two look-ups, not one addition per low nibble.
- * Built once per process (8192 additions).
+ * QUARTER_WEIGHTS[64 * h + 16 * q + m]: the total weight of the bytes 16 * h + 4 * q + i for every bit i set in
+ * the 4-bit mask m, so that a bucket's weight over one high nibble is 4 look-ups, not one addition per low
+ * nibble (the planner runs in V8's interpreter at start-up: ~1,000 additions here spare ~100,000 there).
  */
-function rowWeightTable(): Float64Array {
-  if (rowWeights) return rowWeights;
-  const table = new Float64Array(16 * 512);
-  for (let row = 0; row < 32; row++) {
-    for (let m = 1; m < 256; m++) {
-      table[256 * row + m] =
-        table[256 * row + (m & (m - 1))]! + BYTE_WEIGHTS[8 * row + 31 - Math.clz32(m & -m)]!;
+const QUARTER_WEIGHTS = (() => {
+  const table = new Int32Array(16 * 64);
+  for (let quarter = 0; quarter < 64; quarter++) {
+    for (let m = 1; m < 16; m++) {
+      table[16 * quarter + m] =
+        table[16 * quarter + (m & (m - 1))]! + BYTE_WEIGHTS[4 * quarter + 31 - Math.clz32(m & -m)]!;
     }
   }
-  return (rowWeights = table);
-}
+  return table;
+})();
 
 /**
  * How often a bucket whose sets are `sets[at..]` OR `extra[extraAt..]` fires, per position of source code: the
  * product over window bytes of the accepted bytes' weight (bytes taken as independent: it underestimates the
  * rate measured on npm code by 1.2-2x, but ranks plans the same way).
  */
-function bucketRate(
-  sets: Int32Array,
-  at: number,
-  extra: Int32Array,
-  extraAt: number,
-  rows: Float64Array,
-): number {
+function bucketRate(sets: Int32Array, at: number, extra: Int32Array, extraAt: number): number {
   let rate = 1;
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
     let w = 0;
     for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
-      const row = 512 * (31 - Math.clz32(his & -his));
-      w += rows[row + (lo & 255)]! + rows[row + 256 + (lo >>> 8)]!;
+      const row = 64 * (31 - Math.clz32(his & -his));
+      w +=
+        QUARTER_WEIGHTS[row + (lo & 15)]! +
+        QUARTER_WEIGHTS[row + 16 + ((lo >> 4) & 15)]! +
+        QUARTER_WEIGHTS[row + 32 + ((lo >> 8) & 15)]! +
+        QUARTER_WEIGHTS[row + 48 + ((lo >> 12) & 15)]!;
     }
     rate *= w / 10_000;
   }
@@ -137,9 +132,8 @@ function bucketCost(
   extra: Int32Array,
   extraAt: number,
   members: number,
-  rows: Float64Array,
 ): number {
-  return members === 0 ? 0 : bucketRate(sets, at, extra, extraAt, rows) * (2 + members);
+  return members === 0 ? 0 : bucketRate(sets, at, extra, extraAt) * (2 + members);
 }
 
 /**
@@ -153,7 +147,6 @@ function assignBuckets(
   bucketCount: number,
 ): { buckets: number[][]; rate: number } {
   const sets = literalSets(literals);
-  const rows = rowWeightTable();
   const none = new Int32Array(SET_WORDS);
   const unions = new Int32Array(bucketCount * SET_WORDS);
   const buckets: number[][] = Array.from({ length: bucketCount }, () => []);
@@ -163,7 +156,7 @@ function assignBuckets(
     for (const id of buckets[b]!) {
       for (let j = 0; j < SET_WORDS; j++) unions[b * SET_WORDS + j]! |= sets[id * SET_WORDS + j]!;
     }
-    costs[b] = bucketCost(unions, b * SET_WORDS, none, 0, buckets[b]!.length, rows);
+    costs[b] = bucketCost(unions, b * SET_WORDS, none, 0, buckets[b]!.length);
   };
   /** Cheapest bucket other than `skip` to add literal `id` to, and what adding it costs. */
   const cheapest = (id: number, skip: number): [number, number] => {
@@ -178,7 +171,7 @@ function assignBuckets(
         triedEmpty = true;
       }
       const delta =
-        bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1, rows) - costs[b]!;
+        bucketCost(unions, b * SET_WORDS, sets, id * SET_WORDS, buckets[b]!.length + 1) - costs[b]!;
       if (delta < bestDelta) {
         bestDelta = delta;
         best = b;
@@ -187,7 +180,7 @@ function assignBuckets(
     return [best, bestDelta];
   };
 
-  const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1, rows));
+  const alone = literals.map((_, id) => bucketCost(sets, id * SET_WORDS, none, 0, 1));
   const order = literals.map((_, id) => id).sort((a, b) => alone[a]! - alone[b]! || a - b);
   for (const id of order) {
     const [best] = cheapest(id, -1);
@@ -212,7 +205,7 @@ function assignBuckets(
   }
   let rate = 0;
   for (let b = 0; b < bucketCount; b++) {
-    if (buckets[b]!.length > 0) rate += bucketRate(unions, b * SET_WORDS, none, 0, rows);
+    if (buckets[b]!.length > 0) rate += bucketRate(unions, b * SET_WORDS, none, 0);
   }
   return { buckets: buckets.map((b) => b.sort((x, y) => x - y)), rate };
 }
@@ -221,18 +214,56 @@ function assignBuckets(
  * Whether to plan 16 buckets or 8. Buckets 8-15 cost the scan a second set of table look-ups (~0.15 ms per MB,
  * measured on the npm corpus: 0.47 against 0.31 ms per MB); each false candidate costs ~22 ns. So 16 buckets pay
  * when they spare more than ~0.7 candidates per 100 bytes, ~0.55 in bucketRate's estimate (bench/README.md,
- * issue 20). More than 64 literals always take 16: every set measured there gained (and planning 8 too would
- * cost start-up time).
+ * issue 20).
  */
 const WIDE_MIN_RATE_GAIN = 0.0055;
 
+/**
+ * Up to 32 literals, 8 buckets are planned first (16 only when the 8 let enough through that 16 could gain);
+ * beyond, 16 are planned and paired into 8 to estimate what 8 buckets would let through (from above: a plan
+ * made for 8 does at least as well, as a rule), so that the planner, which runs in V8's interpreter at
+ * start-up, makes one plan, not two, for a large rule set.
+ */
 function chooseBuckets(literals: readonly string[]): number[][] {
+  if (literals.length <= 32) {
+    const narrow = assignBuckets(literals, 8);
+    if (narrow.rate <= WIDE_MIN_RATE_GAIN) return narrow.buckets;
+    const wide = assignBuckets(literals, TEDDY_BUCKETS);
+    return narrow.rate - wide.rate > WIDE_MIN_RATE_GAIN ? wide.buckets : narrow.buckets;
+  }
   const wide = assignBuckets(literals, TEDDY_BUCKETS);
-  const used = wide.buckets.filter((b) => b.length > 0);
-  if (used.length <= 8) return [...used, ...Array.from({ length: 8 - used.length }, () => [])];
-  if (literals.length > 64) return wide.buckets;
-  const narrow = assignBuckets(literals, 8);
-  return narrow.rate - wide.rate > WIDE_MIN_RATE_GAIN ? wide.buckets : narrow.buckets;
+  if (pairedRate(literals, wide.buckets) - wide.rate > WIDE_MIN_RATE_GAIN) return wide.buckets;
+  return assignBuckets(literals, 8).buckets;
+}
+
+/** The estimated rate of `buckets` once merged, two by two (the cheapest pair first), into 8. */
+function pairedRate(literals: readonly string[], buckets: readonly (readonly number[])[]): number {
+  const sets = literalSets(literals);
+  const none = new Int32Array(SET_WORDS);
+  const unions = buckets
+    .filter((members) => members.length > 0)
+    .map((members) => {
+      const union = new Int32Array(SET_WORDS);
+      for (const id of members) for (let j = 0; j < SET_WORDS; j++) union[j]! |= sets[id * SET_WORDS + j]!;
+      return union;
+    });
+  const rates = unions.map((union) => bucketRate(union, 0, none, 0));
+  while (unions.length > 8) {
+    let best = [0, 1];
+    let bestDelta = Infinity;
+    for (let i = 0; i < unions.length; i++) {
+      for (let j = i + 1; j < unions.length; j++) {
+        const delta = bucketRate(unions[i]!, 0, unions[j]!, 0) - rates[i]! - rates[j]!;
+        if (delta < bestDelta) [best, bestDelta] = [[i, j], delta];
+      }
+    }
+    const [i, j] = best as [number, number];
+    for (let w = 0; w < SET_WORDS; w++) unions[i]![w]! |= unions[j]![w]!;
+    rates[i] = bucketRate(unions[i]!, 0, none, 0);
+    unions.splice(j, 1);
+    rates.splice(j, 1);
+  }
+  return rates.reduce((sum, rate) => sum + rate, 0);
 }
 
 /** Plans buckets and nibble tables; throws when teddyUnsupportedReason() gives a reason. */
