@@ -5,6 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, runCli, Scratch, tempDir, type TempRepo } from '@keyward/test-utils';
 import { decodeStore, encodeStore, type StoreKeyParts } from '../src/store/format.js';
 import { openStore, STORE_FILE } from '../src/store/store.js';
+import { createScanner } from '@keyward/core';
+import { RULES } from '@keyward/rules';
+import { historySource, type HistoryOptions } from '@keyward/sources/history';
+import type * as Pipeline from '../src/scan/pipeline.js';
+
+// Workers start from the build (dist/scan/worker.js), so the pipeline is imported from dist/.
+const { runPipeline } = (await import('../dist/scan/pipeline.js')) as typeof Pipeline;
 
 const scratch = new Scratch();
 afterEach(() => scratch.clear());
@@ -260,6 +267,40 @@ describe('scan --history --store', () => {
     const recorded = readStore(store).hex;
     expect(recorded).not.toContain(gone);
     expect(recorded.length).toBe(blobIds(r).length - 3);
+  });
+});
+
+describe('the clean blobs on worker threads', () => {
+  /** The history source with the listing's path and workers forced, scanned with `jobs` threads. */
+  async function scan(r: TempRepo, jobs: number, more: Partial<HistoryOptions> = {}) {
+    const source = historySource({
+      cwd: r.dir,
+      env: { ...process.env, ...GIT_ENV },
+      parallelMinBytes: 0,
+      unlistedPackBytes: 0,
+      ...more,
+    });
+    const result = await runPipeline(source, createScanner(RULES), { jobs, rules: RULES, inlineAllow: true });
+    const clean = source.cleanBlobs()!;
+    const hex: string[] = [];
+    for (let at = 0; at < clean.ids.length; at += clean.width)
+      hex.push(Buffer.from(clean.ids.subarray(at, at + clean.width)).toString('hex'));
+    return { result, clean: hex.sort(), known: clean.known };
+  }
+
+  it('are the same blobs as in one thread, and known blobs are neither read nor counted clean again', async () => {
+    const r = history();
+    const one = await scan(r, 1);
+    const two = await scan(r, 2);
+    expect(two.clean).toEqual(one.clean);
+    expect(one.clean.length).toBe(blobIds(r).length - 3);
+    const known = new Set(one.clean.slice(0, 5));
+    const again = await scan(r, 2, { known: (oid) => known.has(oid) });
+    expect(again.known).toBe(5);
+    const binary = known.has(blobOf(r, 'HEAD', 'data.bin')) ? 1 : 0; // skipped, not scanned, either way
+    expect(again.result.stats.blobs).toBe(two.result.stats.blobs - 5 + binary);
+    expect(again.clean).toEqual(one.clean.filter((oid) => !known.has(oid)));
+    expect(again.result.findings).toEqual(two.result.findings);
   });
 });
 
