@@ -23,6 +23,7 @@ const BENCHES = {
   startup: async () => (await import('./startup.mjs')).startupBench,
   agents: async () => (await import('./agents.mjs')).agentsBench,
   fleet: async () => (await import('./fleet.mjs')).fleetBench,
+  store: async () => (await import('./store.mjs')).storeBench,
 };
 
 const USAGE = `usage: pnpm bench [${Object.keys(BENCHES).join('|')}|all]... [options]
