@@ -18,6 +18,7 @@ const BENCHES = {
   noise: async () => (await import('./noise.mjs')).noiseBench,
   precision: async () => (await import('./precision.mjs')).precisionBench,
   history: async () => (await import('./history.mjs')).historyBench,
+  'history-scale': async () => (await import('./history-scale.mjs')).historyScaleBench,
   precommit: async () => (await import('./precommit.mjs')).precommitBench,
   'staged-large': async () => (await import('./staged-large.mjs')).stagedLargeBench,
   startup: async () => (await import('./startup.mjs')).startupBench,

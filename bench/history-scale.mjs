@@ -1,0 +1,168 @@
+/**
+ * Memory and time against history size (issue 18): generated histories of small blobs (git fast-import,
+ * 100 blobs a commit: each commit rewrites 100 files of a 10,000-file tree in 100 folders, so trees are
+ * wide and churn on every commit), 0.1 and 1 million blobs by default (KEYWARD_HISTORY_SCALE=0.1,1,10 for
+ * the 10-million case: several minutes to build, ~1 GB). For each size, with no key anywhere and then
+ * with four keys planted: `keyward scan --history` wall time and keyward's own peak RSS (its Node process,
+ * threads included; git's children apart), against git listing every object and reading every blob
+ * (`cat-file --batch-all-objects --batch-check`, then `--batch` of the blobs), the floor a history audit
+ * cannot go under. Writes the curve (objects, seconds, MB, bytes per object) into the results.
+ *
+ * Targets: the peak grows by at most 64 bytes per object beyond a fixed base (the slope between the two
+ * largest sizes); 10x the objects at most 12x the time; at 1 million blobs within 1.5x the list+read floor.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fakeKey, rng } from './lib/keys.mjs';
+import { runKeyward } from './lib/keyward.mjs';
+import { benchDir, benchPath } from './lib/paths.mjs';
+import { sh, timedShell } from './lib/proc.mjs';
+import { fmt, printTable } from './lib/table.mjs';
+
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const BLOBS_PER_COMMIT = 100;
+const FILES = 10_000;
+const FOLDERS = 100;
+const VERSION = 2;
+const MAX_BYTES_PER_OBJECT = 64;
+const MAX_TIME_GROWTH = 12;
+const MAX_FLOOR_RATIO = 1.5;
+
+/** Builds (or reuses) a bare history of `blobs` blobs; with `keys`, four planted across it. */
+async function ensureScaleRepo(dir, blobs, keys) {
+  const stamp = `${dir}.stamp.json`;
+  const want = { version: VERSION, blobs, keys };
+  if (existsSync(stamp) && existsSync(dir) && readFileSync(stamp, 'utf8') === JSON.stringify(want)) return;
+  rmSync(dir, { recursive: true, force: true });
+  sh('git', ['init', '-q', '--bare', '--initial-branch=main', dir], { env: GIT_ENV });
+  const fi = spawn('git', ['fast-import', '--quiet'], {
+    cwd: dir,
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const exited = once(fi, 'close');
+  const write = async (s) => {
+    if (!fi.stdin.write(s)) await once(fi.stdin, 'drain');
+  };
+  const next = rng(blobs);
+  const commits = Math.ceil(blobs / BLOBS_PER_COMMIT);
+  const plantAt = new Set(keys ? [0.1, 0.4, 0.7, 0.95].map((f) => Math.floor(f * commits)) : []);
+  let planted = 0;
+  for (let c = 0; c < commits; c++) {
+    let body = `commit refs/heads/main\ncommitter Bench <bench@example.test> ${1_700_000_000 + c * 60} +0000\ndata 9\ncommit ${c % 10}\n`;
+    for (let b = 0; b < BLOBS_PER_COMMIT; b++) {
+      const file = Math.floor(next() * FILES);
+      // Small and unique: the commit, the slot and a random word make every blob new.
+      const text = `// file ${file}, commit ${c}\nexport const v${b} = ${Math.floor(next() * 1e9)};\n`;
+      body += `M 100644 inline d${file % FOLDERS}/f${file}.ts\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+    }
+    // A key in a file of its own (a random slot could be written again in the same commit, and lost).
+    if (plantAt.has(c)) {
+      const text = `OPENAI_API_KEY=${fakeKey('openai-project', 9000 + planted)}\n`;
+      body += `M 100644 inline config/k${planted++}.env\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+    }
+    await write(body);
+  }
+  fi.stdin.end();
+  await exited;
+  sh('git', ['gc', '-q', '--aggressive', '--prune=now'], { cwd: dir, env: GIT_ENV });
+  writeFileSync(stamp, JSON.stringify(want));
+}
+
+function objectCount(dir) {
+  const out = sh('git', ['count-objects', '-v'], { cwd: dir, env: GIT_ENV }).stdout;
+  return Number(/in-pack: (\d+)/.exec(out)?.[1] ?? 0) + Number(/^count: (\d+)/m.exec(out)?.[1] ?? 0);
+}
+
+export async function historyScaleBench(ctx) {
+  const sizes = (process.env.KEYWARD_HISTORY_SCALE ?? (ctx.quick ? '0.01,0.1' : '0.1,1'))
+    .split(',')
+    .map((m) => Math.round(Number(m) * 1_000_000));
+  const rows = [];
+  for (const blobs of sizes) {
+    for (const keys of [false, true]) {
+      const dir = benchDir('history-scale', `${blobs}${keys ? '-keys' : ''}.git`);
+      ctx.log?.(`history-scale: building ${blobs} blobs${keys ? ' with keys' : ''}`);
+      await ensureScaleRepo(dir, blobs, keys);
+      const objects = objectCount(dir);
+      const out = benchPath('out', `history-scale-${blobs}${keys ? '-keys' : ''}.json`);
+      const run = runKeyward(['scan', '--history', '--format', 'json', '--output', out], { cwd: dir });
+      let found = null;
+      try {
+        found = JSON.parse(readFileSync(out, 'utf8')).findings.length;
+      } catch {
+        found = null;
+      }
+      const floor = keys
+        ? null
+        : timedShell(
+            'git cat-file --batch-all-objects --batch-check="%(objecttype) %(objectname)" | ' +
+              "awk '$1 == \"blob\" { print $2 }' | git cat-file --batch > /dev/null",
+            { cwd: dir },
+          );
+      rows.push({
+        blobs,
+        keys,
+        objects,
+        seconds: run.wallS,
+        nodeRssMB: run.nodeRssKB === null ? null : run.nodeRssKB / 1024,
+        floorSeconds: floor?.wallS ?? null,
+        found,
+        ok: run.code === 0 || run.code === 1,
+      });
+    }
+  }
+  printTable(
+    ctx.write,
+    'History size: keyward scan --history (wall, keyward peak RSS) against listing + reading every blob',
+    ['blobs', 'objects', 'keys', 'keyward', 'peak RSS', 'bytes/object', 'list+read', 'findings'],
+    rows.map((r) => [
+      r.blobs.toLocaleString('en'),
+      r.objects.toLocaleString('en'),
+      r.keys ? '4 planted' : 'none',
+      fmt.s(r.seconds),
+      r.nodeRssMB === null ? '-' : `${r.nodeRssMB.toFixed(0)} MB`,
+      r.nodeRssMB === null ? '-' : ((r.nodeRssMB * 1024 * 1024) / r.objects).toFixed(0),
+      r.floorSeconds === null ? '' : fmt.s(r.floorSeconds),
+      r.found ?? '-',
+    ]),
+  );
+  const clean = rows.filter((r) => !r.keys);
+  const [small, large] = [clean.at(-2), clean.at(-1)];
+  const slope =
+    small && large && small.nodeRssMB !== null && large.nodeRssMB !== null
+      ? ((large.nodeRssMB - small.nodeRssMB) * 1024 * 1024) / (large.objects - small.objects)
+      : null;
+  const growth = small && large ? large.seconds / small.seconds / (large.objects / small.objects) : null;
+  const million = clean.find((r) => r.blobs === 1_000_000);
+  const floorRatio = million?.floorSeconds ? million.seconds / million.floorSeconds : null;
+  return {
+    results: { rows, slopeBytesPerObject: slope, timeGrowthPer10x: growth === null ? null : growth * 10 },
+    targets: [
+      {
+        name: `peak RSS grows <= ${MAX_BYTES_PER_OBJECT} bytes/object (${small?.blobs ?? '-'} -> ${large?.blobs ?? '-'} blobs)`,
+        measured: slope === null ? 'not available' : `${slope.toFixed(0)} B/object`,
+        pass: slope === null ? null : slope <= MAX_BYTES_PER_OBJECT,
+      },
+      {
+        name: `10x the objects costs <= ${MAX_TIME_GROWTH}x the time`,
+        measured: growth === null ? 'not available' : `${(growth * 10).toFixed(1)}x`,
+        pass: growth === null ? null : growth * 10 <= MAX_TIME_GROWTH,
+      },
+      {
+        name: `1M blobs with nothing to attribute <= ${MAX_FLOOR_RATIO}x listing + reading the blobs`,
+        measured: floorRatio === null ? 'not measured' : fmt.ratio(floorRatio),
+        pass: floorRatio === null ? null : floorRatio <= MAX_FLOOR_RATIO,
+      },
+      {
+        name: 'every planted key found',
+        measured: rows
+          .filter((r) => r.keys)
+          .map((r) => `${r.found ?? '-'}/4`)
+          .join(', '),
+        pass: rows.filter((r) => r.keys).every((r) => r.found === 4),
+      },
+    ],
+  };
+}
