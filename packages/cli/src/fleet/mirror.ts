@@ -65,6 +65,8 @@ export async function updateMirror(
   try {
     await git(['clone', '--mirror', '--quiet', '--', url, partial], cacheDir, gitEnv, 'clone', url);
     if (name !== url) await git(['remote', 'set-url', 'origin', name], partial, gitEnv, 'remote', url);
+    // Another run may have finished the same mirror meanwhile (a shared cache): keep the one in place.
+    if (existsSync(join(dir, 'HEAD'))) return dir;
     rmSync(dir, { recursive: true, force: true });
     renameSync(partial, dir);
   } finally {
