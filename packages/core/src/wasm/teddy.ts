@@ -83,12 +83,17 @@ function literalSets(literals: readonly string[]): Int32Array {
   return sets;
 }
 
+let quarterWeights: Int32Array | undefined;
+
 /**
- * QUARTER_WEIGHTS[64 * h + 16 * q + m]: the total weight of the bytes 16 * h + 4 * q + i for every bit i set in
- * the 4-bit mask m, so that a bucket's weight over one high nibble is 4 look-ups, not one addition per low
- * nibble (the planner runs in V8's interpreter at start-up: ~1,000 additions here spare ~100,000 there).
+ * quarterWeightTable()[64 * h + 16 * q + m]: the total weight of the bytes 16 * h + 4 * q + i for every bit i set
+ * in the 4-bit mask m, so that a bucket's weight over one high nibble is 4 look-ups, not one addition per low
+ * nibble (the planner runs in V8's interpreter at start-up: ~1,000 additions here spare ~100,000 there; integers,
+ * because a Float64Array's values become heap numbers there). Built on the first plan, not at import: the
+ * pre-commit hook imports this module and never plans.
  */
-const QUARTER_WEIGHTS = (() => {
+function quarterWeightTable(): Int32Array {
+  if (quarterWeights) return quarterWeights;
   const table = new Int32Array(16 * 64);
   for (let quarter = 0; quarter < 64; quarter++) {
     for (let m = 1; m < 16; m++) {
@@ -96,8 +101,8 @@ const QUARTER_WEIGHTS = (() => {
         table[16 * quarter + (m & (m - 1))]! + BYTE_WEIGHTS[4 * quarter + 31 - Math.clz32(m & -m)]!;
     }
   }
-  return table;
-})();
+  return (quarterWeights = table);
+}
 
 /**
  * How often a bucket whose sets are `sets[at..]` OR `extra[extraAt..]` fires, per position of source code: the
@@ -105,6 +110,7 @@ const QUARTER_WEIGHTS = (() => {
  * rate measured on npm code by 1.2-2x, but ranks plans the same way).
  */
 function bucketRate(sets: Int32Array, at: number, extra: Int32Array, extraAt: number): number {
+  const weights = quarterWeightTable();
   let rate = 1;
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const lo = sets[at + 2 * k]! | extra[extraAt + 2 * k]!;
@@ -112,10 +118,10 @@ function bucketRate(sets: Int32Array, at: number, extra: Int32Array, extraAt: nu
     for (let his = sets[at + 2 * k + 1]! | extra[extraAt + 2 * k + 1]!; his !== 0; his &= his - 1) {
       const row = 64 * (31 - Math.clz32(his & -his));
       w +=
-        QUARTER_WEIGHTS[row + (lo & 15)]! +
-        QUARTER_WEIGHTS[row + 16 + ((lo >> 4) & 15)]! +
-        QUARTER_WEIGHTS[row + 32 + ((lo >> 8) & 15)]! +
-        QUARTER_WEIGHTS[row + 48 + ((lo >> 12) & 15)]!;
+        weights[row + (lo & 15)]! +
+        weights[row + 16 + ((lo >> 4) & 15)]! +
+        weights[row + 32 + ((lo >> 8) & 15)]! +
+        weights[row + 48 + ((lo >> 12) & 15)]!;
     }
     rate *= w / 10_000;
   }
