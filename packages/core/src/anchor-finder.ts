@@ -48,8 +48,9 @@ export interface AnchorFinder {
 export const WASM_MIN_INPUT = 128;
 /**
  * WASM is set up only after this many bytes were scanned in JS: compiling the module (~1 ms), planning the
- * buckets (~5 ms on first use, while V8 still interprets the planner; pass `plan` to skip it) and the first
- * calls in V8's baseline tier cost about what the automaton spends on 1 to 2 MB. A pre-commit hook over a
+ * buckets (on first use, while V8 still interprets the planner: ~3 ms for 22 literals, ~14 for 60, ~20 for 80;
+ * pass `plan` to skip it) and the first calls in V8's baseline tier cost about what the automaton spends on 1
+ * to 2 MB. A pre-commit hook over a
  * few small files never pays for it; a large scan pays it once per finder's process.
  */
 export const WASM_WARMUP_BYTES = 512 * 1024;

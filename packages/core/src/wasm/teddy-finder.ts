@@ -80,7 +80,7 @@ function cachedPlan(literals: readonly string[]): TeddyPlan {
 export interface WasmFinderOptions {
   /**
    * A plan made earlier by planTeddy() for the same literals (plain data: it can be made once and sent to
-   * worker threads), which skips planning (a few ms while the planner still runs in V8's interpreter).
+   * worker threads), which skips planning (3-20 ms while the planner still runs in V8's interpreter).
    */
   plan?: TeddyPlan;
   /** Input copied in per scan by find() (default 1 MiB); chunks overlap by (longest literal - 1) bytes. */
