@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain .mjs build script without type declarations
+import { WAT_PATH } from '../../scripts/gen-wasm.mjs';
 import {
   GROUP_STARTS_AT,
   HASH_AT,
@@ -193,6 +196,17 @@ describe('encodeTeddyConfig', () => {
     const at = record(2);
     expect([...bytes.subarray(at + 16, at + 24)]).toEqual([0xdf, 0xff, 0xdf, 0, 0, 0, 0, 0]);
     expect([...bytes.subarray(at + 24, at + 27)]).toEqual([...bytesOf('X@Y')]);
+  });
+
+  it('uses the addresses anchors.wat reads (hand-written there)', () => {
+    const wat = readFileSync(WAT_PATH, 'utf8');
+    for (const offset of [HASH_AT, HASH_AT + 4, GROUP_STARTS_AT, GROUP_STARTS_AT + 4, LITERAL_LIST_AT]) {
+      expect(wat).toContain(`offset=${offset} `);
+    }
+    expect(wat).toContain(`(i32.const 0x9e3779b1)) (i32.const ${32 - Math.log2(HASH_SLOTS)}))`);
+    expect(wat).toContain(`(i32.const 1)) (i32.const ${HASH_SLOTS - 1}))`);
+    for (let table = 0; table < 12; table++) expect(wat).toContain(`(v128.load (i32.const ${16 * table})))`);
+    expect(TABLE_SET_BYTES).toBe(96);
   });
 
   it('keeps every prefix findable with 128 distinct prefixes, probing past collisions', () => {
