@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ const ESC = '\x1b';
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`);
 const COMMANDS: CommandName[] = [
   'scan',
+  'agents',
+  'fleet',
   'verify',
   'merge',
   'remediate',
@@ -27,7 +29,7 @@ const COMMANDS: CommandName[] = [
   'install',
   'uninstall',
 ];
-const LIST = 'scan, agents, verify, merge, remediate, baseline, rules, install, uninstall';
+const LIST = 'scan, agents, fleet, verify, merge, remediate, baseline, rules, install, uninstall';
 
 let repo: TempRepo;
 let outside: string;
@@ -42,6 +44,13 @@ beforeAll(async () => {
   repo.commit('key', { 'src/config.ts': `export const key = "${KEY}";\n` });
   const scan = await cli(['scan', '--format', 'json', '--reveal', '--output', report()]);
   expect(scan.code).toBe(1);
+  // An agent project with the key in its MCP config, and a fleet list naming the repository.
+  mkdirSync(join(outside, 'project'));
+  writeFileSync(
+    join(outside, 'project', '.mcp.json'),
+    JSON.stringify({ mcpServers: { a: { command: 'a', env: { OPENAI_API_KEY: KEY } } } }),
+  );
+  writeFileSync(join(outside, 'fleet.txt'), `${repo.dir}\n`);
 });
 afterAll(() => {
   repo?.cleanup();
@@ -64,6 +73,18 @@ interface Case {
 /** One run of each command that prints something worth colouring, and a line --quiet leaves out. */
 const CASES: Record<CommandName, Case> = {
   scan: { argv: () => ['scan'], exit: 1, colored: 'both', summary: /1 secret found/ },
+  agents: {
+    argv: () => ['agents', join(outside, 'project')],
+    exit: 1,
+    colored: 'both',
+    summary: /1 agent config: 1 secret found/,
+  },
+  fleet: {
+    argv: () => ['fleet', join(outside, 'fleet.txt')],
+    exit: 1,
+    colored: 'both',
+    summary: /1 secret found/,
+  },
   verify: {
     // A line that is no known key shape: decided (unknown) without any network.
     argv: () => ['verify'],
@@ -246,7 +267,11 @@ describe('both parsers read the common options the same way', () => {
         [['--no-color', '-q'], false, true],
         [['--quiet', '--color'], true, true],
       ] as const) {
-        const argv = [command, ...(command === 'merge' ? ['report.json'] : []), ...flags];
+        const argv = [
+          command,
+          ...(command === 'merge' ? ['report.json'] : command === 'fleet' ? ['repositories.txt'] : []),
+          ...flags,
+        ];
         const fast = parseFast(argv);
         expect(fast, `the fast path takes ${argv.join(' ')}`).toBeDefined();
         const slow = await parseYargs(argv, io);
@@ -269,6 +294,13 @@ describe('mistakes in argv: one line, exit 2', () => {
 
   it("an unknown option names the command's own options, for every command", async () => {
     const takes: Record<CommandName, string> = {
+      agents:
+        '--home, --format, --output, --reveal, --config, --verify, --blast-radius, --only-live, --results, ' +
+        '--base-url, --fail-on, --exit-zero, --color, --no-color, --quiet',
+      fleet:
+        '--cache, --jobs, --shard, --require-complete, --store, --max-blob-size, --format, --output, --reveal, ' +
+        '--config, --verify, --blast-radius, --only-live, --results, --base-url, --no-filters, --fail-on, ' +
+        '--exit-zero, --color, --no-color, --quiet',
       scan:
         '--staged, --range, --since, --pre-push, --history, --shard, --all, --branch, --require-complete, --store, --max-blob-size, ' +
         '--stdin, --stdin-name, --format, --output, --reveal, --config, --baseline, --verify, ' +
