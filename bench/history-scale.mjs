@@ -99,7 +99,7 @@ export async function historyScaleBench(ctx) {
         ? null
         : timedShell(
             'git cat-file --batch-all-objects --batch-check="%(objecttype) %(objectname)" | ' +
-              "awk '$1 == \"blob\" { print $2 }' | git cat-file --batch > /dev/null",
+              'awk \'$1 == "blob" { print $2 }\' | git cat-file --batch > /dev/null',
             { cwd: dir },
           );
       rows.push({

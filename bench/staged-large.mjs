@@ -69,7 +69,15 @@ export async function stagedLargeBench(ctx) {
     lines.splice(1, 0, `OPENAI_API_KEY=${old}`);
     writeFileSync(join(dir, target), lines.join('\n'));
     git('add', '--', target);
-    git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-qm', 'bench: a committed key');
+    git(
+      '-c',
+      'user.name=bench',
+      '-c',
+      'user.email=bench@example.test',
+      'commit',
+      '-qm',
+      'bench: a committed key',
+    );
   }
 
   stage(dir, files, null);

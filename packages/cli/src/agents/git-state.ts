@@ -51,7 +51,8 @@ export async function gitStates(
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;
     const index = entry[0];
-    const state = index === '!' ? 'ignored' : index === '?' ? 'untracked' : index !== ' ' ? 'staged' : 'tracked';
+    const state =
+      index === '!' ? 'ignored' : index === '?' ? 'untracked' : index !== ' ' ? 'staged' : 'tracked';
     const path = entry.slice(3);
     // `!! build/`: with --ignored=matching an ignored folder is listed once, for everything in it.
     const files = path.endsWith('/')

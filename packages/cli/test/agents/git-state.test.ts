@@ -147,7 +147,9 @@ describe("git's view of agent configs, read without git (checked against git sta
       if (root !== repo.dir) populate(root, env);
       const files = FILES.map((f) => join(root, f));
       expect(localGitStates(FILES, root, env), name).toBeUndefined();
-      expect(await gitStates(files, root, env), name).toEqual(await gitStates(files, root, env, { local: false }));
+      expect(await gitStates(files, root, env), name).toEqual(
+        await gitStates(files, root, env, { local: false }),
+      );
     }
     const repo = scratch.repo();
     expect(localGitStates(FILES, repo.dir, { ...env, GIT_DIR: join(repo.dir, '.git') })).toBeUndefined();

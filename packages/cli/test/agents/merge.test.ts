@@ -53,7 +53,9 @@ describe('keyward merge: agent audits', () => {
     const rules = (
       JSON.parse(sarif.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } } }> }
     ).runs[0]!.tool.driver.rules.map((r) => r.id);
-    expect(rules).toEqual(expect.arrayContaining(['agent-secret-field', 'agent-base-url', 'openai-admin-key']));
+    expect(rules).toEqual(
+      expect.arrayContaining(['agent-secret-field', 'agent-base-url', 'openai-admin-key']),
+    );
   });
 
   it('refuses to merge an agent audit with a scan', async () => {

@@ -124,8 +124,7 @@ const githubOrgRepos: NonNullable<Check['followUp']> = {
     const body = readBody(response);
     if (response.status !== 200 || !body.looksJson || !Array.isArray(body.json)) return first;
     const owner = field(body.json[0], 'owner', 'login');
-    if (body.json.length === 0)
-      return { ...first, reach: { ...first.reach, [GITHUB_ORG_AREA]: 'denied' } };
+    if (body.json.length === 0) return { ...first, reach: { ...first.reach, [GITHUB_ORG_AREA]: 'denied' } };
     const named = typeof owner === 'string' && /^[A-Za-z0-9-]{1,39}$/.test(owner) ? ` (${owner})` : '';
     return {
       ...first,

@@ -34,7 +34,9 @@ export function readGitSettings(
 ): GitSettings | { unsupported: string } {
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || /^GIT_CONFIG_(NOSYSTEM|GLOBAL|SYSTEM)$/.test(name)) continue;
-    if (/^GIT_(CONFIG|DIR$|WORK_TREE$|INDEX_FILE$|OBJECT_DIRECTORY$|COMMON_DIR$|CEILING|NAMESPACE)/.test(name))
+    if (
+      /^GIT_(CONFIG|DIR$|WORK_TREE$|INDEX_FILE$|OBJECT_DIRECTORY$|COMMON_DIR$|CEILING|NAMESPACE)/.test(name)
+    )
       return { unsupported: `${name} is set` };
   }
   const home = env.HOME || homedir();
@@ -82,7 +84,8 @@ function coreSettings(text: string): { excludesfile?: string } | { unsupported: 
     const key = `${section}.${entry[1]!.toLowerCase()}`;
     const value = (entry[2] ?? 'true').replace(/\s+[#;].*$/, '').trim();
     if (/["\\]/.test(value)) {
-      if (key === 'core.excludesfile' || key.startsWith('extensions.')) return { unsupported: 'a quoted value' };
+      if (key === 'core.excludesfile' || key.startsWith('extensions.'))
+        return { unsupported: 'a quoted value' };
       continue;
     }
     if (key === 'core.excludesfile') excludesfile = value;

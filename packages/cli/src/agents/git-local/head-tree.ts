@@ -66,7 +66,8 @@ function readCommit(gitDir: string, id: string): string | undefined {
   }
   for (const idx of packs) {
     const offset = packOffset(join(objects, 'pack', idx), id);
-    if (offset !== undefined) return packedCommit(join(objects, 'pack', idx.replace(/\.idx$/, '.pack')), offset);
+    if (offset !== undefined)
+      return packedCommit(join(objects, 'pack', idx.replace(/\.idx$/, '.pack')), offset);
   }
   return undefined;
 }

@@ -24,7 +24,8 @@ export function readIndex(gitDir: string): IndexFacts | Unreadable {
   try {
     data = readFileSync(join(gitDir, 'index'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { paths: new Set(), cachedRoot: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { paths: new Set(), cachedRoot: undefined };
     return { unsupported: 'the index cannot be read' };
   }
   if (data.length < 12 + HASH || data.toString('latin1', 0, 4) !== 'DIRC')
@@ -68,7 +69,8 @@ export function readIndex(gitDir: string): IndexFacts | Unreadable {
     const signature = data.toString('latin1', offset, offset + 4);
     const size = data.readUInt32BE(offset + 4);
     const body = offset + 8;
-    if (signature === 'link' || signature === 'sdir') return { unsupported: `a ${signature} index extension` };
+    if (signature === 'link' || signature === 'sdir')
+      return { unsupported: `a ${signature} index extension` };
     if (signature === 'TREE') cachedRoot = rootOfCacheTree(data, body, body + size);
     offset = body + size;
   }
