@@ -1030,7 +1030,7 @@ export const RULES: readonly RuleSpec[] = [
     "keywords": [
       "KEY-----"
     ],
-    "pattern": "-----BEGIN ((?:RSA |DSA |EC |OPENSSH )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\[rn])*(?!b3BlbnNzaC1rZXktdjEAAAAA(?!BG5vbmU))([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\[rn])*-----END \\1PRIVATE KEY-----",
+    "pattern": "-----BEGIN ((?:RSA |DSA |EC |ECDSA |OPENSSH )?)PRIVATE KEY-----(?:[ \\t\\r\\n]|\\\\\\\\?[rn])*(?!b3BlbnNzaC1rZXktdjEAAAAA(?!BG5vbmU))([A-Za-z0-9+/=](?:[A-Za-z0-9+/=]|[ \\t\\r\\n]|\\\\\\\\?[rn]){62,12000}?[A-Za-z0-9+/=])(?:[ \\t\\r\\n]|\\\\\\\\?[rn])*-----END \\1PRIVATE KEY-----",
     "secretGroup": 2,
     "window": 4096,
     "crossLines": true,
