@@ -30,7 +30,7 @@ const MAX_TIME_GROWTH = 12;
 const MAX_FLOOR_RATIO = 1.5;
 
 /** Builds (or reuses) a bare history of `blobs` blobs; with `keys`, four planted across it. */
-async function ensureScaleRepo(dir, blobs, keys) {
+export async function ensureScaleRepo(dir, blobs, keys) {
   const stamp = `${dir}.stamp.json`;
   const want = { version: VERSION, blobs, keys };
   if (existsSync(stamp) && existsSync(dir) && readFileSync(stamp, 'utf8') === JSON.stringify(want)) return;

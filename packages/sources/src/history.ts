@@ -128,8 +128,9 @@ export function parseShard(text: string): Shard {
  * The whole history, for a one-off audit. Every blob in the object store is scanned exactly once, however
  * many commits hold it: blob ids are listed in pack order, split into byte-balanced runs and streamed
  * through long-lived `git cat-file --batch` processes (`readers`), so memory stays bounded. Meanwhile
- * one `rev-list --objects` walk learns which blobs the refs reach, a path for each, and whether any
- * object is missing. Only blobs with findings are traced back to the commit, author, date and path that
+ * one `rev-list --objects` walk learns which blobs the refs reach, the commit that introduced each, and
+ * whether any object is missing (keeping ~20 bytes an object: the paths of blobs with findings are found
+ * again for them, history/compact-walk.ts). Only blobs with findings are traced back to the commit, author, date and path that
  * introduced them (`resolve`); findings in blobs no ref reaches are
  * kept, marked `reachable: false`. A shallow clone is not a complete history: exit 3 with what to fetch.
  * Nor is a partial clone or a repository with a missing object: every object present is still scanned
@@ -209,7 +210,9 @@ export function historySource(options: HistoryOptions): HistorySource {
     await begin();
     const walked = selected ? await reach : undefined;
     if (missing) throw missing;
-    const reached = walked && ((oid: string) => walked.reaches(oid) && (!unknown || unknown(oid)));
+    // Every object the walk met, as a set: held only while the listing asks (--branch alone).
+    const reaches = walked?.membership();
+    const reached = reaches && ((oid: string) => reaches(oid) && (!unknown || unknown(oid)));
     const listed = await (listingAll ??
       listBlobs(options, { ...sizes, ...(reached ? { accept: reached } : {}) }));
     listedBlobs = listed.blobs;
@@ -389,14 +392,16 @@ export function historySource(options: HistoryOptions): HistorySource {
     checkMissing(walked);
     const blobs = new Set(findings.map((f) => f.path));
     withFindings = blobs;
-    // Reachable blobs: the walk met each after the oldest commit that held it. Only those a ref to a
-    // blob or tree alone reaches have none (a path, at most).
+    // One pass over the walk for all of them. Reachable blobs: the walk met each after the oldest commit
+    // that held it. Only those a ref to a blob or tree alone reaches have none (a path, at most).
+    const places = await walked.locate([...blobs]);
     const where = new Map<string, { commit: string; path: string }>();
     const rest: string[] = [];
     for (const oid of blobs) {
-      const origin = walked.originOf(oid);
-      if (origin) where.set(oid, origin);
-      else if (!walked.reaches(oid)) rest.push(oid);
+      const place = places.get(oid);
+      if (place?.commit !== undefined && place.path !== undefined)
+        where.set(oid, { commit: place.commit, path: place.path });
+      else if (!place) rest.push(oid);
     }
     // Three independent questions, asked side by side (git does the work, one process each).
     const [people, unreachableOrigins, atHead] = await Promise.all([
@@ -417,11 +422,11 @@ export function historySource(options: HistoryOptions): HistorySource {
     return findings.map((finding) => {
       const oid = finding.path;
       const origin = origins.get(oid);
-      const path = origin?.path ?? walked.pathOf(oid);
+      const path = origin?.path ?? places.get(oid)?.path;
       const resolved: Finding = {
         ...finding,
         path: path ?? oid,
-        reachable: walked.reaches(oid),
+        reachable: places.has(oid),
         presentAtHead: atHead.has(finding.secret),
       };
       if (origin)
@@ -441,11 +446,9 @@ export function historySource(options: HistoryOptions): HistorySource {
   async function traceUnreachable(blobs: string[]): Promise<Map<string, BlobOrigin>> {
     const walked = await reach;
     if (blobs.length === 0 || !commits || !walked) return new Map();
-    const unreachable: string[] = [];
-    for (let i = 0; i < commits.length; i++) {
-      const oid = commits.oid(i);
-      if (!walked.reaches(oid)) unreachable.push(oid);
-    }
+    const all = Array.from({ length: commits.length }, (_, i) => commits!.oid(i));
+    const reached = await walked.locate(all);
+    const unreachable = all.filter((oid) => !reached.has(oid));
     return traceAmong(options, unreachable, blobs, refs.revs);
   }
 

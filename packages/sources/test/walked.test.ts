@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepo, type TempRepo } from '@keyward/test-utils';
 import { walkReachable } from '../src/history/reachable.js';
 import { RawWalk, type Walked } from '../src/history/walked.js';
+import { CompactWalk } from '../src/history/compact-walk.js';
 import { ENV } from './helpers.js';
 
 let repo: TempRepo;
@@ -28,11 +29,13 @@ beforeAll(() => {
 });
 afterAll(() => repo.cleanup());
 
-const answers = (walked: Walked, oid: string) => ({
-  reaches: walked.reaches(oid),
-  origin: walked.originOf(oid),
-  path: walked.pathOf(oid),
-});
+/** Every answer for every object, asked all at once (as resolve asks) and one by one. */
+async function answers(walked: Walked, oids: string[]) {
+  const all = await walked.locate(oids);
+  for (const oid of oids)
+    expect(await walked.locate([oid]), oid).toEqual(new Map(all.has(oid) ? [[oid, all.get(oid)]] : []));
+  return all;
+}
 
 describe('the reachability walk, raw or parsed', () => {
   it('gives the same answers whether its output is kept raw, parsed as it comes, or parsed past the cap', async () => {
@@ -42,21 +45,30 @@ describe('the reachability walk, raw or parsed', () => {
     const parsed = await walkReachable(context, refs);
     const overflowed = await walkReachable(context, refs, { rawUpTo: 100 });
     expect(raw).toBeInstanceOf(RawWalk);
-    expect(parsed).not.toBeInstanceOf(RawWalk);
-    expect(overflowed).not.toBeInstanceOf(RawWalk);
+    expect(parsed).toBeInstanceOf(CompactWalk);
+    expect(overflowed).toBeInstanceOf(CompactWalk);
     const absent = 'f'.repeat(40);
-    for (const oid of [...objects, ...commits, absent]) {
-      expect(answers(raw, oid), oid).toEqual(answers(parsed, oid));
-      expect(answers(overflowed, oid), oid).toEqual(answers(parsed, oid));
-    }
+    const asked = [...objects, ...commits, absent];
+    const expected = await answers(raw, asked);
+    expect(await answers(parsed, asked)).toEqual(expected);
+    expect(await answers(overflowed, asked)).toEqual(expected);
+    // Every blob and commit reached; a commit has no place, a blob its commit and path.
+    expect(expected.size).toBe(objects.length + commits.length);
+    for (const commit of commits) expect(expected.get(commit)).toEqual({});
     // Spot checks against git itself: the first commit introduced a.txt's first blob, the rename's
     // blob keeps its old path (it was met there first), and a path with a space survives.
     const first = repo.git('rev-list', '--max-parents=0', 'HEAD');
-    expect(raw.originOf(repo.git('rev-parse', 'HEAD:a.txt'))).toEqual({ commit: first, path: 'a.txt' });
-    expect(raw.pathOf(repo.git('rev-parse', 'HEAD:dir/moved.txt'))).toBe('dir/b.txt');
-    expect(raw.pathOf(repo.git('rev-parse', 'HEAD:d e.txt'))).toBe('d e.txt');
-    expect(raw.reaches(absent)).toBe(false);
+    expect(expected.get(repo.git('rev-parse', 'HEAD:a.txt'))).toEqual({ commit: first, path: 'a.txt' });
+    expect(expected.get(repo.git('rev-parse', 'HEAD:dir/moved.txt'))?.path).toBe('dir/b.txt');
+    expect(expected.get(repo.git('rev-parse', 'HEAD:d e.txt'))?.path).toBe('d e.txt');
+    expect(expected.has(absent)).toBe(false);
     expect(raw.missingCount).toBe(0);
+    expect(parsed.missingCount).toBe(0);
+    // Asking about every object in the store, as the listing of a --branch audit does.
+    for (const walked of [raw, parsed]) {
+      const reaches = walked.membership();
+      expect(asked.filter(reaches)).toEqual([...objects, ...commits]);
+    }
   });
 
   it('answers many reachability questions from one index, as it does a few by search', async () => {
@@ -83,5 +95,32 @@ describe('the reachability walk, raw or parsed', () => {
     expect(walked.originOf(id('c'))).toEqual({ commit: id('a'), path: 'x.txt' });
     expect(walked.originOf(id('b'))).toBeUndefined(); // the root tree: no path
     expect(walked.reaches(id('1'))).toBe(false);
+  });
+
+  it('finds the paths of blobs from many commits in one more pass, as it does from each commit', async () => {
+    // More commits with findings than are worth a walk each (MAX_COMMIT_WALKS): the walk runs again.
+    const many = createRepo();
+    try {
+      for (let i = 0; i < 40; i++)
+        many.commit(`c${i}`, { [`d${i % 3}/f${i}.txt`]: `v${i}\n`, 'same.txt': `s${i}\n` });
+      const context = { cwd: many.dir, env: ENV };
+      const blobs = many
+        .git('cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectname)')
+        .split('\n')
+        .filter((line) => line.startsWith('blob '))
+        .map((line) => line.slice(5));
+      expect(blobs.length).toBe(80);
+      const raw = await walkReachable(context, { revs: ['--all'] }, { rawUpTo: 1 << 20 });
+      const compact = await walkReachable(context, { revs: ['--all'] });
+      expect(compact).toBeInstanceOf(CompactWalk);
+      const expected = await raw.locate(blobs);
+      expect(expected.size).toBe(80);
+      expect(await compact.locate(blobs)).toEqual(expected);
+      expect(await compact.locate(blobs.slice(0, 4))).toEqual(
+        new Map(blobs.slice(0, 4).map((b) => [b, expected.get(b)])),
+      );
+    } finally {
+      many.cleanup();
+    }
   });
 });

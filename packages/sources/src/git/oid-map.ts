@@ -32,6 +32,16 @@ export class OidMap {
     this.put(hex, value);
   }
 
+  /** Adds the raw id at `bytes[offset…offset + width]`, `width` bytes (20 or 32). */
+  addRaw(bytes: Uint8Array, offset: number, width = 20): void {
+    if (this.width === 0) {
+      this.width = width;
+      this.keys = new Uint8Array(this.capacity * width);
+    }
+    if ((this.count + 1) * 4 > this.capacity * 3) this.grow();
+    if (this.insert(Buffer.from(bytes.buffer, bytes.byteOffset + offset, this.width)) >= 0) this.count++;
+  }
+
   has(hex: string): boolean {
     return this.slotOf(hex) !== -1;
   }
@@ -39,6 +49,26 @@ export class OidMap {
   get(hex: string): number | undefined {
     const slot = this.slotOf(hex);
     return slot === -1 ? undefined : this.values[slot];
+  }
+
+  /** The value of the raw id at `bytes[offset…offset + width]` (this map's width), or undefined. */
+  getRaw(bytes: Uint8Array, offset: number): number | undefined {
+    const width = this.width;
+    if (width === 0 || this.count === 0) return undefined;
+    const mask = this.capacity - 1;
+    const hash =
+      ((bytes[offset]! << 24) |
+        (bytes[offset + 1]! << 16) |
+        (bytes[offset + 2]! << 8) |
+        bytes[offset + 3]!) >>>
+      0;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      if (!this.used[slot]) return undefined;
+      const base = slot * width;
+      let i = 0;
+      while (i < width && this.keys[base + i] === bytes[offset + i]) i++;
+      if (i === width) return this.values[slot];
+    }
   }
 
   private put(hex: string, value: number | undefined): void {

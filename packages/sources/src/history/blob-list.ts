@@ -9,14 +9,14 @@ export interface Shard {
 }
 
 /**
- * Blob ids and sizes in pack order, stored compactly (raw id bytes and a size each) so that listing a
- * repository with millions of blobs stays small. Iterating yields cat-file requests in the same order.
+ * Blob ids in pack order, stored compactly (raw id bytes and a cost each: 24 bytes a blob) so that
+ * listing a repository with millions of blobs stays small. The ids are in shared memory, so scan
+ * workers read the one copy (work.ts). Iterating yields cat-file requests in the same order.
  */
 export class BlobList implements Iterable<ObjectRequest> {
-  private ids = Buffer.alloc(0);
-  private sizes = new Float64Array(0);
-  /** Per blob: what reading and scanning it costs, in bytes' worth (see `push`). */
-  private costs = new Float64Array(0);
+  private ids: Buffer<ArrayBufferLike> = Buffer.alloc(0);
+  /** Per blob: what reading and scanning it costs, in bytes' worth (see `push`); for balancing only. */
+  private costs = new Float32Array(0);
   private width = 0;
   length = 0;
   /** Sum of the listed blobs' sizes. */
@@ -32,19 +32,18 @@ export class BlobList implements Iterable<ObjectRequest> {
   push(oid: string, size: number, packed = 0): void {
     if (this.width === 0) {
       this.width = oid.length / 2;
-      this.ids = Buffer.allocUnsafe(1024 * this.width);
-      this.sizes = new Float64Array(1024);
-      this.costs = new Float64Array(1024);
+      this.ids = Buffer.from(new SharedArrayBuffer(1024 * this.width));
+      this.costs = new Float32Array(1024);
     }
-    if (this.length === this.sizes.length) {
-      const ids = Buffer.allocUnsafe(this.ids.length * 2);
+    if (this.length === this.costs.length) {
+      const ids = Buffer.from(new SharedArrayBuffer(this.ids.length * 2));
       this.ids.copy(ids);
       this.ids = ids;
-      this.sizes = doubled(this.sizes);
-      this.costs = doubled(this.costs);
+      const costs = new Float32Array(this.costs.length * 2);
+      costs.set(this.costs);
+      this.costs = costs;
     }
     this.ids.write(oid, this.length * this.width, this.width, 'hex');
-    this.sizes[this.length] = size;
     this.costs[this.length] = size + PACKED_WEIGHT * packed;
     this.length++;
     this.bytes += size;
@@ -60,7 +59,10 @@ export class BlobList implements Iterable<ObjectRequest> {
     return this.width;
   }
 
-  /** The raw ids, `idWidth` bytes each, in list order (a view: valid until the next push). */
+  /**
+   * The raw ids, `idWidth` bytes each, in list order: a view of shared memory (a worker given it sees the
+   * same bytes), valid until the next push.
+   */
   idBytes(): Uint8Array {
     return this.ids.subarray(0, this.length * this.width);
   }
@@ -68,10 +70,6 @@ export class BlobList implements Iterable<ObjectRequest> {
   /** What reading and scanning blob `index` costs, in bytes' worth (see `push`). */
   cost(index: number): number {
     return this.costs[index] ?? 0;
-  }
-
-  size(index: number): number {
-    return this.sizes[index] ?? 0;
   }
 
   *[Symbol.iterator](): Iterator<ObjectRequest> {
@@ -186,9 +184,3 @@ function take(
 
 /** Bytes of the pack count this many times a blob's own bytes in its cost (see BlobList.push). */
 const PACKED_WEIGHT = 3;
-
-function doubled(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const out = new Float64Array(array.length * 2);
-  out.set(array);
-  return out;
-}

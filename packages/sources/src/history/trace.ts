@@ -164,7 +164,7 @@ export async function commitPeople(
  * Runs git with `input` on stdin and hands each line of its output to `take` (UTF-8: paths and names)
  * until it returns false; then git is stopped. Throws if git failed before that.
  */
-async function streamLines(
+export async function streamLines(
   args: string[],
   context: GitContext,
   input: string,

@@ -1,14 +1,26 @@
-/** What the reachability walk answers, however its output was kept (parsed as it came, or raw). */
+/** Where the walk met an object: the oldest commit whose tree holds it and its path there, where known. */
+export interface Place {
+  commit?: string;
+  path?: string;
+}
+
+/** What the reachability walk answers, however its output was kept (raw, or compactly as it came). */
 export interface Walked {
   /** Objects the walk needed but the repository does not have (the first MISSING_KEPT, and how many in all). */
   missing: string[];
   missingCount: number;
-  /** Whether the walk met the object (a commit, tree or blob). */
-  reaches(oid: string): boolean;
-  /** The oldest commit whose tree holds a reachable blob, and the blob's path there. */
-  originOf(oid: string): { commit: string; path: string } | undefined;
-  /** A path a reachable blob has (the one it had in the oldest commit that held it). */
-  pathOf(oid: string): string | undefined;
+  /**
+   * The objects asked about that the walk met (commits, trees, blobs; an object left out was not met),
+   * each with where: for a blob, the oldest commit whose tree holds it and its path there; only a path
+   * for an object a ref to a blob or tree alone reaches; nothing for a commit. Asked once for all the
+   * findings' blobs: one pass.
+   */
+  locate(oids: readonly string[]): Promise<Map<string, Place>>;
+  /**
+   * Whether the walk met an object, for asking about every object in the store (the listing of an audit
+   * of some branches): an index of all it met, made now, kept only as long as the answer is.
+   */
+  membership(): (oid: string) => boolean;
 }
 
 /**
@@ -46,6 +58,22 @@ export class RawWalk implements Walked {
         this.missing.push(bytes.toString('latin1', start + 1, this.lineEnd(start)));
       at = bytes.indexOf(MISSING_LINE, start);
     }
+  }
+
+  async locate(oids: readonly string[]): Promise<Map<string, Place>> {
+    const found = new Map<string, Place>();
+    for (const oid of oids) {
+      if (found.has(oid) || !this.reaches(oid)) continue;
+      const origin = this.originOf(oid);
+      const path = origin?.path ?? this.pathOf(oid);
+      found.set(oid, origin ?? (path === undefined ? {} : { path }));
+    }
+    return found;
+  }
+
+  membership(): (oid: string) => boolean {
+    const index = (this.index ??= this.indexAll());
+    return (oid) => index.has(oid);
   }
 
   reaches(oid: string): boolean {

@@ -4,7 +4,7 @@ import type { BlobList } from './blob-list.js';
 
 /**
  * The listed blobs as work for scan workers: `runs` byte-balanced runs, each in pack order (so each
- * cat-file keeps its delta cache warm). The ids go into shared memory: every worker sees the one copy.
+ * cat-file keeps its delta cache warm). The ids are in shared memory: every worker sees the one copy.
  */
 export function historyWork(
   context: GitContext,
@@ -12,9 +12,8 @@ export function historyWork(
   runs: number,
   pipes: string[] | undefined,
 ): HistoryWork {
-  const raw = blobs.idBytes();
-  const ids = new Uint8Array(new SharedArrayBuffer(raw.length));
-  ids.set(raw);
+  // The list's own ids: already shared memory, so no copy (20 bytes a blob, issue 18).
+  const ids = blobs.idBytes();
   return {
     kind: 'history',
     git: { cwd: context.cwd, ...(context.env ? { env: { ...context.env } } : {}) },
