@@ -13,22 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { fakeKey, GIT_ENV, runCli, Scratch, tempDir, type TempRepo } from '@keyward/test-utils';
 import { BUILT, NOT_BUILT, ROOT } from './release/release.js';
+import type { JsonFinding, JsonReport } from '../src/reporters/json.js';
 
 const EXAMPLES = join(ROOT, 'docs', 'examples', 'fleet');
 const KEYWARD = `${process.execPath} ${join(ROOT, 'packages', 'cli', 'bin', 'keyward.js')}`;
-
-interface JsonFinding {
-  fingerprint: string;
-  path: string;
-  commit?: string;
-  line: number;
-  repository?: string;
-}
-interface JsonReport {
-  scan: { mode: string };
-  findings: JsonFinding[];
-  repositories: Array<{ repository: string; status: string; commits: number }>;
-}
 
 const scratch = new Scratch();
 let work: string;
@@ -78,9 +66,9 @@ async function expectSameAsFullAudit(merged: JsonReport): Promise<void> {
   expect(merged.scan.mode).toBe('fleet');
   expect(merged.findings.length).toBeGreaterThan(0);
   expect(merged.findings.map(identity).sort()).toEqual(full.findings.map(identity).sort());
-  const listed = (report: JsonReport) => report.repositories.map((r) => [r.repository, r.status, r.commits]);
+  const listed = (report: JsonReport) => report.repositories!.map((r) => [r.repository, r.status, r.commits]);
   expect(listed(merged)).toEqual(listed(full));
-  expect(merged.repositories.map((r) => r.status)).toEqual(urls.map(() => 'audited'));
+  expect(merged.repositories!.map((r) => r.status)).toEqual(urls.map(() => 'audited'));
 }
 
 beforeAll(() => {
@@ -493,7 +481,7 @@ describe.skipIf(!BUILT)('fleet CI recipes (docs/examples/fleet)', () => {
     expect(result.audits, runner.output).toEqual([0, 0, 0, 3, 3, 3]);
     expect(result.report.code).toBe(3);
     const merged = readReport(join(result.report.dir, 'keyward.json'));
-    expect(merged.repositories.map((r) => [r.repository, r.status])).toEqual([
+    expect(merged.repositories!.map((r) => [r.repository, r.status])).toEqual([
       [urls[1], 'audited'],
       [gone, 'failed'],
     ]);

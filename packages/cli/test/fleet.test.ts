@@ -3,27 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, runCli, Scratch, tempDir, type TempRepo } from '@keyward/test-utils';
-
-interface JsonFinding {
-  fingerprint: string;
-  path: string;
-  commit?: string;
-  line: number;
-  repository?: string;
-  presentAtHead?: boolean;
-}
-interface Repository {
-  repository: string;
-  status: string;
-  reason?: string;
-  commits: number;
-  blobs: number;
-}
-interface JsonReport {
-  scan: { mode: string; blobs: number; commits: number };
-  findings: JsonFinding[];
-  repositories?: Repository[];
-}
+import type { JsonFinding, JsonReport } from '../src/reporters/json.js';
 
 const scratch = new Scratch();
 let work: string;
