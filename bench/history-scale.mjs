@@ -135,11 +135,33 @@ export async function historyScaleBench(ctx) {
     small && large && small.nodeRssMB !== null && large.nodeRssMB !== null
       ? ((large.nodeRssMB - small.nodeRssMB) * 1024 * 1024) / (large.objects - small.objects)
       : null;
+  // The curve: the slope between each size and the next. Below ~32 MB of packs a history is read in one
+  // thread with no listing (history/unlisted.ts), above it listed and read by worker threads: a slope
+  // across that line includes the workers' fixed cost (~50 MB each), not only memory per object.
+  const curve = clean.slice(1).map((r, i) => ({
+    fromBlobs: clean[i].blobs,
+    toBlobs: r.blobs,
+    bytesPerObject:
+      r.nodeRssMB === null || clean[i].nodeRssMB === null
+        ? null
+        : ((r.nodeRssMB - clean[i].nodeRssMB) * 1024 * 1024) / (r.objects - clean[i].objects),
+    timeRatio: r.seconds / clean[i].seconds,
+  }));
+  for (const c of curve)
+    ctx.write?.(
+      `  ${c.fromBlobs.toLocaleString('en')} -> ${c.toBlobs.toLocaleString('en')} blobs: ` +
+        `${c.bytesPerObject === null ? '-' : c.bytesPerObject.toFixed(0)} B/object, ${c.timeRatio.toFixed(2)}x the time\n`,
+    );
   const growth = small && large ? large.seconds / small.seconds / (large.objects / small.objects) : null;
   const million = clean.find((r) => r.blobs === 1_000_000);
   const floorRatio = million?.floorSeconds ? million.seconds / million.floorSeconds : null;
   return {
-    results: { rows, slopeBytesPerObject: slope, timeGrowthPer10x: growth === null ? null : growth * 10 },
+    results: {
+      rows,
+      curve,
+      slopeBytesPerObject: slope,
+      timeGrowthPer10x: growth === null ? null : growth * 10,
+    },
     targets: [
       {
         name: `peak RSS grows <= ${MAX_BYTES_PER_OBJECT} bytes/object (${small?.blobs ?? '-'} -> ${large?.blobs ?? '-'} blobs)`,

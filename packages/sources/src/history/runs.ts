@@ -3,43 +3,60 @@
  * scan does. The main thread's side (splitting the list into runs) is work.ts: kept apart so the main
  * thread's chunk never loads worker code, nor the worker the listing's.
  */
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { ContentItem } from '@keyward/core';
 import { readObjects } from '../git/cat-file.js';
 import { BlockingCatFile, type ObjectVisitor } from '../git/blocking-cat-file.js';
+import { gitEnv, gitFailure } from '../git/exec.js';
+import { findOnPath } from '../git/on-path.js';
 import { isBinary, type HistoryWork, type SourceStats } from '../source.js';
 import { disappeared } from './disappeared.js';
 
-/** A worker's way of reading its runs: blocking reads where it can (one named pipe, reused), else streams. */
+/**
+ * cat-file reading the ids from a file written beside the worker's pipe: the list never becomes a string
+ * (an external string of 41 bytes a blob that a worker's heap might not collect until its run ends).
+ */
+const FROM_FILE = ['sh', '-c', 'exec git cat-file --batch --buffer < "$KEYWARD_ID_LIST"'];
+/** The git command its errors name. */
+const FROM_FILE_ARGS = ['cat-file', '--batch', '--buffer'];
+/** Ids per write of the list: one reused buffer of 2.6 MB (SHA-1). */
+const LIST_CHUNK = 1 << 16;
+
+/**
+ * A worker's way of reading its runs: blocking reads where it can (one named pipe, reused, and `sh` to
+ * feed git the list from a file), else streams.
+ */
 export class RunReader {
   private readonly blocking: BlockingCatFile | undefined;
+  private readonly listFile: string | undefined;
 
   /** `fifo`: this worker's named pipe (HistoryWork.pipes), if the platform has them. */
   constructor(fifo: string | undefined) {
     this.blocking = fifo === undefined ? undefined : new BlockingCatFile(fifo);
+    this.listFile = fifo === undefined ? undefined : `${fifo}.ids`;
   }
 
   /**
-   * Reads blobs `start` to `end` of `work`, visiting each with its offset in the run. The ids are taken
-   * from the shared list as git needs them: a run of half a million blobs holds no array of id strings
-   * (~64 bytes a blob, issue 18). git reads them from a list, written a piece of PIECE_IDS at a time (one
-   * cat-file each), so the list a worker holds until its heap is next collected stays a few MB however
-   * long the run.
+   * Reads blobs `start` to `end` of `work`, visiting each with its offset in the run. The ids go from the
+   * shared list to a file for git, a chunk at a time through one buffer: a run of half a million blobs
+   * holds no id strings (~64 bytes a blob, and a list string of 41, issue 18).
    */
   async read(work: HistoryWork, start: number, end: number, visit: ObjectVisitor): Promise<void> {
-    const blocking = this.blocking;
-    if (!blocking) return streamObjects(work, start, end, visit);
+    const { blocking, listFile } = this;
+    if (!blocking || !listFile || !findOnPath('sh', gitEnv(work.git.env).PATH))
+      return streamObjects(work, start, end, visit);
+    writeIdList(listFile, work, start, end);
+    blocking.beginCommand(work.git, FROM_FILE, FROM_FILE_ARGS, { KEYWARD_ID_LIST: listFile });
     let index = 0;
-    for (let from = start; from < end; from += PIECE_IDS) {
-      const to = Math.min(end, from + PIECE_IDS);
-      // The list is an argument only: nothing keeps it once git has it (begin writes it to a file).
-      blocking.begin(work.git, idLines(work, from, to), to - from);
-      for (let object = blocking.next(); object; object = blocking.next()) visit(index++, object);
-      await blocking.finish();
-    }
+    for (let object = blocking.next(); object; object = blocking.next()) visit(index++, object);
+    await blocking.finish();
+    if (index < end - start)
+      throw gitFailure(FROM_FILE_ARGS, work.git, `answered ${index} of ${end - start} objects`, 0);
   }
 
   close(): void {
     this.blocking?.close();
+    if (this.listFile) rmSync(this.listFile, { force: true });
   }
 }
 
@@ -61,28 +78,30 @@ async function streamObjects(
   }
 }
 
-/**
- * Blobs per cat-file in a worker's run: 5 MB of list each. Each new cat-file starts with a cold delta
- * cache, so pieces are kept large: a run of the 1-million-blob bench history takes 4 of them.
- */
-const PIECE_IDS = 1 << 17;
-
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
-/** Ids `start` to `end` of the shared list in hex, one a line, as git reads them. */
-function idLines(work: HistoryWork, start: number, end: number): string {
+/** Writes ids `start` to `end` of the shared list to `file` in hex, one a line, as git reads them. */
+function writeIdList(file: string, work: HistoryWork, start: number, end: number): void {
   const { ids, width } = work;
-  const out = Buffer.allocUnsafe((end - start) * (width * 2 + 1));
-  let at = 0;
-  for (let i = start * width; i < end * width; i += width) {
-    for (let j = i; j < i + width; j++) {
-      const byte = ids[j]!;
-      out[at++] = HEX[byte >> 4]!;
-      out[at++] = HEX[byte & 15]!;
+  const out = Buffer.allocUnsafe(Math.min(LIST_CHUNK, end - start) * (width * 2 + 1));
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    for (let from = start; from < end; from += LIST_CHUNK) {
+      const to = Math.min(end, from + LIST_CHUNK);
+      let at = 0;
+      for (let i = from * width; i < to * width; i += width) {
+        for (let j = i; j < i + width; j++) {
+          const byte = ids[j]!;
+          out[at++] = HEX[byte >> 4]!;
+          out[at++] = HEX[byte & 15]!;
+        }
+        out[at++] = 0x0a;
+      }
+      for (let written = 0; written < at;) written += writeSync(fd, out, written, at - written);
     }
-    out[at++] = 0x0a;
+  } finally {
+    closeSync(fd);
   }
-  return out.toString('latin1');
 }
 
 /** A run's running totals, as the single-threaded scan counts them (progress and `SourceStats`). */
