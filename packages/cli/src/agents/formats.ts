@@ -22,6 +22,12 @@ export async function parseConfig(text: string, format: ConfigFormat): Promise<P
 }
 
 async function parseJsonc(text: string): Promise<Parsed> {
+  // Most configs are plain JSON: the native parser reads them without loading jsonc-parser (~10 ms cold).
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // comments, trailing commas, or not JSON at all: jsonc-parser says which
+  }
   const { parse, printParseErrorCode } = await import(
     // The ES module build: the default (UMD) one requires its parts at run time, which a bundle cannot hold.
     'jsonc-parser/lib/esm/main.js'
