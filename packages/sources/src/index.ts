@@ -56,7 +56,7 @@ export {
   type ObjectResult,
 } from './git/cat-file.js';
 export { listBlobs, inShard, BlobList, type ListedObjects } from './history/blob-list.js';
-export { walkReachable, pathOf, originOf, type Reachability, type WalkRefs } from './history/reachable.js';
+export { walkReachable, type WalkRefs } from './history/reachable.js';
 export { RawWalk, type Walked } from './history/walked.js';
 export { historyWork } from './history/work.js';
 export { readHistoryRun, RunReader, type RunTally } from './history/runs.js';

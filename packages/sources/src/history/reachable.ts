@@ -10,23 +10,6 @@ export interface WalkRefs {
   aside?: string[];
 }
 
-/** The walk's answers as it kept them (compactly, see CompactWalk). */
-export type Reachability = CompactWalk;
-
-/** A path a reachable blob has (the one it had in the oldest commit that held it). */
-export async function pathOf(walked: Walked, oid: string): Promise<string | undefined> {
-  return (await walked.locate([oid])).get(oid)?.path;
-}
-
-/** The oldest commit whose tree holds a reachable blob, and the blob's path there. */
-export async function originOf(
-  walked: Walked,
-  oid: string,
-): Promise<{ commit: string; path: string } | undefined> {
-  const { commit, path } = (await walked.locate([oid])).get(oid) ?? {};
-  return commit === undefined || path === undefined ? undefined : { commit, path };
-}
-
 /**
  * Walks every object reachable from the refs once (`git rev-list --objects`), noting each object that
  * should be there but is not (`--missing=print`): a repository with a missing object is not a complete
