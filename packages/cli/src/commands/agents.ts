@@ -53,9 +53,8 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
 
   const warnings: string[] = [];
   const findings: Finding[] = [];
-  const inspected: InspectedFile[] = [];
-  /** The absolute path of each inspected file. */
-  const sources: string[] = [];
+  /** Each file inspected, with its absolute path. */
+  const inspected: Array<{ audit: InspectedFile; file: string }> = [];
   const seenFiles = new Set<string>();
   let bytes = 0;
   let unreadable = 0;
@@ -90,8 +89,7 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
       scanner,
       generic,
     );
-    inspected.push(audit);
-    sources.push(file);
+    inspected.push({ audit, file });
     // git starts at the first finding and runs while the other files are inspected.
     if (needsGitState(audit)) pending ??= gitStates(projectFiles, config.repoRoot, io.env);
     if (root === undefined) continue;
@@ -101,14 +99,14 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   }
   const states = pending ? await pending : new Map<string, GitState>();
   // An env file a config named, with findings, was not in the first question.
-  const late = inspected.flatMap((audit, i) =>
-    needsGitState(audit) && !states.has(sources[i]!) ? [sources[i]!] : [],
+  const late = inspected.flatMap(({ audit, file }) =>
+    needsGitState(audit) && !states.has(file) ? [file] : [],
   );
   if (late.length > 0)
     for (const [file, state] of await gitStates(late, config.repoRoot, io.env)) states.set(file, state);
-  for (const [i, audit] of inspected.entries()) {
+  for (const { audit, file } of inspected) {
     if (audit.warning) warnings.push(audit.warning);
-    const git = audit.file.scope === 'user' ? 'none' : (states.get(sources[i]!) ?? 'none');
+    const git = audit.file.scope === 'user' ? 'none' : (states.get(file) ?? 'none');
     findings.push(...judgeFile(audit, git));
   }
   for (const finding of findings) {
