@@ -54,18 +54,24 @@ function literalRepo() {
   return repo;
 }
 
+/**
+ * `keyward agents --format json` in `dir`, with GIT_TRACE pointing beside it: what git wrote there ('' when
+ * the audit started no git at all).
+ */
+async function auditTraced(dir: string) {
+  const file = join(dir, '..', `${basename(dir)}.git-trace`);
+  scratch.add(() => rmSync(file, { force: true }));
+  const result = await runCli(['agents', '--format', 'json'], { cwd: dir, env: { GIT_TRACE: file } });
+  return { result, trace: existsSync(file) ? readFileSync(file, 'utf8') : '' };
+}
+
 describe('keyward agents (project level, JSON family)', () => {
   it('finds each literal key with its agent, key path, scope, git state, verdict and fix', async () => {
     const repo = literalRepo();
-    const trace = join(repo.dir, '..', `${basename(repo.dir)}.git-trace`);
-    scratch.add(() => rmSync(trace, { force: true }));
-    const result = await runCli(['agents', '--format', 'json'], {
-      cwd: repo.dir,
-      env: { GIT_TRACE: trace },
-    });
+    const { result, trace } = await auditTraced(repo.dir);
     expect(result.code).toBe(1);
     // One git process tells the state of every file with findings.
-    expect(readFileSync(trace, 'utf8').match(/trace: built-in: git /g)).toHaveLength(1);
+    expect(trace.match(/trace: built-in: git /g)).toHaveLength(1);
     const report = JSON.parse(result.stdout) as {
       scan: { mode: string; files: number };
       findings: JsonFinding[];
@@ -146,19 +152,13 @@ describe('keyward agents (project level, JSON family)', () => {
     const files = materialize('project/reference', repo.dir);
     repo.git('add', '--', ...files);
     repo.git('commit', '-qm', 'agent configs');
-    // GIT_TRACE: a git process started by the audit would write here.
-    const trace = join(repo.dir, '..', `${basename(repo.dir)}.git-trace`);
-    scratch.add(() => rmSync(trace, { force: true }));
-    const result = await runCli(['agents', '--format', 'json'], {
-      cwd: repo.dir,
-      env: { GIT_TRACE: trace },
-    });
+    const { result, trace } = await auditTraced(repo.dir);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { scan: { files: number }; findings: unknown[] };
     expect(report.findings).toEqual([]);
     expect(report.scan.files).toBe(18);
     // Nothing to report, so git's view of the files is never asked for.
-    expect(existsSync(trace)).toBe(false);
+    expect(trace).toBe('');
     expect(result.stderr).toMatch(
       /^keyward: 18 agent configs: no secrets found · 18 files, [\d.]+ kB in \d+ ms\n$/,
     );
