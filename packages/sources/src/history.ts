@@ -14,6 +14,7 @@ import {
   shallowError,
   type HistoryShape,
 } from './history/complete.js';
+import { isConnected } from './history/connected.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import { allRefs, resolveRefs } from './history/refs.js';
 import type { Walked } from './history/walked.js';
@@ -128,10 +129,12 @@ export function parseShard(text: string): Shard {
  * The whole history, for a one-off audit. Every blob in the object store is scanned exactly once, however
  * many commits hold it: blob ids are listed in pack order, split into byte-balanced runs and streamed
  * through long-lived `git cat-file --batch` processes (`readers`), so memory stays bounded. Meanwhile
- * one `rev-list --objects` walk learns which blobs the refs reach, the commit that introduced each, and
- * whether any object is missing (keeping ~20 bytes an object: the paths of blobs with findings are found
- * again for them, history/compact-walk.ts). Only blobs with findings are traced back to the commit, author, date and path that
- * introduced them (`resolve`); findings in blobs no ref reaches are
+ * git checks that nothing the refs reach is missing (history/connected.ts). Once the scan finds
+ * something, one `rev-list --objects` walk learns which blobs the refs reach, the commit that introduced
+ * each, and whether any object is missing (keeping ~20 bytes an object: the paths of blobs with findings
+ * are found again for them, history/compact-walk.ts); a history with nothing to attribute is never
+ * walked. Only blobs with findings are traced back to the commit, author, date and path that introduced
+ * them (`resolve`); findings in blobs no ref reaches are
  * kept, marked `reachable: false`. A shallow clone is not a complete history: exit 3 with what to fetch.
  * Nor is a partial clone or a repository with a missing object: every object present is still scanned
  * and reported, and the stats name what is missing (`missing`; the CLI exits 3 whatever was found), or
@@ -144,6 +147,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
   let reach: Promise<Walked> | undefined;
+  /** git's connectivity check (no --branch, no partial clone): true when nothing the refs reach is missing. */
+  let connected: Promise<boolean> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
@@ -181,6 +186,27 @@ export function historySource(options: HistoryOptions): HistorySource {
     shape = await shaping;
     if (shape.shallow) throw shallowError();
     refs = await resolving;
+    // --branch lists what the walk reaches, and a partial clone lacks objects by design (the walk names
+    // them): both walk now. Otherwise git's connectivity check runs beside the reading, and the walk only
+    // if it fails (to name what is missing) or something is found (to attribute it): with nothing to
+    // attribute, the walk is pure cost (issue 18).
+    if (selected || shape.promisor !== undefined) {
+      walk();
+      return;
+    }
+    const checking = isConnected(options, refs);
+    connected = checking;
+    checking.then(
+      (whole) => {
+        if (!whole) void walk();
+      },
+      () => void walk(), // git failed outright: the walk fails the same way, with its error
+    );
+  }
+
+  /** The reachability walk, started once: by --branch, a failed check, the first finding, or resolve. */
+  function walk(): Promise<Walked> {
+    if (reach) return reach;
     // Auditing every object, the walk's output is searched afterwards unless it is long (see walkReachable).
     const walking = walkReachable(options, refs, selected ? {} : { rawUpTo: RAW_WALK_BYTES });
     reach = walking;
@@ -192,6 +218,7 @@ export function historySource(options: HistoryOptions): HistorySource {
       },
       () => {}, // awaited after the reading or in resolve; never an unhandled rejection
     );
+    return walking;
   }
 
   async function list(): Promise<ListedObjects> {
@@ -295,10 +322,10 @@ export function historySource(options: HistoryOptions): HistorySource {
     return { path: object.oid, bytes: object.bytes, blobId: object.oid };
   }
 
-  /** Not complete until the walk says nothing is missing. */
+  /** Not complete until the check (or the walk) says nothing is missing. */
   async function walkedAll(): Promise<void> {
-    const walked = await reach;
-    if (walked) checkMissing(walked);
+    if (connected && (await connected.catch(() => false))) return;
+    checkMissing(await walk());
   }
 
   /** Objects missing: the scan fails (requireComplete), or its stats say it is a partial audit. */
@@ -388,10 +415,14 @@ export function historySource(options: HistoryOptions): HistorySource {
   }
 
   async function resolve(findings: Finding[], hints: ResolveHints = {}): Promise<Finding[]> {
-    const walked = await (reach ?? walkReachable(options, refs));
-    checkMissing(walked);
     const blobs = new Set(findings.map((f) => f.path));
     withFindings = blobs;
+    if (blobs.size === 0 && !reach) {
+      await walkedAll();
+      return [];
+    }
+    const walked = await walk();
+    checkMissing(walked);
     // One pass over the walk for all of them. Reachable blobs: the walk met each after the oldest commit
     // that held it. Only those a ref to a blob or tree alone reaches have none (a path, at most).
     const places = await walked.locate([...blobs]);
@@ -486,6 +517,10 @@ export function historySource(options: HistoryOptions): HistorySource {
     each,
     parallel,
     resolve,
+    found() {
+      // After the checks: the walk needs the refs they resolve.
+      begin().then(walk, () => {});
+    },
     cleanBlobs,
     stats: () => stats,
   };

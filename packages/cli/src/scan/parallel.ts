@@ -32,6 +32,8 @@ export class WorkerPool {
   private readonly outputs: Array<Promise<WorkerOutput>> = [];
   /** Per worker: objects done and bytes read so far (history progress), written by the worker. */
   private readonly tally: Float64Array;
+  /** Told when a worker makes its first finding (see ScanSource.found). */
+  private found: (() => void) | undefined;
   constructor(size: number, rules: readonly RuleSpec[], inlineAllow: boolean) {
     const counter = new SharedArrayBuffer(4);
     const tally = new SharedArrayBuffer(2 * 8 * size);
@@ -45,9 +47,11 @@ export class WorkerPool {
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       });
       const output = new Promise<WorkerOutput>((resolve, reject) => {
-        worker.once('message', (message: WorkerMessage) =>
-          'output' in message ? resolve(message.output) : reject(failureError(message.failure)),
-        );
+        worker.on('message', (message: WorkerMessage) => {
+          if ('found' in message) this.found?.();
+          else if ('output' in message) resolve(message.output);
+          else reject(failureError(message.failure));
+        });
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`scan worker exited with code ${code}`)));
       });
@@ -58,10 +62,16 @@ export class WorkerPool {
   }
 
   /**
-   * Scans the work; adds the workers' counts to `stats`. Stops every worker when one fails or the plan
+   * Scans the work; adds the workers' counts to `stats`; `found` is told of the first finding. Stops every worker when one fails or the plan
    * asks (`watch`); the pool is closed either way.
    */
-  async run(work: ParallelWork, stats: SourceStats, plan: ParallelPlan): Promise<ParallelResult> {
+  async run(
+    work: ParallelWork,
+    stats: SourceStats,
+    plan: ParallelPlan,
+    found?: () => void,
+  ): Promise<ParallelResult> {
+    this.found = found;
     for (const worker of this.workers) worker.postMessage(work);
     const stopped = new Promise<never>((_, reject) => plan.watch?.(reject));
     stopped.catch(() => {});

@@ -44,12 +44,21 @@ export async function runPipeline(
   const findings: Finding[] = [];
   let items = 0;
   let bytes = 0;
+  let told = false;
+  const found = () => {
+    if (told) return;
+    told = true;
+    source.found?.();
+  };
   const take = (item: ContentItem) => {
     items++;
     bytes += item.bytes.length;
-    findings.push(...itemFindings(scanner, item));
+    const more = itemFindings(scanner, item);
+    if (more.length === 0) return;
+    found();
+    findings.push(...more);
   };
-  const parallel = options.jobs > 1 ? await runOnWorkers(source, options) : undefined;
+  const parallel = options.jobs > 1 ? await runOnWorkers(source, options, found) : undefined;
   if (parallel) {
     findings.push(...parallel.findings);
     items = parallel.items;
@@ -92,6 +101,7 @@ function resolveHints(scanner: Scanner): ResolveHints {
 async function runOnWorkers(
   source: ScanSource,
   options: PipelineOptions,
+  found: () => void,
 ): Promise<ParallelResult | undefined> {
   const plan = canRunWorkers() ? source.parallel?.() : undefined;
   if (!plan) return undefined;
@@ -109,7 +119,7 @@ async function runOnWorkers(
   }
   pool ??= await startPool(options);
   let failure: unknown;
-  const result = await pool.run(work, source.stats(), plan).catch((error: unknown) => {
+  const result = await pool.run(work, source.stats(), plan, found).catch((error: unknown) => {
     failure = error ?? new Error('scan workers failed');
     return undefined;
   });

@@ -42,7 +42,8 @@ export interface WorkerOutput {
 /** Why a worker stopped: a source's expected failure (code and data), or anything else (a message). */
 export type WorkerFailure = { code: string; data: Record<string, string | number> } | { message: string };
 
-export type WorkerMessage = { output: WorkerOutput } | { failure: WorkerFailure };
+/** `found`: the worker's first finding, told at once (the source may start what resolving needs). */
+export type WorkerMessage = { output: WorkerOutput } | { failure: WorkerFailure } | { found: true };
 
 const input = workerData as WorkerInput;
 const counter = input ? new Int32Array(input.counter) : undefined;
@@ -66,7 +67,10 @@ async function scan(work: ParallelWork): Promise<WorkerOutput> {
   const take = (unit: number, item: ContentItem) => {
     output.items++;
     output.bytes += item.bytes.length;
+    const before = output.findings.length;
     for (const finding of itemFindings(scanner, item)) output.findings.push({ unit, finding });
+    if (before === 0 && output.findings.length > 0)
+      parentPort!.postMessage({ found: true } satisfies WorkerMessage);
   };
   if (work.kind === 'worktree') scanFiles(work, output, take);
   else await scanRuns(work, output, take);

@@ -1,0 +1,26 @@
+import { runGit, type GitContext } from '../git/exec.js';
+import type { WalkRefs } from './reachable.js';
+
+/**
+ * Whether every object the refs reach is in the store: git's own connectivity check (`rev-list --objects
+ * --quiet`, which prints nothing and fails on the first object it lacks). It reads every tree as the
+ * reachability walk does, but prints and keeps nothing: on the 1-million-blob history it took 7.7 s of
+ * git's CPU where the walk took 11.6 s plus this process's parsing. An audit with nothing to attribute
+ * needs no more than this answer (issue 18); a false one sends the caller to the walk, which names what
+ * is missing (or fails the way the walk fails, for a store git cannot read).
+ */
+export async function isConnected(context: GitContext, refs: WalkRefs): Promise<boolean> {
+  const aside = refs.aside ?? [];
+  const args = [
+    'rev-list',
+    '--objects',
+    '--quiet',
+    ...aside.map((ref) => `--exclude=${ref}`),
+    // Options such as --all stay in argv (older git reads only revisions from stdin).
+    ...refs.revs.filter((rev) => rev.startsWith('-')),
+    '--stdin',
+  ];
+  const input = [...refs.revs.filter((rev) => !rev.startsWith('-')), ...aside];
+  const result = await runGit(args, context, { allowFail: true, input: input.map((l) => `${l}\n`).join('') });
+  return result.code === 0;
+}
