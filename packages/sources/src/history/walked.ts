@@ -61,12 +61,39 @@ export class RawWalk implements Walked {
   }
 
   async locate(oids: readonly string[]): Promise<Map<string, Place>> {
+    if (oids.length > SEARCHES_BEFORE_INDEX) return this.locateInOnePass(oids);
     const found = new Map<string, Place>();
     for (const oid of oids) {
       if (found.has(oid) || !this.reaches(oid)) continue;
       const origin = this.originOf(oid);
       const path = origin?.path ?? this.pathOf(oid);
       found.set(oid, origin ?? (path === undefined ? {} : { path }));
+    }
+    return found;
+  }
+
+  /**
+   * The same answers for many objects at once, in one pass over the lines: a search each costs a pass over
+   * the whole output (trufflehog's history, 6,474 findings in thousands of blobs: 2.9 s of searching).
+   */
+  private locateInOnePass(oids: readonly string[]): Map<string, Place> {
+    const wanted = new Set(oids);
+    const found = new Map<string, Place>();
+    let commit: string | undefined;
+    for (let at = 0; at < this.bytes.length && found.size < wanted.size;) {
+      const end = this.lineEnd(at);
+      if (this.isCommitLine(at)) {
+        commit = this.bytes.toString('latin1', at + COMMIT_LINE.length - 1, end);
+      } else if (this.bytes[at] !== 0x3f /* ? */) {
+        const space = this.bytes.indexOf(0x20, at);
+        const idEnd = space === -1 || space > end ? end : space;
+        const oid = this.bytes.toString('latin1', at, idEnd);
+        if (wanted.has(oid) && !found.has(oid)) {
+          const path = idEnd < end - 1 ? this.bytes.toString('utf8', idEnd + 1, end) : undefined;
+          found.set(oid, path === undefined ? {} : commit === undefined ? { path } : { commit, path });
+        }
+      }
+      at = end + 1;
     }
     return found;
   }
