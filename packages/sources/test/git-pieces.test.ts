@@ -278,6 +278,37 @@ describe('blob listing', () => {
     expect(listed.blobs.cost(0)).toBe(10_000 + 3 * stored);
   });
 
+  it('reads a listing of thousands of lines (many chunks) byte for byte as git wrote it, shards and accept too', async () => {
+    const r = scratch.repo();
+    // 3,000 blobs with their tree and commit: ~200 KB of listing, several reads of git's output.
+    const files = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [`f${i}.txt`, `blob ${i}\n`.repeat(i % 7)]),
+    );
+    r.commit('many', files);
+    const git = r
+      .git(
+        'cat-file',
+        '--batch-all-objects',
+        '--unordered',
+        '--batch-check=%(objecttype) %(objectname) %(objectsize)',
+      )
+      .split('\n')
+      .map((line) => line.split(' '));
+    const blobs = git.filter(([type]) => type === 'blob');
+    expect(blobs.length).toBe(3000 - 428); // every seventh file is empty: one blob for all of them
+    const listed = await listBlobs({ cwd: r.dir, env: ENV });
+    expect([...listed.blobs].map((b) => b.oid)).toEqual(blobs.map(([, oid]) => oid));
+    expect(listed.blobs.bytes).toBe(blobs.reduce((n, [, , size]) => n + Number(size), 0));
+    expect([...listed.commits].map((c) => c.oid)).toEqual(
+      git.filter(([t]) => t === 'commit').map(([, oid]) => oid),
+    );
+    const shard = { index: 2, count: 3 };
+    const sharded = await listBlobs({ cwd: r.dir, env: ENV }, { shard, accept: (oid) => oid < '8' });
+    expect([...sharded.blobs].map((b) => b.oid)).toEqual(
+      blobs.map(([, oid]) => oid!).filter((oid) => inShard(oid, shard) && oid < '8'),
+    );
+  });
+
   it('assigns every blob to exactly one shard, by id', () => {
     const ids = Array.from({ length: 300 }, () => randomBytes(20).toString('hex'));
     for (const id of ids) {
