@@ -18,6 +18,17 @@ const ARGS = ['cat-file', '--batch', '--buffer'];
 const MAX_HEADER = 256;
 /** A Linux pipe holds 64 KiB: never read into less room than that. */
 const MIN_READ = 64 * 1024;
+/**
+ * A read shorter than this is followed by a pause of PAUSE_MS before the next. git writes each blob with
+ * two calls (its header flushed, then the contents), and a reader waiting on the pipe wakes for each: on
+ * a million small blobs, two million reads here and as many wake-ups, a large part of the system time of
+ * both processes. A pause only follows a short read, that is, a pipe git had not filled: git is not kept
+ * waiting, and a pipe it fills is read whole at once.
+ */
+const SHORT_READ = 32 * 1024;
+const PAUSE_MS = 1;
+/** Nothing ever wakes it: Atomics.wait on it is a sleep that blocks only this thread. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 interface Running {
   child: ChildProcess;
@@ -50,6 +61,8 @@ export class BlockingCatFile {
   private buffer = Buffer.allocUnsafe(4 << 20);
   private start = 0;
   private end = 0;
+  /** Bytes the last read returned (0: none yet in this run). */
+  private lastRead = 0;
   private running: Running | undefined;
   private readonly listFile: string;
   private readonly errorFile: string;
@@ -121,7 +134,7 @@ export class BlockingCatFile {
       // closed, git holds the only one, so its exit (or failure to start) ends the reads.
       const fd = openSync(this.fifo, constants.O_RDONLY);
       this.running = { child, exited, fd, context, args: how.args, count, index: 0, ended: false };
-      this.start = this.end = 0;
+      this.start = this.end = this.lastRead = 0;
     } finally {
       closeSync(output);
       closeSync(probe);
@@ -212,7 +225,11 @@ export class BlockingCatFile {
       this.end -= this.start;
       this.start = 0;
     }
+    // A short read means git had written little since the last one: give it a moment to write more, so
+    // that each read (and git's write into an empty pipe, which wakes this thread) carries many objects.
+    if (this.lastRead > 0 && this.lastRead < SHORT_READ) Atomics.wait(PAUSE, 0, 0, PAUSE_MS);
     const n = readSync(this.running!.fd, this.buffer, this.end, this.buffer.length - this.end, null);
+    this.lastRead = n;
     this.end += n;
     return n > 0;
   }

@@ -1,5 +1,12 @@
-import { runGit, type GitContext } from '../git/exec.js';
+import { setPriority } from 'node:os';
+import { startGit, type GitContext } from '../git/exec.js';
 import type { WalkRefs } from './reachable.js';
+
+/**
+ * Below the scan's own processes: the check runs beside the listing and the reading and is wanted only at
+ * the end, so it takes the cores they leave (os.setPriority's niceness: 0 normal, 19 lowest).
+ */
+const CHECK_NICENESS = 10;
 
 /**
  * Whether every object the refs reach is in the store: git's own connectivity check (`rev-list --objects
@@ -21,6 +28,14 @@ export async function isConnected(context: GitContext, refs: WalkRefs): Promise<
     '--stdin',
   ];
   const input = [...refs.revs.filter((rev) => !rev.startsWith('-')), ...aside];
-  const result = await runGit(args, context, { allowFail: true, input: input.map((l) => `${l}\n`).join('') });
-  return result.code === 0;
+  const { child, exited } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, CHECK_NICENESS);
+    } catch {
+      // Not permitted here: it runs at the scan's priority.
+    }
+  }
+  child.stdout.resume();
+  return (await exited) === 0;
 }
