@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScanner } from '@keyward/core';
@@ -45,9 +46,18 @@ afterAll(() => {
 });
 
 /** Scans with `jobs` threads, GIT_TRACE on: the findings, how often the source was told of one, and git's trace. */
-async function scan(r: TempRepo, jobs: number, more: Partial<HistoryOptions> = {}) {
+async function scan(
+  r: TempRepo,
+  jobs: number,
+  more: Partial<HistoryOptions> = {},
+  env: Record<string, string> = {},
+) {
   const file = join(traces, `trace-${traced++}`);
-  const source = historySource({ cwd: r.dir, env: { ...process.env, ...GIT_ENV, GIT_TRACE: file }, ...more });
+  const source = historySource({
+    cwd: r.dir,
+    env: { ...process.env, ...GIT_ENV, GIT_TRACE: file, ...env },
+    ...more,
+  });
   let told = 0;
   const found = source.found!.bind(source);
   source.found = () => {
@@ -106,6 +116,80 @@ describe('scan --history walks only what needs attributing', () => {
       expect(result.source).toMatchObject({ incomplete: true, missing: { ids: [blob], count: 1 } });
     } finally {
       broken.cleanup();
+    }
+  });
+});
+
+describe('scan --history traces unreachable blobs while the walk still runs', () => {
+  const UNREACHABLE = fakeKey('openai-admin', 832);
+  let r: TempRepo;
+  let slowGit: string;
+  beforeAll(() => {
+    r = history(true);
+    // A key in a commit no ref reaches any more (reset away), and one in a blob no commit holds.
+    r.commit('oops', { 'leak.env': `ADMIN=${UNREACHABLE}\n` });
+    r.git('reset', '-q', '--hard', 'HEAD~1');
+    r.git('reflog', 'expire', '--expire=now', '--all');
+    // git, but the reachability walk (and only it) starts a second late: resolve then runs before it ends.
+    slowGit = join(traces, 'slow-git');
+    mkdirSync(slowGit);
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(slowGit, 'git'),
+      [
+        '#!/bin/sh',
+        'case "$*" in',
+        '  *--in-commit-order*--format=%H*) sleep 1 ;;',
+        '  *--in-commit-order*--missing=print*) if [ -n "$SLOW_TRACE_MARK" ]; then sleep 2; touch "$SLOW_TRACE_MARK"; fi ;;',
+        'esac',
+        `exec ${real} "$@"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(slowGit, 'git'), 0o755);
+  });
+  afterAll(() => r?.cleanup());
+
+  const slowly = () => ({ PATH: `${slowGit}:${process.env.PATH ?? ''}` });
+  const rows = (findings: Array<{ secret: string; commit?: string; path: string; reachable?: boolean }>) =>
+    findings.map((f) => [f.secret, f.commit, f.path, f.reachable]).sort();
+  const WALK = "rev-list --objects --in-commit-order --date-order --reverse '--format=%H'";
+  /** The commits the refs reach, listed to tell the unreachable ones while the walk runs. */
+  const REACHED = 'git rev-list --all --stdin';
+  const TRACE = 'rev-list --objects --in-commit-order --date-order --reverse --missing=print --stdin';
+
+  it('gives an unreachable key its commit and path, as when the walk ends first', async () => {
+    const quick = await scan(r, 1);
+    const slow = await scan(r, 1, {}, slowly());
+    expect(rows(slow.result.findings)).toEqual(rows(quick.result.findings));
+    const unreachable = slow.result.findings.find((f) => f.secret === UNREACHABLE);
+    expect(unreachable).toMatchObject({ path: 'leak.env', reachable: false });
+    expect(unreachable?.commit).toMatch(/^[0-9a-f]{40}$/);
+    // The slow walk logs its start a second late: the trace among unreachable commits started before it.
+    expect(slow.trace.indexOf(TRACE)).toBeGreaterThan(-1);
+    expect(slow.trace.indexOf(TRACE)).toBeLessThan(slow.trace.indexOf(WALK));
+  });
+
+  it('stops that trace when the walk says every key is reachable', async () => {
+    // Keys only in reachable blobs, and a commit no ref reaches (without a key): the early trace has
+    // commits to walk. Here it starts two seconds late and leaves a mark if it ever runs.
+    const repo = history(true);
+    try {
+      repo.commit('dropped', { 'notes.txt': 'nothing here\n' });
+      repo.git('reset', '-q', '--hard', 'HEAD~1');
+      repo.git('reflog', 'expire', '--expire=now', '--all');
+      const mark = join(traces, 'trace-ran');
+      const quick = await scan(repo, 1);
+      const slow = await scan(repo, 1, {}, { ...slowly(), SLOW_TRACE_MARK: mark });
+      expect(rows(slow.result.findings)).toEqual(rows(quick.result.findings));
+      expect(slow.result.findings[0]).toMatchObject({ reachable: true, path: 'config.env' });
+      expect(slow.trace.indexOf(REACHED)).toBeGreaterThan(-1);
+      expect(slow.trace.indexOf(REACHED)).toBeLessThan(slow.trace.indexOf(WALK));
+      // Stopped once the walk ended: the trace's git never started, then or later.
+      await new Promise((done) => setTimeout(done, 2500));
+      expect(existsSync(mark)).toBe(false);
+    } finally {
+      repo.cleanup();
     }
   });
 });

@@ -16,6 +16,7 @@ import {
 } from './history/complete.js';
 import { isConnected } from './history/connected.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
+import { reachableCommits } from './history/reachable-commits.js';
 import { allRefs, resolveRefs } from './history/refs.js';
 import type { Walked } from './history/walked.js';
 import { readInThread, readUnlisted, type BlobContents } from './history/in-thread.js';
@@ -147,6 +148,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
   let reach: Promise<Walked> | undefined;
+  /** The walk has ended (its answers are there to take). */
+  let walkDone = false;
   /** git's connectivity check (no --branch, no partial clone): true when nothing the refs reach is missing. */
   let connected: Promise<boolean> | undefined;
   let shaped: Promise<HistoryShape> | undefined;
@@ -212,6 +215,7 @@ export function historySource(options: HistoryOptions): HistorySource {
     reach = walking;
     walking.then(
       (walked) => {
+        walkDone = true;
         if (walked.missingCount === 0 || !options.requireComplete) return;
         missing = missingError(walked, shape);
         for (const stop of onMissing) stop(missing);
@@ -300,7 +304,7 @@ export function historySource(options: HistoryOptions): HistorySource {
       listedAll = rest.tooLarge === 0;
     });
     describe = describeScan(options, done);
-    await walkedAll();
+    await readingDone();
   }
 
   /**
@@ -356,7 +360,16 @@ export function historySource(options: HistoryOptions): HistorySource {
       const item = counted(object);
       if (item) yield item;
     }
-    await walkedAll();
+    await readingDone();
+  }
+
+  /**
+   * The end of the reading. With requireComplete not before the check (or the walk) has said nothing is
+   * missing: a partial store is refused before anything is reported. Otherwise `resolve` waits for that
+   * verdict, so that its own work (tracing blobs no ref reaches) can begin while the walk still runs.
+   */
+  async function readingDone(): Promise<void> {
+    if (options.requireComplete) await walkedAll();
   }
 
   /**
@@ -408,7 +421,8 @@ export function historySource(options: HistoryOptions): HistorySource {
       async finish(failure) {
         await removePipes();
         // The walk's verdict first: a missing object explains a failed read too.
-        await walkedAll();
+        if (failure !== undefined) await walkedAll();
+        else await readingDone();
         if (failure !== undefined) throw failure;
       },
     };
@@ -421,7 +435,15 @@ export function historySource(options: HistoryOptions): HistorySource {
       await walkedAll();
       return [];
     }
-    const walked = await walk();
+    const walking = walk();
+    // Blobs no ref reaches are traced among the commits no ref reaches, a walk of its own: begun now when
+    // the reachability walk is still running (a re-audit with --store reaches here in seconds), and
+    // stopped if that walk then says every blob with a finding is reachable.
+    const early = walkDone ? undefined : traceUnreachableEarly([...blobs]);
+    const walked = await walking.catch((error: unknown) => {
+      early?.stop();
+      throw error;
+    });
     checkMissing(walked);
     // One pass over the walk for all of them. Reachable blobs: the walk met each after the oldest commit
     // that held it. Only those a ref to a blob or tree alone reaches have none (a path, at most).
@@ -437,7 +459,7 @@ export function historySource(options: HistoryOptions): HistorySource {
     // Three independent questions, asked side by side (git does the work, one process each).
     const [people, unreachableOrigins, atHead] = await Promise.all([
       commitPeople(options, [...new Set([...where.values()].map((w) => w.commit))]),
-      traceUnreachable(rest),
+      traceUnreachable(rest, early),
       secretsAtHead(options, findings, {
         query,
         scannedAll: listedAll && !stats.incomplete,
@@ -474,13 +496,44 @@ export function historySource(options: HistoryOptions): HistorySource {
    * store the reachability walk did not meet (reset or amended away, dropped stashes, fetched pull
    * requests): hosts keep serving them by id.
    */
-  async function traceUnreachable(blobs: string[]): Promise<Map<string, BlobOrigin>> {
+  async function traceUnreachable(blobs: string[], early?: EarlyTrace): Promise<Map<string, BlobOrigin>> {
     const walked = await reach;
-    if (blobs.length === 0 || !commits || !walked) return new Map();
+    if (blobs.length === 0 || !commits || !walked) {
+      early?.stop();
+      return new Map();
+    }
+    if (early) {
+      const traced = await early.traced;
+      return new Map(blobs.flatMap((oid) => (traced.has(oid) ? [[oid, traced.get(oid)!] as const] : [])));
+    }
     const all = Array.from({ length: commits.length }, (_, i) => commits!.oid(i));
     const reached = await walked.locate(all);
     const unreachable = all.filter((oid) => !reached.has(oid));
     return traceAmong(options, unreachable, blobs, refs.revs);
+  }
+
+  /**
+   * The same trace for every blob with a finding, begun before the walk says which of them no ref reaches:
+   * the commits no ref reaches are the listed ones `rev-list` of the refs does not print. A blob a ref
+   * reaches is left out by the trace's own `--not` of the refs, so the answers for the unreachable ones
+   * are the ones traceUnreachable would give them alone (the trace just runs to its end).
+   */
+  function traceUnreachableEarly(blobs: string[]): EarlyTrace | undefined {
+    const listed = commits;
+    if (!listed || listed.length === 0 || blobs.length === 0) return undefined;
+    const controller = new AbortController();
+    const traced = (async () => {
+      const reached = await reachableCommits(options, refs, listed.length, controller.signal);
+      if (controller.signal.aborted) return new Map<string, BlobOrigin>();
+      const unreachable: string[] = [];
+      for (let i = 0; i < listed.length; i++) {
+        const oid = listed.oid(i);
+        if (!reached.has(oid)) unreachable.push(oid);
+      }
+      return traceAmong(options, unreachable, blobs, refs.revs, controller.signal);
+    })();
+    traced.catch(() => {}); // awaited in traceUnreachable, or stopped unread
+    return { traced, stop: () => controller.abort() };
   }
 
   /**
@@ -524,6 +577,12 @@ export function historySource(options: HistoryOptions): HistorySource {
     cleanBlobs,
     stats: () => stats,
   };
+}
+
+/** A trace of unreachable blobs begun early (see traceUnreachableEarly). */
+interface EarlyTrace {
+  traced: Promise<Map<string, BlobOrigin>>;
+  stop(): void;
 }
 
 function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {

@@ -105,6 +105,7 @@ export async function traceAmong(
   commits: string[],
   blobs: Iterable<string>,
   exclude: string[] = [],
+  signal?: AbortSignal,
 ): Promise<Map<string, BlobOrigin>> {
   const wanted = new Set(blobs);
   if (commits.length === 0 || wanted.size === 0) return new Map();
@@ -124,7 +125,7 @@ export async function traceAmong(
   const input = [...commits, ...exclude.filter((rev) => !rev.startsWith('-')).map((rev) => `^${rev}`)];
   const where = new Map<string, { commit: string; path: string }>();
   let commit = '';
-  await streamLines(args, context, `${input.join('\n')}\n`, (line) => {
+  const take = (line: string) => {
     const space = line.indexOf(' ');
     if (space === -1) {
       // A commit (missing objects print as `?<id>`: the scan's own walk reports those).
@@ -134,7 +135,9 @@ export async function traceAmong(
     const oid = line.slice(0, space);
     if (wanted.has(oid) && !where.has(oid)) where.set(oid, { commit, path: line.slice(space + 1) });
     return where.size < wanted.size;
-  });
+  };
+  await streamLines(args, context, `${input.join('\n')}\n`, take, signal);
+  if (signal?.aborted) return new Map();
   const people = await commitPeople(context, [...new Set([...where.values()].map((w) => w.commit))]);
   const found = new Map<string, BlobOrigin>();
   for (const [oid, { commit: id, path }] of where) {
@@ -169,8 +172,13 @@ export async function streamLines(
   context: GitContext,
   input: string,
   take: (line: string) => boolean,
+  signal?: AbortSignal,
 ): Promise<void> {
   const { child, exited, finished } = startGit(args, context, input);
+  // Aborted: git is stopped, and its output ends here as if `take` had had enough.
+  const stop = () => child.kill();
+  signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop();
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let more = true;
@@ -179,6 +187,11 @@ export async function streamLines(
     rest = lines.pop() ?? '';
     for (const line of lines) if (more && line !== '') more = take(line);
     if (!more) break;
+  }
+  signal?.removeEventListener('abort', stop);
+  if (signal?.aborted) {
+    await exited.catch(() => {});
+    return;
   }
   if (more && rest !== '') more = take(rest);
   if (!more) {
