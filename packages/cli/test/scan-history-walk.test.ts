@@ -141,6 +141,7 @@ describe('scan --history traces unreachable blobs while the walk still runs', ()
         'case "$*" in',
         '  *--in-commit-order*--format=%H*) sleep 1 ;;',
         '  *--in-commit-order*--missing=print*) if [ -n "$SLOW_TRACE_MARK" ]; then sleep 2; touch "$SLOW_TRACE_MARK"; fi ;;',
+        '  *--objects*--quiet*) if [ -n "$SLOW_CHECK_MARK" ]; then sleep 2; touch "$SLOW_CHECK_MARK"; fi ;;',
         'esac',
         `exec ${real} "$@"`,
         '',
@@ -168,6 +169,15 @@ describe('scan --history traces unreachable blobs while the walk still runs', ()
     // The slow walk logs its start a second late: the trace among unreachable commits started before it.
     expect(slow.trace.indexOf(TRACE)).toBeGreaterThan(-1);
     expect(slow.trace.indexOf(TRACE)).toBeLessThan(slow.trace.indexOf(WALK));
+  });
+
+  it('stops the connectivity check once a finding starts the walk (the walk finds what is missing too)', async () => {
+    const mark = join(traces, 'check-ran');
+    const slow = await scan(keyed, 1, {}, { ...slowly(), SLOW_CHECK_MARK: mark });
+    expect(slow.result.findings).toHaveLength(1);
+    expect(slow.result.source.incomplete).toBeFalsy();
+    await new Promise((done) => setTimeout(done, 2500));
+    expect(existsSync(mark)).toBe(false); // killed while it waited: its git never ran
   });
 
   it('stops that trace when the walk says every key is reachable', async () => {

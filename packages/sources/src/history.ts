@@ -152,6 +152,7 @@ export function historySource(options: HistoryOptions): HistorySource {
   let walkDone = false;
   /** git's connectivity check (no --branch, no partial clone): true when nothing the refs reach is missing. */
   let connected: Promise<boolean> | undefined;
+  const stopCheck = new AbortController();
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
@@ -197,7 +198,7 @@ export function historySource(options: HistoryOptions): HistorySource {
       walk();
       return;
     }
-    const checking = isConnected(options, refs);
+    const checking = isConnected(options, refs, stopCheck.signal);
     connected = checking;
     checking.then(
       (whole) => {
@@ -210,6 +211,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   /** The reachability walk, started once: by --branch, a failed check, the first finding, or resolve. */
   function walk(): Promise<Walked> {
     if (reach) return reach;
+    // The walk finds missing objects too: the check, if still running, is no longer needed.
+    stopCheck.abort();
     // Auditing every object, the walk's output is searched afterwards unless it is long (see walkReachable).
     const walking = walkReachable(options, refs, selected ? {} : { rawUpTo: RAW_WALK_BYTES });
     reach = walking;

@@ -14,9 +14,14 @@ const CHECK_NICENESS = 10;
  * reachability walk does, but prints and keeps nothing: on the 1-million-blob history it took 7.7 s of
  * git's CPU where the walk took 11.6 s plus this process's parsing. An audit with nothing to attribute
  * needs no more than this answer (issue 18); a false one sends the caller to the walk, which names what
- * is missing (or fails the way the walk fails, for a store git cannot read).
+ * is missing (or fails the way the walk fails, for a store git cannot read). Once the walk runs anyway
+ * (a finding to attribute), the check is stopped through `signal`: the walk answers the same question.
  */
-export async function isConnected(context: GitContext, refs: WalkRefs): Promise<boolean> {
+export async function isConnected(
+  context: GitContext,
+  refs: WalkRefs,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const aside = refs.aside ?? [];
   const args = [
     'rev-list',
@@ -36,6 +41,12 @@ export async function isConnected(context: GitContext, refs: WalkRefs): Promise<
       // Not permitted here: it runs at the scan's priority.
     }
   }
+  // Stopped (the walk started, which finds what is missing too): git is killed, and the answer is no.
+  const stop = () => child.kill();
+  signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop();
   child.stdout.resume();
-  return (await exited) === 0;
+  const code = await exited;
+  signal?.removeEventListener('abort', stop);
+  return code === 0 && !signal?.aborted;
 }
