@@ -47,7 +47,7 @@ afterAll(() => {
 
 /** Scans with `jobs` threads, GIT_TRACE on: the findings, how often the source was told of one, and git's trace. */
 async function scan(
-  r: TempRepo,
+  r: { dir: string },
   jobs: number,
   more: Partial<HistoryOptions> = {},
   env: Record<string, string> = {},
@@ -105,14 +105,39 @@ describe('scan --history walks only what needs attributing', () => {
     });
   });
 
-  it('a missing object with no finding: the failed check sends it to the walk, which names the object', async () => {
+  it('a blobless partial clone with no finding: the check names what it lacks without fetching, no walk', async () => {
+    clean.git('config', 'uploadpack.allowFilter', 'true');
+    const dir = join(traces, 'blobless');
+    execFileSync('git', ['clone', '-q', '--bare', '--filter=blob:none', `file://${clean.dir}`, dir], {
+      env: { ...process.env, ...GIT_ENV },
+    });
+    const lacking = execFileSync('git', ['rev-list', '--objects', '--missing=print', '--all'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...GIT_ENV },
+    })
+      .split('\n')
+      .filter((line) => line.startsWith('?'))
+      .map((line) => line.slice(1));
+    expect(lacking.length).toBeGreaterThan(3);
+    const { result, trace } = await scan({ dir }, 1);
+    expect(result.findings).toEqual([]);
+    expect(walked(trace)).toBe(false);
+    expect(trace).not.toContain('fetch');
+    expect(result.source).toMatchObject({ incomplete: true, missing: { count: lacking.length } });
+    expect([...result.source.missing!.ids].sort()).toEqual(lacking.sort());
+    expect(result.source.missing!.reason).toContain('partial clone');
+  });
+
+  it('a missing object with no finding: the check names it, and nothing is walked', async () => {
     const broken = history(false);
     try {
       const blob = broken.git('rev-parse', 'HEAD~5:src/module-2.ts');
       rmSync(join(broken.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
       const { result, trace } = await scan(broken, 1);
       expect(result.findings).toEqual([]);
-      expect(checked(trace) && walked(trace)).toBe(true);
+      expect(checked(trace)).toBe(true);
+      expect(walked(trace)).toBe(false);
       expect(result.source).toMatchObject({ incomplete: true, missing: { ids: [blob], count: 1 } });
     } finally {
       broken.cleanup();

@@ -14,11 +14,11 @@ import {
   shallowError,
   type HistoryShape,
 } from './history/complete.js';
-import { isConnected } from './history/connected.js';
+import { checkStore } from './history/check-store.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import { reachableCommits } from './history/reachable-commits.js';
 import { allRefs, resolveRefs } from './history/refs.js';
-import type { Walked } from './history/walked.js';
+import type { Missing, Walked } from './history/walked.js';
 import { readInThread, readUnlisted, type BlobContents } from './history/in-thread.js';
 import type { UnlistedRest } from './history/unlisted.js';
 import { historyWork } from './history/work.js';
@@ -130,7 +130,7 @@ export function parseShard(text: string): Shard {
  * The whole history, for a one-off audit. Every blob in the object store is scanned exactly once, however
  * many commits hold it: blob ids are listed in pack order, split into byte-balanced runs and streamed
  * through long-lived `git cat-file --batch` processes (`readers`), so memory stays bounded. Meanwhile
- * git checks that nothing the refs reach is missing (history/connected.ts). Once the scan finds
+ * git checks that nothing the refs reach is missing (history/check-store.ts). Once the scan finds
  * something, one `rev-list --objects` walk learns which blobs the refs reach, the commit that introduced
  * each, and whether any object is missing (keeping ~20 bytes an object: the paths of blobs with findings
  * are found again for them, history/compact-walk.ts); a history with nothing to attribute is never
@@ -150,8 +150,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   let reach: Promise<Walked> | undefined;
   /** The walk has ended (its answers are there to take). */
   let walkDone = false;
-  /** git's connectivity check (no --branch, no partial clone): true when nothing the refs reach is missing. */
-  let connected: Promise<boolean> | undefined;
+  /** git's connectivity check (no --branch): what the refs reach that is missing; undefined if stopped or failed. */
+  let checked: Promise<Missing | undefined> | undefined;
   const stopCheck = new AbortController();
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
@@ -190,25 +190,31 @@ export function historySource(options: HistoryOptions): HistorySource {
     shape = await shaping;
     if (shape.shallow) throw shallowError();
     refs = await resolving;
-    // --branch lists what the walk reaches, and a partial clone lacks objects by design (the walk names
-    // them): both walk now. Otherwise git's connectivity check runs beside the reading, and the walk only
-    // if it fails (to name what is missing) or something is found (to attribute it): with nothing to
-    // attribute, the walk is pure cost (issue 18).
-    if (selected || shape.promisor !== undefined) {
+    // --branch lists what the walk reaches: it walks now. Otherwise git's connectivity check runs beside
+    // the reading and names what is missing (a partial clone lacks objects by design), and the walk runs
+    // only if something is found (to attribute it) or git fails: with nothing to attribute, the walk is
+    // pure cost (issue 18).
+    if (selected) {
       walk();
       return;
     }
-    const checking = isConnected(options, refs, stopCheck.signal);
-    connected = checking;
+    const checking = checkStore(options, refs, stopCheck.signal);
+    checked = checking;
     checking.then(
-      (whole) => {
-        if (!whole) void walk();
+      (found) => {
+        if (found === undefined) {
+          if (!reach) void walk(); // git failed outright: the walk fails the same way, with its error
+          return;
+        }
+        if (found.missingCount === 0 || !options.requireComplete) return;
+        missing = missingError(found, shape);
+        for (const stop of onMissing) stop(missing);
       },
-      () => void walk(), // git failed outright: the walk fails the same way, with its error
+      () => void walk(),
     );
   }
 
-  /** The reachability walk, started once: by --branch, a failed check, the first finding, or resolve. */
+  /** The reachability walk, started once: by --branch, a check git failed, the first finding, or resolve. */
   function walk(): Promise<Walked> {
     if (reach) return reach;
     // The walk finds missing objects too: the check, if still running, is no longer needed.
@@ -329,14 +335,14 @@ export function historySource(options: HistoryOptions): HistorySource {
     return { path: object.oid, bytes: object.bytes, blobId: object.oid };
   }
 
-  /** Not complete until the check (or the walk) says nothing is missing. */
+  /** Not complete until the check (or the walk) says what is missing, if anything. */
   async function walkedAll(): Promise<void> {
-    if (connected && (await connected.catch(() => false))) return;
-    checkMissing(await walk());
+    const found = checked && (await checked.catch(() => undefined));
+    checkMissing(found ?? (await walk()));
   }
 
   /** Objects missing: the scan fails (requireComplete), or its stats say it is a partial audit. */
-  function checkMissing(walked: Walked): void {
+  function checkMissing(walked: Missing): void {
     if (walked.missingCount === 0) return;
     if (options.requireComplete) throw missingError(walked, shape);
     stats.incomplete = true;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import type { RepoQuery } from '../git/query.js';
 import type { MissingObjects } from '../source.js';
-import type { Walked } from './walked.js';
+import type { Missing } from './walked.js';
 
 /** How a repository may be missing history: a shallow clone, or a partial clone (objects left on a remote). */
 export interface HistoryShape {
@@ -49,13 +49,13 @@ export function shallowError(): SourceError {
 }
 
 /** Objects the history needs but the repository does not have: say which, and where to get them. */
-export function missingError(reach: Walked, shape: HistoryShape): SourceError {
+export function missingError(reach: Missing, shape: HistoryShape): SourceError {
   const { reason, hint } = missingObjects(reach, shape);
   return new SourceError('E_HISTORY_INCOMPLETE', { reason, hint });
 }
 
 /** The same, for a partial audit's report: the objects the walk named, how many in all, what to do. */
-export function missingObjects(reach: Walked, shape: HistoryShape): MissingObjects {
+export function missingObjects(reach: Missing, shape: HistoryShape): MissingObjects {
   const some = reach.missing
     .slice(0, 5)
     .map((oid) => oid.slice(0, 12))

@@ -4,11 +4,14 @@ export interface Place {
   path?: string;
 }
 
-/** What the reachability walk answers, however its output was kept (raw, or compactly as it came). */
-export interface Walked {
-  /** Objects the walk needed but the repository does not have (the first MISSING_KEPT, and how many in all). */
+/** Objects the history needs but the repository does not have (the first MISSING_KEPT, and how many in all). */
+export interface Missing {
   missing: string[];
   missingCount: number;
+}
+
+/** What the reachability walk answers, however its output was kept (raw, or compactly as it came). */
+export interface Walked extends Missing {
   /**
    * The objects asked about that the walk met (commits, trees, blobs; an object left out was not met),
    * each with where: for a blob, the oldest commit whose tree holds it and its path there; only a path
