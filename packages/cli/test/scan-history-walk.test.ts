@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScanner } from '@keyward/core';
 import { RULES } from '@keyward/rules';
 import { historySource, type HistoryOptions } from '@keyward/sources/history';
-import { createRepo, fakeKey, GIT_ENV, tempDir, type TempRepo } from '@keyward/test-utils';
+import { createRepo, fakeKey, GIT_ENV, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
 import type * as Pipeline from '../src/scan/pipeline.js';
 
 // Workers start from the build: the pipeline is imported from dist/ (its workers load dist/scan/worker.js).
@@ -127,6 +127,27 @@ describe('scan --history walks only what needs attributing', () => {
     expect(result.source).toMatchObject({ incomplete: true, missing: { count: lacking.length } });
     expect([...result.source.missing!.ids].sort()).toEqual(lacking.sort());
     expect(result.source.missing!.reason).toContain('partial clone');
+  });
+
+  it('a walk started by a finding that fails (a corrupt tree): one line, exit 2, no crash', async () => {
+    const broken = history(true);
+    try {
+      const tree = broken.git('rev-parse', 'HEAD:src');
+      const file = join(broken.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2));
+      chmodSync(file, 0o644);
+      writeFileSync(file, 'not zlib');
+      const result = await runCli(['scan', '--history', '--format', 'json'], {
+        cwd: broken.dir,
+        env: GIT_ENV,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^keyward: git rev-list failed: /),
+      ]);
+    } finally {
+      broken.cleanup();
+    }
   });
 
   it('a missing object with no finding: the check names it, and nothing is walked', async () => {

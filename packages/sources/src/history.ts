@@ -580,8 +580,10 @@ export function historySource(options: HistoryOptions): HistorySource {
     parallel,
     resolve,
     found() {
-      // After the checks: the walk needs the refs they resolve.
-      begin().then(walk, () => {});
+      // After the checks: the walk needs the refs they resolve. Its failure is resolve's to report.
+      begin()
+        .then(walk)
+        .catch(() => {});
     },
     cleanBlobs,
     stats: () => stats,
