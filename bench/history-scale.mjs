@@ -17,7 +17,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fakeKey, rng } from './lib/keys.mjs';
 import { runKeyward } from './lib/keyward.mjs';
 import { benchDir, benchPath } from './lib/paths.mjs';
-import { sh, timedShell } from './lib/proc.mjs';
+import { interleaved, sh, timedShell } from './lib/proc.mjs';
 import { fmt, printTable } from './lib/table.mjs';
 
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
@@ -81,6 +81,7 @@ export async function historyScaleBench(ctx) {
     .split(',')
     .map((m) => Math.round(Number(m) * 1_000_000));
   const rows = [];
+  const reps = ctx.reps ?? 1;
   for (const blobs of sizes) {
     for (const keys of [false, true]) {
       const dir = benchDir('history-scale', `${blobs}${keys ? '-keys' : ''}.git`);
@@ -88,20 +89,24 @@ export async function historyScaleBench(ctx) {
       await ensureScaleRepo(dir, blobs, keys);
       const objects = objectCount(dir);
       const out = benchPath('out', `history-scale-${blobs}${keys ? '-keys' : ''}.json`);
-      const run = runKeyward(['scan', '--history', '--format', 'json', '--output', out], { cwd: dir });
+      const keyward = () =>
+        runKeyward(['scan', '--history', '--format', 'json', '--output', out], { cwd: dir });
+      const listAndRead = () =>
+        timedShell(
+          'git cat-file --batch-all-objects --batch-check="%(objecttype) %(objectname)" | ' +
+            'awk \'$1 == "blob" { print $2 }\' | git cat-file --batch > /dev/null',
+          { cwd: dir },
+        );
+      // With --reps, keyward and the floor alternate (a shared machine's speed moves run to run) and the
+      // medians are compared; the histories with keys run once (they have no floor to pair with).
+      const paired = keys ? { run: keyward() } : interleaved(reps, { run: keyward, floor: listAndRead });
+      const { run, floor } = paired;
       let found = null;
       try {
         found = JSON.parse(readFileSync(out, 'utf8')).findings.length;
       } catch {
         found = null;
       }
-      const floor = keys
-        ? null
-        : timedShell(
-            'git cat-file --batch-all-objects --batch-check="%(objecttype) %(objectname)" | ' +
-              'awk \'$1 == "blob" { print $2 }\' | git cat-file --batch > /dev/null',
-            { cwd: dir },
-          );
       rows.push({
         blobs,
         keys,
@@ -109,6 +114,7 @@ export async function historyScaleBench(ctx) {
         seconds: run.wallS,
         nodeRssMB: run.nodeRssKB === null ? null : run.nodeRssKB / 1024,
         floorSeconds: floor?.wallS ?? null,
+        ...(floor ? { runsSeconds: run.runs, floorRunsSeconds: floor.runs } : {}),
         found,
         ok: run.code === 0 || run.code === 1,
       });
@@ -116,7 +122,7 @@ export async function historyScaleBench(ctx) {
   }
   printTable(
     ctx.write,
-    'History size: keyward scan --history (wall, keyward peak RSS) against listing + reading every blob',
+    `History size: keyward scan --history (wall, keyward peak RSS) against listing + reading every blob${reps > 1 ? ` (medians of ${reps} interleaved runs; with keys, one run)` : ''}`,
     ['blobs', 'objects', 'keys', 'keyward', 'peak RSS', 'bytes/object', 'list+read', 'findings'],
     rows.map((r) => [
       r.blobs.toLocaleString('en'),
@@ -151,6 +157,11 @@ export async function historyScaleBench(ctx) {
     ctx.write?.(
       `  ${c.fromBlobs.toLocaleString('en')} -> ${c.toBlobs.toLocaleString('en')} blobs: ` +
         `${c.bytesPerObject === null ? '-' : c.bytesPerObject.toFixed(0)} B/object, ${c.timeRatio.toFixed(2)}x the time\n`,
+    );
+  for (const r of clean.filter((row) => row.runsSeconds && row.runsSeconds.length > 1))
+    ctx.write?.(
+      `  ${r.blobs.toLocaleString('en')} blobs, runs in order: keyward ${r.runsSeconds.map(fmt.s).join(', ')}; ` +
+        `list+read ${r.floorRunsSeconds.map(fmt.s).join(', ')}\n`,
     );
   const growth = small && large ? large.seconds / small.seconds / (large.objects / small.objects) : null;
   const million = clean.find((r) => r.blobs === 1_000_000);

@@ -152,14 +152,20 @@ export class BlockingCatFile {
       const { buffer, start, end } = this;
       const lf = end > start ? buffer.subarray(start, Math.min(end, start + MAX_HEADER)).indexOf(10) : -1;
       if (lf !== -1) {
-        const [oid = '', type, sizeText] = buffer.toString('latin1', start, start + lf).split(' ');
-        if (type === undefined || sizeText === undefined) {
+        // `<id> <type> <size>`, read in place: only the id becomes a string (a million small blobs made
+        // three strings and an array each, splitting the header).
+        const headerEnd = start + lf;
+        const idEnd = buffer.indexOf(0x20, start);
+        const typeEnd = idEnd === -1 || idEnd > headerEnd ? -1 : buffer.indexOf(0x20, idEnd + 1);
+        const oid = buffer.toString('latin1', start, idEnd === -1 || idEnd > headerEnd ? headerEnd : idEnd);
+        if (typeEnd === -1 || typeEnd > headerEnd) {
           // `<id> missing` (or `ambiguous`): nothing follows the header.
           this.start += lf + 1;
           run.index++;
           return { status: 'missing', oid };
         }
-        const size = Number(sizeText);
+        let size = 0;
+        for (let i = typeEnd + 1; i < headerEnd; i++) size = size * 10 + buffer[i]! - 0x30;
         const body = start + lf + 1;
         if (body + size + 1 <= end) {
           this.start = body + size + 1; // the LF after the contents
