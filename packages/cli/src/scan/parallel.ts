@@ -62,8 +62,8 @@ export class WorkerPool {
   }
 
   /**
-   * Scans the work; adds the workers' counts to `stats`; `found` is told of the first finding. Stops every worker when one fails or the plan
-   * asks (`watch`); the pool is closed either way.
+   * Scans the work; adds the workers' counts to `stats`; `found` is told of the first finding. Stops every
+   * worker when one fails or the plan asks (`watch`); the pool is closed either way.
    */
   async run(
     work: ParallelWork,

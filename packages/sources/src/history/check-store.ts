@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { startGit, type GitContext } from '../git/exec.js';
-import type { WalkRefs } from './reachable.js';
+import { revListOver, type WalkRefs } from './reachable.js';
 import { MISSING_KEPT, type Missing } from './walked.js';
 
 /**
@@ -24,18 +24,8 @@ export async function checkStore(
   refs: WalkRefs,
   signal?: AbortSignal,
 ): Promise<Missing | undefined> {
-  const aside = refs.aside ?? [];
-  const args = [
-    'rev-list',
-    '--objects',
-    '--quiet',
-    '--missing=print',
-    ...aside.map((ref) => `--exclude=${ref}`),
-    // Options such as --all stay in argv (older git reads only revisions from stdin).
-    ...refs.revs.filter((rev) => rev.startsWith('-')),
-    '--stdin',
-  ];
-  const input = [...refs.revs.filter((rev) => !rev.startsWith('-')), ...aside];
+  // Refs to blobs and trees too: what they hold must be there as well.
+  const { args, input } = revListOver(refs, ['--objects', '--quiet', '--missing=print'], { aside: true });
   const { child, exited } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
   if (child.pid !== undefined) {
     try {

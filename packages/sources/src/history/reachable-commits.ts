@@ -1,6 +1,6 @@
 import type { GitContext } from '../git/exec.js';
 import { OidMap } from '../git/oid-map.js';
-import type { WalkRefs } from './reachable.js';
+import { revListOver, type WalkRefs } from './reachable.js';
 import { streamLines } from './trace.js';
 
 /**
@@ -14,14 +14,7 @@ export async function reachableCommits(
   expected: number,
   signal?: AbortSignal,
 ): Promise<OidMap> {
-  const args = [
-    'rev-list',
-    ...(refs.aside ?? []).map((ref) => `--exclude=${ref}`),
-    // Options such as --all stay in argv (older git reads only revisions from stdin).
-    ...refs.revs.filter((rev) => rev.startsWith('-')),
-    '--stdin',
-  ];
-  const input = refs.revs.filter((rev) => !rev.startsWith('-'));
+  const { args, input } = revListOver(refs, []);
   const reached = new OidMap(expected);
   await streamLines(
     args,

@@ -27,25 +27,43 @@ export interface WalkRefs {
  * git's reading already filled. A longer output is parsed as it comes (its scan takes seconds anyway)
  * and kept compactly (CompactWalk: an id a blob and where each commit starts, no paths; issue 18).
  */
+/**
+ * `git rev-list <flags>` over the refs: options such as `--all` stay in argv (older git reads only
+ * revisions from stdin), ids go on stdin (stash entries can be many), and refs naming no commit are
+ * excluded from `--all` (the walk reaches them apart). `aside`: list those refs on stdin too, for a pass
+ * that must cover what they hold.
+ */
+export function revListOver(
+  refs: WalkRefs,
+  flags: string[],
+  options: { aside?: boolean } = {},
+): { args: string[]; input: string[] } {
+  const aside = refs.aside ?? [];
+  const args = [
+    'rev-list',
+    ...flags,
+    ...aside.map((ref) => `--exclude=${ref}`),
+    ...refs.revs.filter((rev) => rev.startsWith('-')),
+    '--stdin',
+  ];
+  const input = refs.revs.filter((rev) => !rev.startsWith('-'));
+  return { args, input: options.aside ? [...input, ...aside] : input };
+}
+
 export async function walkReachable(
   context: GitContext,
   refs: WalkRefs,
   options: { rawUpTo?: number } = {},
 ): Promise<Walked> {
-  const args = [
-    'rev-list',
+  const flags = [
     '--objects',
     '--in-commit-order',
     '--date-order',
     '--reverse',
     '--format=%H',
     '--missing=print',
-    ...(refs.aside ?? []).map((ref) => `--exclude=${ref}`),
-    // Options such as --all stay in argv (older git reads only revisions from stdin).
-    ...refs.revs.filter((rev) => rev.startsWith('-')),
-    '--stdin',
   ];
-  const input = refs.revs.filter((rev) => !rev.startsWith('-'));
+  const { args, input } = revListOver(refs, flags);
   const again = { args, input };
   // Made on the first line parsed: an output kept raw never needs it.
   let parsed: CompactWalk | undefined;
