@@ -64,8 +64,8 @@ export interface HistoryOptions extends GitContext {
    */
   unlistedPackBytes?: number;
   /**
-   * `--require-complete`: a missing object fails the scan (E_HISTORY_INCOMPLETE) as soon as the walk
-   * finds it, before or while reading, with no report. Otherwise every object present is scanned and its
+   * `--require-complete`: a missing object fails the scan (E_HISTORY_INCOMPLETE) as soon as git's check
+   * (or the walk) names it, before or while reading, with no report. Otherwise every object present is scanned and its
    * findings reported, and the stats say what is missing (`missing`, `incomplete`).
    */
   requireComplete?: boolean;
@@ -169,7 +169,7 @@ export function historySource(options: HistoryOptions): HistorySource {
   /** Every blob in the object store is listed for scanning (no --branch, no shard, none too large). */
   let listedAll = false;
   // Objects missing (a partial clone usually lacks some), with requireComplete: reading stops as soon as
-  // the walk says so, not after gigabytes; the walk runs alongside the listing and the reading.
+  // the check (or the walk) says so, not after gigabytes; both run alongside the listing and the reading.
   let missing: Error | undefined;
   const onMissing: Array<(error: Error) => void> = [];
 

@@ -103,7 +103,7 @@ export interface ParallelPlan {
    */
   early?(workers: number): Promise<boolean>;
   work(workers: number): ParallelWork | undefined | Promise<ParallelWork | undefined>;
-  /** Lets the source stop the workers early (history: the walk found missing objects). */
+  /** Lets the source stop the workers early (history: git's check or the walk found missing objects). */
   watch?(stop: (error: Error) => void): void;
   /** The workers' running totals: objects done (scanned or skipped) and bytes read. */
   progress?(done: number, bytes: number): void;
