@@ -38,8 +38,7 @@ export class OidMap {
       this.width = width;
       this.keys = new Uint8Array(this.capacity * width);
     }
-    if ((this.count + 1) * 4 > this.capacity * 3) this.grow();
-    if (this.insert(Buffer.from(bytes.buffer, bytes.byteOffset + offset, this.width)) >= 0) this.count++;
+    this.putRaw(Buffer.from(bytes.buffer, bytes.byteOffset + offset, this.width), undefined);
   }
 
   has(hex: string): boolean {
@@ -53,27 +52,17 @@ export class OidMap {
 
   /** The value of the raw id at `bytes[offset…offset + width]` (this map's width), or undefined. */
   getRaw(bytes: Uint8Array, offset: number): number | undefined {
-    const width = this.width;
-    if (width === 0 || this.count === 0) return undefined;
-    const mask = this.capacity - 1;
-    const hash =
-      ((bytes[offset]! << 24) |
-        (bytes[offset + 1]! << 16) |
-        (bytes[offset + 2]! << 8) |
-        bytes[offset + 3]!) >>>
-      0;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      if (!this.used[slot]) return undefined;
-      const base = slot * width;
-      let i = 0;
-      while (i < width && this.keys[base + i] === bytes[offset + i]) i++;
-      if (i === width) return this.values[slot];
-    }
+    if (this.width === 0 || this.count === 0) return undefined;
+    const slot = this.find(bytes, offset);
+    return slot === -1 ? undefined : this.values[slot];
   }
 
   private put(hex: string, value: number | undefined): void {
     const raw = this.encode(hex);
-    if (raw === undefined) return;
+    if (raw !== undefined) this.putRaw(raw, value);
+  }
+
+  private putRaw(raw: Buffer, value: number | undefined): void {
     // Up to 3/4 full: linear probing stays short with random keys, and git.git's 266,000 reachable
     // commits and blobs fit 2^19 slots (13 MB), not 2^20.
     if ((this.count + 1) * 4 > this.capacity * 3) this.grow();
@@ -85,11 +74,15 @@ export class OidMap {
   private slotOf(hex: string): number {
     if (this.width === 0 || hex.length !== this.width * 2) return -1;
     const raw = Buffer.from(hex, 'hex');
-    if (raw.length !== this.width) return -1;
+    return raw.length === this.width ? this.find(raw, 0) : -1;
+  }
+
+  /** The slot holding the raw id at `bytes[offset…]` (this map's width), or -1. */
+  private find(bytes: Uint8Array, offset: number): number {
     const mask = this.capacity - 1;
-    for (let slot = raw.readUInt32BE(0) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = firstSlot(bytes, offset) & mask; ; slot = (slot + 1) & mask) {
       if (!this.used[slot]) return -1;
-      if (this.equals(slot, raw)) return slot;
+      if (this.equals(slot, bytes, offset)) return slot;
     }
   }
 
@@ -107,19 +100,19 @@ export class OidMap {
   /** Puts raw in a slot: returns the new slot, or `-slot - 1` for the slot it already had. */
   private insert(raw: Buffer): number {
     const mask = this.capacity - 1;
-    for (let slot = raw.readUInt32BE(0) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = firstSlot(raw, 0) & mask; ; slot = (slot + 1) & mask) {
       if (!this.used[slot]) {
         this.used[slot] = 1;
         this.keys.set(raw, slot * this.width);
         return slot;
       }
-      if (this.equals(slot, raw)) return -slot - 1;
+      if (this.equals(slot, raw, 0)) return -slot - 1;
     }
   }
 
-  private equals(slot: number, raw: Buffer): boolean {
+  private equals(slot: number, bytes: Uint8Array, offset: number): boolean {
     const base = slot * this.width;
-    for (let i = 0; i < this.width; i++) if (this.keys[base + i] !== raw[i]) return false;
+    for (let i = 0; i < this.width; i++) if (this.keys[base + i] !== bytes[offset + i]) return false;
     return true;
   }
 
@@ -135,4 +128,12 @@ export class OidMap {
       this.values[at] = values[slot] as number;
     }
   }
+}
+
+/** An id's first four bytes as an unsigned number: ids are uniformly random, so a good hash. */
+function firstSlot(bytes: Uint8Array, offset: number): number {
+  return (
+    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>>
+    0
+  );
 }
