@@ -83,7 +83,16 @@ export class BlockingCatFile {
   begin(context: GitContext, list: string, count: number): void {
     if (this.running) throw new Error('BlockingCatFile: already reading');
     writeFileSync(this.listFile, list, { mode: 0o600 });
-    const input = openSync(this.listFile, 'r');
+    this.beginFile(context, this.listFile, count);
+  }
+
+  /**
+   * Starts git on `count` objects named in the file at `path` (ids, one a line, written by the caller: a
+   * list that never becomes a string). Take them with `next()`.
+   */
+  beginFile(context: GitContext, path: string, count: number): void {
+    if (this.running) throw new Error('BlockingCatFile: already reading');
+    const input = openSync(path, 'r');
     try {
       this.launch(context, ['git', ...NEUTRAL_CONFIG, ...ARGS], count, { input, args: ARGS });
     } finally {

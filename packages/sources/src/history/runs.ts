@@ -7,24 +7,15 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { ContentItem } from '@keyward/core';
 import { readObjects } from '../git/cat-file.js';
 import { BlockingCatFile, type ObjectVisitor } from '../git/blocking-cat-file.js';
-import { gitEnv, gitFailure } from '../git/exec.js';
-import { findOnPath } from '../git/on-path.js';
 import { isBinary, type HistoryWork, type SourceStats } from '../source.js';
 import { disappeared } from './disappeared.js';
 
-/**
- * cat-file reading the ids from a file written beside the worker's pipe: the list never becomes a string
- * (an external string of 41 bytes a blob that a worker's heap might not collect until its run ends).
- */
-const FROM_FILE = ['sh', '-c', 'exec git cat-file --batch --buffer < "$KEYWARD_ID_LIST"'];
-/** The git command its errors name. */
-const FROM_FILE_ARGS = ['cat-file', '--batch', '--buffer'];
 /** Ids per write of the list: one reused buffer of 2.6 MB (SHA-1). */
 const LIST_CHUNK = 1 << 16;
 
 /**
- * A worker's way of reading its runs: blocking reads where it can (one named pipe, reused, and `sh` to
- * feed git the list from a file), else streams.
+ * A worker's way of reading its runs: blocking reads where it can (one named pipe, reused, git reading the
+ * run's ids from a file written beside it), else streams.
  */
 export class RunReader {
   private readonly blocking: BlockingCatFile | undefined;
@@ -39,19 +30,17 @@ export class RunReader {
   /**
    * Reads blobs `start` to `end` of `work`, visiting each with its offset in the run. The ids go from the
    * shared list to a file for git, a chunk at a time through one buffer: a run of half a million blobs
-   * holds no id strings (~64 bytes a blob, and a list string of 41, issue 18).
+   * holds no id strings (~64 bytes a blob, and a list string of 41 that a worker's heap might not collect
+   * until its run ends, issue 18).
    */
   async read(work: HistoryWork, start: number, end: number, visit: ObjectVisitor): Promise<void> {
     const { blocking, listFile } = this;
-    if (!blocking || !listFile || !findOnPath('sh', gitEnv(work.git.env).PATH))
-      return streamObjects(work, start, end, visit);
+    if (!blocking || !listFile) return streamObjects(work, start, end, visit);
     writeIdList(listFile, work, start, end);
-    blocking.beginCommand(work.git, FROM_FILE, FROM_FILE_ARGS, { KEYWARD_ID_LIST: listFile });
+    blocking.beginFile(work.git, listFile, end - start);
     let index = 0;
     for (let object = blocking.next(); object; object = blocking.next()) visit(index++, object);
     await blocking.finish();
-    if (index < end - start)
-      throw gitFailure(FROM_FILE_ARGS, work.git, `answered ${index} of ${end - start} objects`, 0);
   }
 
   close(): void {
