@@ -69,6 +69,10 @@ export const MESSAGES = {
     text: '--store: {file} holds {found}-byte blob ids but this repository uses {expected}-byte ids (SHA-1 and SHA-256 repositories cannot share a store): give each repository its own',
   },
   E_STORE_IO: { exit: EXIT.error, text: '--store: {file}: {reason}' },
+  E_STORE_RECORD: {
+    exit: EXIT.error,
+    text: '--store: {file} is damaged ({reason}), so it cannot say what the last audit walked; remove it and audit again (the next audit walks the whole history)',
+  },
   E_SHARD_SYNTAX: { exit: EXIT.error, text: '--shard {shard}: use i/n, with 1 <= i <= n' },
   E_VERIFY_UNAVAILABLE: {
     exit: EXIT.incomplete,

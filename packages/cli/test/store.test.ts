@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, runCli, Scratch, tempDir, type TempRepo } from '@keyward/test-utils';
 import { decodeStore, encodeStore, type StoreKeyParts } from '../src/store/format.js';
 import { openStore, STORE_FILE } from '../src/store/store.js';
+import { unionIds } from '../src/store/ids.js';
 import { createScanner } from '@keyward/core';
 import { RULES } from '@keyward/rules';
 import { historySource, type HistoryOptions } from '@keyward/sources/history';
@@ -344,6 +345,37 @@ describe('the store file', () => {
       ok: false,
       error: { code: 'E_STORE_MIXED', data: { found: 20, expected: 32 } },
     });
+  });
+
+  it('a union is every id of both, sorted, each once', () => {
+    const sorted = (ns: number[]) => Buffer.concat([...new Set(ns)].map((n) => id(n)).sort(Buffer.compare));
+    const a = Array.from({ length: 3000 }, (_, i) => i * 7);
+    const b = [0, 3, 7, 20999, 21000, 5000, 14, 99999, 1];
+    const union = unionIds(sorted(a), sorted(b), 20);
+    expect(union.equals(sorted([...a, ...b]))).toBe(true);
+    expect(unionIds(sorted(b), sorted(a), 20).equals(union)).toBe(true);
+  });
+
+  it('is not written again when an audit adds nothing', async () => {
+    const dir = tempDir();
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await openStore(dir, key);
+    if (!first.ok) throw new Error(first.error.code);
+    first.value.record(Buffer.concat([id(1), id(2)]), 20);
+    expect(await first.value.commit()).toEqual({ ok: true, value: 2 });
+    const file = join(dir, STORE_FILE);
+    const before = statSync(file, { bigint: true });
+    const again = await openStore(dir, key);
+    if (!again.ok) throw new Error(again.error.code);
+    expect(await again.value.commit()).toEqual({ ok: true, value: 2 });
+    expect(statSync(file, { bigint: true }).ino).toBe(before.ino);
+    // Another writer's rename in between is read and kept.
+    const other = await openStore(dir, key);
+    if (!other.ok) throw new Error(other.error.code);
+    other.value.record(id(3), 20);
+    await other.value.commit();
+    again.value.record(id(4), 20);
+    expect(await again.value.commit()).toEqual({ ok: true, value: 4 });
   });
 
   it('is about its ids in size, sorted, each once', () => {

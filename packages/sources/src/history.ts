@@ -6,7 +6,7 @@ import { makeFifos, type Fifos } from './git/fifos.js';
 import { gitEnv, type GitContext } from './git/exec.js';
 import { findOnPath } from './git/on-path.js';
 import { RepoQuery } from './git/query.js';
-import { listBlobs, type BlobList, type ListedObjects, type Shard } from './history/blob-list.js';
+import { BlobList, listBlobs, listObjects, type ListedObjects, type Shard } from './history/blob-list.js';
 import {
   historyShape,
   missingError,
@@ -24,10 +24,22 @@ import type { UnlistedRest } from './history/unlisted.js';
 import { historyWork } from './history/work.js';
 import { disappeared, disappearedIds } from './history/disappeared.js';
 import { commitPeople, traceAmong, type BlobOrigin } from './history/trace.js';
+import { objectFiles } from './history/object-files.js';
+import {
+  listSince,
+  newSince,
+  refTips,
+  storeNow,
+  type HistoryRecord,
+  type ListedSince,
+  type RecordedOrigin,
+  type StoreNow,
+} from './history/since.js';
 import { secretsAtHead } from './history/at-head.js';
 import type { ProgressListener } from './progress.js';
 
 export type { Shard } from './history/blob-list.js';
+export type { HistoryRecord, RecordedOrigin } from './history/since.js';
 
 export interface HistoryOptions extends GitContext {
   /** Branches (or other revisions) to audit; none: every blob in the object store (`--all`). */
@@ -75,12 +87,22 @@ export interface HistoryOptions extends GitContext {
    * `cleanBlobs()` can say which of the listed blobs this audit found clean.
    */
   known?: (oid: string) => boolean;
+  /**
+   * `--store`: keep what this audit learnt for the next one (`record()` after resolve), and take the last
+   * one's answers where they still stand (history/since.ts): only the objects outside the packs it
+   * listed are listed, only what the refs reach beyond the commits it walked from is walked. Audits of
+   * the whole store only (not --branch). `load` gives the last record of the store whose pack folder is
+   * `packDir` (an absolute path: what names the store), if any.
+   */
+  recording?: { load(packDir: string): Promise<HistoryRecord | undefined> };
 }
 
 /** A history source, plus what an incremental audit records after the scan. */
 export interface HistorySource extends ScanSource {
   /** After `resolve`: the blobs this audit read and found clean (see cleanBlobs in historySource). */
   cleanBlobs(): CleanBlobs | undefined;
+  /** After `resolve`, with `recording`: what the next audit may take from this one (see HistoryRecord). */
+  record(): HistoryRecord | undefined;
 }
 
 /** Raw ids (`width` bytes each, in list order) of blobs read with no finding, and how many were left out as known. */
@@ -155,7 +177,7 @@ export function historySource(options: HistoryOptions): HistorySource {
   const stopCheck = new AbortController();
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
-  let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0 };
+  let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0, packDir: '' };
   let describe: string | undefined;
   let commits: BlobList | undefined;
   let listing: Promise<ListedObjects> | undefined;
@@ -172,6 +194,17 @@ export function historySource(options: HistoryOptions): HistorySource {
   // the check (or the walk) says so, not after gigabytes; both run alongside the listing and the reading.
   let missing: Error | undefined;
   const onMissing: Array<(error: Error) => void> = [];
+  // --store (options.recording): the store and refs as found, for the next record.
+  let now: StoreNow | undefined;
+  /** The last record still stands: only what is new since is listed (and, until resolve gives up, walked). */
+  let since: { last: HistoryRecord; newPacked: string[]; listed?: ListedSince } | undefined;
+  let walkSince = false;
+  /** The last record, if the recording has one. */
+  let last: HistoryRecord | undefined;
+  /** A full audit's commits and blobs over the cap in its packs (the listing's, less the loose objects'). */
+  let packed: { commits: number; tooLarge: number } | undefined;
+  /** Where each blob with a finding came from, once resolved: the next record's origins. */
+  let resolvedOrigins: Map<string, RecordedOrigin> | undefined;
 
   const shapeOf = () => (shaped ??= historyShape(query));
 
@@ -187,9 +220,27 @@ export function historySource(options: HistoryOptions): HistorySource {
     const shaping = shapeOf();
     const resolving = selected ? resolveRefs(query, options.refs!) : allRefs(options, query);
     resolving.catch(() => {}); // awaited below, after the shape (whose errors come first)
+    const tips = options.recording && !selected ? refTips(options) : undefined;
+    tips?.catch(() => {});
     shape = await shaping;
     if (shape.shallow) throw shallowError();
     refs = await resolving;
+    if (options.recording && tips) {
+      const loading = options.recording.load(shape.packDir);
+      loading.catch(() => {}); // awaited next, after the store's files
+      const files = await objectFiles(shape.packDir, gitEnv(options.env));
+      now = storeNow(await tips, refs, files);
+      last = await loading;
+      const newPacked = last && (await newSince(options, last, now, refs, shape.packDir));
+      if (last && newPacked) {
+        // Only what the refs reach beyond the last audit's tips is walked: it names what is new and
+        // reachable, and what of it is missing. Cheap: it runs at once.
+        since = { last, newPacked };
+        walkSince = true;
+        walk();
+        return;
+      }
+    }
     // --branch lists what the walk reaches: it walks now. Otherwise git's connectivity check runs beside
     // the reading and names what is missing (a partial clone lacks objects by design), and the walk runs
     // only if something is found (to attribute it) or git fails: with nothing to attribute, the walk is
@@ -220,7 +271,12 @@ export function historySource(options: HistoryOptions): HistorySource {
     // The walk finds missing objects too: the check, if still running, is no longer needed.
     stopCheck.abort();
     // Auditing every object, the walk's output is searched afterwards unless it is long (see walkReachable).
-    const walking = walkReachable(options, refs, selected ? {} : { rawUpTo: RAW_WALK_BYTES });
+    const from =
+      walkSince && since ? { ...refs, revs: [...refs.revs, ...since.last.tips.map((t) => `^${t}`)] } : refs;
+    const walking = walkReachable(options, from, {
+      ...(selected ? {} : { rawUpTo: RAW_WALK_BYTES }),
+      ...(walkSince ? { asideWalked: true } : {}),
+    });
     reach = walking;
     walking.then(
       (walked) => {
@@ -243,11 +299,17 @@ export function historySource(options: HistoryOptions): HistorySource {
     // which says which blobs those reach.
     const known = options.known;
     const unknown = known && ((oid: string) => (known(oid) ? (knownClean++, false) : true));
-    const listingAll = selected
-      ? undefined
-      : listBlobs(options, { ...sizes, ...(unknown ? { accept: unknown } : {}) });
+    const filter = { ...sizes, ...(unknown ? { accept: unknown } : {}) };
+    // With a record to take, the checks say first whether the whole store must be listed at all.
+    const waits = selected || options.recording !== undefined;
+    let listingAll = waits ? undefined : listBlobs(options, filter);
     listingAll?.catch(() => {});
     await begin();
+    if (since) return listNew(since, filter);
+    if (!selected) listingAll ??= listBlobs(options, filter);
+    // A full audit's record counts what its packs hold: the listing's counts less the loose objects'.
+    const loose = now && listLoose(now, sizes);
+    loose?.catch(() => {});
     const walked = selected ? await reach : undefined;
     if (missing) throw missing;
     // Every object the walk met, as a set: held only while the listing asks (--branch alone).
@@ -261,7 +323,40 @@ export function historySource(options: HistoryOptions): HistorySource {
     stats.skipped.tooLarge += listed.tooLarge;
     listedAll = !selected && !options.shard && listed.tooLarge === 0;
     describe = describeScan(options, listed.blobs.length, knownClean);
+    const inLoose = await loose;
+    if (inLoose) {
+      packed = {
+        commits: listed.commits.length - inLoose.commits.length,
+        tooLarge: listed.tooLarge - inLoose.tooLarge,
+      };
+    }
     return listed;
+  }
+
+  /** The listing of an audit that takes the last record (history/since.ts). */
+  async function listNew(
+    from: NonNullable<typeof since>,
+    filter: Parameters<typeof listSince>[4],
+  ): Promise<ListedObjects> {
+    if (missing) throw missing;
+    const got = await listSince(options, from.last, now!.files, from.newPacked, filter);
+    from.listed = got;
+    const { listed } = got;
+    listedBlobs = listed.blobs;
+    commits = listed.commits;
+    stats.commits = from.last.packed.commits + listed.commits.length;
+    const tooLarge = from.last.packed.tooLarge + listed.tooLarge;
+    stats.skipped.tooLarge += tooLarge;
+    listedAll = !options.shard && tooLarge === 0;
+    describe = describeScan(options, listed.blobs.length, knownClean, true);
+    return listed;
+  }
+
+  /** The loose objects' commits and blobs over the cap (`sizes`: the listing's cap and shard). */
+  async function listLoose(store: StoreNow, sizes: { maxBlobSize?: number; shard?: Shard }) {
+    const out: ListedObjects = { blobs: new BlobList(), commits: new BlobList(), tooLarge: 0 };
+    await listObjects(options, store.files.loose, out, sizes);
+    return out;
   }
 
   /**
@@ -275,7 +370,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   let unlisted: Promise<Fifos | undefined> | undefined;
 
   async function decideUnlisted(): Promise<Fifos | undefined> {
-    if (selected || options.shard || options.onProgress || options.known) return undefined;
+    if (selected || options.shard || options.onProgress || options.known || options.recording)
+      return undefined;
     const path = gitEnv(options.env).PATH;
     if (!findOnPath('sh', path) || !findOnPath('awk', path)) return undefined;
     const making = makeFifos(1); // beside the shape: the pipe is likely wanted
@@ -440,8 +536,14 @@ export function historySource(options: HistoryOptions): HistorySource {
   async function resolve(findings: Finding[], hints: ResolveHints = {}): Promise<Finding[]> {
     const blobs = new Set(findings.map((f) => f.path));
     withFindings = blobs;
+    if (walkSince) {
+      const resolved = await resolveSince(findings, blobs, hints);
+      if (resolved) return resolved;
+      await walkEverything();
+    }
     if (blobs.size === 0 && !reach) {
       await walkedAll();
+      resolvedOrigins = new Map();
       return [];
     }
     const walking = walk();
@@ -457,42 +559,126 @@ export function historySource(options: HistoryOptions): HistorySource {
     // One pass over the walk for all of them. Reachable blobs: the walk met each after the oldest commit
     // that held it. Only those a ref to a blob or tree alone reaches have none (a path, at most).
     const places = await walked.locate([...blobs]);
-    const where = new Map<string, { commit: string; path: string }>();
+    const origins = new Map<string, RecordedOrigin>();
     const rest: string[] = [];
     for (const oid of blobs) {
       const place = places.get(oid);
-      if (place?.commit !== undefined && place.path !== undefined)
-        where.set(oid, { commit: place.commit, path: place.path });
-      else if (!place) rest.push(oid);
+      if (place) origins.set(oid, originAt(oid, place));
+      else rest.push(oid);
     }
     // Three independent questions, asked side by side (git does the work, one process each).
     const [people, unreachableOrigins, atHead] = await Promise.all([
-      commitPeople(options, [...new Set([...where.values()].map((w) => w.commit))]),
+      commitPeople(options, commitsOf(origins)),
       traceUnreachable(rest, early),
-      secretsAtHead(options, findings, {
-        query,
-        scannedAll: listedAll && !stats.incomplete,
-        ...(hints.standsAlone ? { standsAlone: hints.standsAlone } : {}),
-      }),
+      secretsAtHead(options, findings, atHeadOptions(hints)),
     ]);
-    const origins = new Map<string, BlobOrigin>();
-    for (const [oid, { commit, path }] of where) {
-      const who = people.get(commit);
-      if (who) origins.set(oid, { commit, ...who, path });
+    for (const oid of rest) {
+      const traced = unreachableOrigins.get(oid);
+      origins.set(
+        oid,
+        traced ? { oid, reachable: false, commit: traced.commit, path: traced.path } : unplaced(oid),
+      );
+      if (traced) people.set(traced.commit, { author: traced.author, date: traced.date });
     }
-    mergeInto(origins, unreachableOrigins);
+    return applyOrigins(findings, origins, people, atHead);
+  }
+
+  /**
+   * Resolve for an audit that takes the last record: a blob the last audit saw reachable keeps its
+   * origin (the refs still reach every commit it walked from, and a commit made since comes after its
+   * introducing one); the walk since names where new blobs, and old ones no ref reached before, are
+   * reached now; the others are traced among the new commits no ref reaches. A new blob with a finding
+   * found nowhere there may sit in an older unreachable commit: undefined, and the caller resolves as a
+   * full audit does (once: the next record holds the answer).
+   */
+  async function resolveSince(
+    findings: Finding[],
+    blobs: Set<string>,
+    hints: ResolveHints,
+  ): Promise<Finding[] | undefined> {
+    // Which secrets are at HEAD needs only the findings: asked at once (git grep is most of a re-audit).
+    const atHead = secretsAtHead(options, findings, atHeadOptions(hints));
+    atHead.catch(() => {}); // awaited below
+    const walked = await walk();
+    checkMissing(walked);
+    const recorded = new Map(since!.last.origins.map((origin) => [origin.oid, origin]));
+    const places = await walked.locate([...blobs]);
+    const origins = new Map<string, RecordedOrigin>();
+    // Blobs no ref reaches with no commit known: a new commit no ref reaches may hold them.
+    const open: string[] = [];
+    for (const oid of blobs) {
+      const old = recorded.get(oid);
+      const place = places.get(oid);
+      // An older origin wins: a commit made since comes after it.
+      if (old?.reachable || (old?.commit !== undefined && !place)) origins.set(oid, old);
+      else if (place) origins.set(oid, originAt(oid, place));
+      else open.push(oid);
+    }
+    const newCommits = since!.listed?.listed.commits;
+    if (open.length > 0 && newCommits && newCommits.length > 0) {
+      const ids = Array.from({ length: newCommits.length }, (_, i) => newCommits.oid(i));
+      const reached = await walked.locate(ids);
+      const unreachable = ids.filter((oid) => !reached.has(oid));
+      const traced = await traceAmong(options, unreachable, open, refs.revs);
+      for (const [oid, found] of traced)
+        origins.set(oid, { oid, reachable: false, commit: found.commit, path: found.path });
+    }
+    for (const oid of open) {
+      const old = recorded.get(oid);
+      if (!origins.has(oid) && old) origins.set(oid, old);
+    }
+    if (open.some((oid) => !origins.has(oid))) return undefined;
+    const people = new Map<string, { author: string; date: string }>();
+    for (const { commit, author, date } of origins.values())
+      if (commit !== undefined && author !== undefined && date !== undefined)
+        people.set(commit, { author, date });
+    const asked = commitsOf(origins).filter((commit) => !people.has(commit));
+    for (const [commit, who] of await commitPeople(options, asked)) people.set(commit, who);
+    return applyOrigins(findings, origins, people, await atHead);
+  }
+
+  /** Leaves the record's walk for a full one, listing the commits a trace among unreachable ones needs. */
+  async function walkEverything(): Promise<void> {
+    walkSince = false;
+    const walking = reach;
+    reach = undefined;
+    walkDone = false;
+    await walking?.catch(() => {});
+    commits = (await listBlobs(options, { accept: () => false })).commits;
+  }
+
+  function atHeadOptions(hints: ResolveHints) {
+    return {
+      query,
+      scannedAll: listedAll && !stats.incomplete,
+      ...(hints.standsAlone ? { standsAlone: hints.standsAlone } : {}),
+    };
+  }
+
+  /** The findings with their blobs' origins: path, reachable, commit, author, date, present at HEAD. */
+  function applyOrigins(
+    findings: Finding[],
+    origins: Map<string, RecordedOrigin>,
+    people: Map<string, { author: string; date: string }>,
+    atHead: Set<string>,
+  ): Finding[] {
+    resolvedOrigins = new Map();
+    for (const [oid, origin] of origins) {
+      const who = origin.commit === undefined ? undefined : people.get(origin.commit);
+      resolvedOrigins.set(oid, who ? { ...origin, author: who.author, date: who.date } : origin);
+    }
     return findings.map((finding) => {
       const oid = finding.path;
       const origin = origins.get(oid);
-      const path = origin?.path ?? places.get(oid)?.path;
+      const path = origin?.path;
       const resolved: Finding = {
         ...finding,
         path: path ?? oid,
-        reachable: places.has(oid),
+        reachable: origin?.reachable === true,
         presentAtHead: atHead.has(finding.secret),
       };
-      if (origin)
-        Object.assign(resolved, { commit: origin.commit, author: origin.author, date: origin.date });
+      const who = origin?.commit === undefined ? undefined : people.get(origin.commit);
+      if (who) Object.assign(resolved, { commit: origin!.commit, author: who.author, date: who.date });
       if (path !== undefined && !resolved.suppressed && options.ignore?.(path))
         resolved.suppressed = 'config';
       return resolved;
@@ -568,6 +754,30 @@ export function historySource(options: HistoryOptions): HistorySource {
     return { ids: ids.subarray(0, length), width, known: knownClean };
   }
 
+  /**
+   * What the next audit may take from this one (`recording`): undefined unless this audit listed the whole
+   * store (or all since the last record) and read all of it, with nothing missing or borrowed.
+   */
+  function record(): HistoryRecord | undefined {
+    if (!now || !resolvedOrigins || stats.incomplete || now.files.alternates || now.width === 0)
+      return undefined;
+    const counts = since?.listed
+      ? {
+          commits: since.last.packed.commits + since.listed.newPacked.commits,
+          tooLarge: since.last.packed.tooLarge + since.listed.newPacked.tooLarge,
+        }
+      : packed;
+    if (!counts) return undefined;
+    return {
+      width: now.width,
+      tips: now.tips,
+      aside: now.aside,
+      packs: now.files.packs,
+      packed: counts,
+      origins: [...resolvedOrigins.values()],
+    };
+  }
+
   // The checks start now, while the caller builds its scanner: the reading can start sooner.
   readsUnlisted().catch(() => {});
   return {
@@ -586,6 +796,7 @@ export function historySource(options: HistoryOptions): HistorySource {
         .catch(() => {});
     },
     cleanBlobs,
+    record,
     stats: () => stats,
   };
 }
@@ -596,8 +807,24 @@ interface EarlyTrace {
   stop(): void;
 }
 
-function mergeInto(target: Map<string, BlobOrigin>, more: Map<string, BlobOrigin>): void {
-  for (const [oid, origin] of more) if (!target.has(oid)) target.set(oid, origin);
+/** A walk's place for a blob it met: reachable, with the commit and path where it knows them. */
+function originAt(oid: string, place: { commit?: string; path?: string }): RecordedOrigin {
+  return {
+    oid,
+    reachable: true,
+    ...(place.commit !== undefined && place.path !== undefined ? { commit: place.commit } : {}),
+    ...(place.path !== undefined ? { path: place.path } : {}),
+  };
+}
+
+/** A blob no ref reaches and no commit holds (written by `git add` or `hash-object`, never committed). */
+function unplaced(oid: string): RecordedOrigin {
+  return { oid, reachable: false };
+}
+
+/** The commits the origins name, each once. */
+function commitsOf(origins: Map<string, RecordedOrigin>): string[] {
+  return [...new Set([...origins.values()].flatMap((o) => (o.commit === undefined ? [] : [o.commit])))];
 }
 
 /**
@@ -618,9 +845,10 @@ function defaultReaders(): number {
   return cores <= 2 ? 1 : Math.min(4, cores - 1);
 }
 
-function describeScan(options: HistoryOptions, blobs: number, known = 0): string {
+function describeScan(options: HistoryOptions, blobs: number, known = 0, since = false): string {
   const what = options.refs && options.refs.length > 0 ? options.refs.join(', ') : 'all objects';
   const shard = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
-  const skipped = options.known ? `; ${known} known clean in the store, not read` : '';
+  const before = since ? '; the packs the last audit listed not listed again' : '';
+  const skipped = options.known ? `; ${known} known clean in the store, not read${before}` : before;
   return `${what}${shard} (${blobs} blob${blobs === 1 ? '' : 's'}${skipped})`;
 }

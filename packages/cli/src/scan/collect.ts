@@ -35,6 +35,7 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
   const storing = args.history === true && typeof args.store === 'string' && args.store !== '';
   const early = storing ? buildScanner(config) : undefined;
   const store = early ? await openStore(args, io, config, early, maxSize) : undefined;
+  const recording = store ? await historyRecording(store, args) : undefined;
   // The source first: a git source starts git now, which then runs while the rules compile.
   const source = await selectSource({
     args,
@@ -42,6 +43,7 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
     config,
     maxSize,
     ...(store ? { known: (oid: string) => store.known(oid) } : {}),
+    ...(recording ? { recording } : {}),
   });
   const scanner = early ?? buildScanner(config);
   const result = await runPipeline(source, scanner, {
@@ -51,7 +53,7 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
   });
   if (store) {
     const { recordAudit } = await import('../store/audit.js');
-    await recordAudit(store, source, result.source, io, args.quiet === true);
+    await recordAudit(store, source, result.source, io, args.quiet === true, recording);
   }
   for (const finding of result.findings) {
     if (!finding.suppressed && isAllowedByConfig(finding, config)) finding.suppressed = 'config';
@@ -84,6 +86,13 @@ async function openStore(
     { version: VERSION, rules, config, maxBlobSize, filters: args.filters !== false },
     io,
   );
+}
+
+/** The history record beside the store (whole-store audits only: `--branch` audits keep none). */
+async function historyRecording(store: Store, args: Args) {
+  if (Array.isArray(args.branch) && args.branch.length > 0) return undefined;
+  const { auditRecording } = await import('../store/audit.js');
+  return auditRecording(store, typeof args.shard === 'string' ? args.shard.trim() : undefined);
 }
 
 function jobsOf(args: Args): number {

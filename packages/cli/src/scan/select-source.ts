@@ -1,4 +1,5 @@
 import type { ScanSource } from '@keyward/sources';
+import type { HistoryRecord } from '@keyward/sources/history';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import type { ResolvedConfig } from '../config/index.js';
@@ -15,6 +16,8 @@ export interface SourceContext {
   maxSize: number;
   /** `--store`: blobs already scanned clean, which the history source leaves out. */
   known?: (oid: string) => boolean;
+  /** `--store`: the history record the history source reads and makes (store/audit.ts). */
+  recording?: { load(packDir: string): Promise<HistoryRecord | undefined> };
 }
 
 /** Which scan the flags ask for; only one of them may be given. */

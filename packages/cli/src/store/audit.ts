@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import type { ScanSource, SourceStats } from '@keyward/sources';
-import type { HistorySource } from '@keyward/sources/history';
+import type { HistoryRecord, HistorySource } from '@keyward/sources/history';
 import type { Io } from '../io.js';
 import { KeywardError } from '../errors.js';
 import { storeKey, type StoreKeyInput } from './key.js';
 import { openStore, type Store, type StoreError } from './store.js';
+import { readRecord, recordFile, writeRecord } from './record.js';
+import { reasonOf } from './write.js';
 
 /**
  * `scan --history --store <dir>`: the store opened before the scan (refused, one line and exit 2, when it
@@ -19,8 +21,41 @@ export async function openAuditStore(dir: string, input: StoreKeyInput, io: Io):
 }
 
 /**
- * After the scan: the blobs it read and found clean are added to the store, which is written. Nothing is
- * recorded from a scan with errors, nor from a source that did not list its blobs.
+ * The history record beside the store (store/record.ts), for the history source's `recording`: read
+ * when the source names its repository (`load`), written after the scan (`save`).
+ */
+export interface AuditRecording {
+  load(packDir: string): Promise<HistoryRecord | undefined>;
+  save(record: HistoryRecord): Promise<void>;
+}
+
+export function auditRecording(store: Store, shard: string | undefined): AuditRecording {
+  let place: { file: string; packDir: string } | undefined;
+  return {
+    async load(packDir) {
+      place = { file: recordFile(store.dir, packDir, shard), packDir };
+      const read = await readRecord(place.file, store.key, packDir, shard);
+      if (!read.ok) throw new KeywardError(read.error.code, read.error.data);
+      return read.record;
+    },
+    async save(record) {
+      if (!place) return;
+      try {
+        await writeRecord(place.file, store.key, place.packDir, shard, record);
+      } catch (error) {
+        throw storeFailure({
+          code: 'E_STORE_IO',
+          data: { file: place.file, reason: reasonOf(error) },
+        });
+      }
+    },
+  };
+}
+
+/**
+ * After the scan: the blobs it read and found clean are added to the store, which is written, and the
+ * history record beside it (`recording`). Nothing is recorded from a scan with errors, nor from a source
+ * that did not list its blobs.
  */
 export async function recordAudit(
   store: Store,
@@ -28,13 +63,18 @@ export async function recordAudit(
   stats: SourceStats,
   io: Io,
   quiet: boolean,
+  recording?: AuditRecording,
 ): Promise<void> {
-  const clean = (source as Partial<HistorySource>).cleanBlobs?.();
+  const history = source as Partial<HistorySource>;
+  const clean = history.cleanBlobs?.();
   if (!clean || stats.errors.length > 0) return;
+  const record = recording && history.record?.();
   const recorded = store.record(clean.ids, clean.width);
   if (!recorded.ok) throw storeFailure(recorded.error);
   const written = await store.commit();
   if (!written.ok) throw storeFailure(written.error);
+  // After the store (which makes the folder): a record names blobs the store must know as clean.
+  if (record) await recording.save(record);
   if (!quiet) {
     const fresh = clean.ids.length / Math.max(1, clean.width);
     io.stderr.write(

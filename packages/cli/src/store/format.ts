@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareIds } from './ids.js';
 
 /**
  * The store's file format, bytes in and out (no I/O). Little-endian throughout:
@@ -100,7 +101,7 @@ export function decodeStore(bytes: Buffer): Decoded {
   }
   const ids = Buffer.from(body.subarray(idsAt));
   for (let i = width; i < ids.length; i += width) {
-    if (ids.compare(ids, i, i + width, i - width, i) >= 0) return corrupt('its ids are not in order');
+    if (compareIds(ids, i - width, ids, i, width) >= 0) return corrupt('its ids are not in order');
   }
   return { ok: true, store: { key, width, ids } };
 }

@@ -10,7 +10,7 @@ export function hasId(ids: Buffer, width: number, hex: string, scratch: Buffer):
   let high = ids.length / width - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    const order = ids.compare(scratch, 0, width, mid * width, mid * width + width);
+    const order = compareIds(ids, mid * width, scratch, 0, width);
     if (order === 0) return true;
     if (order < 0) low = mid + 1;
     else high = mid - 1;
@@ -37,27 +37,40 @@ export function sortIds(raw: Uint8Array, width: number): Buffer {
   return out.subarray(0, length);
 }
 
-/** The union of two sorted id buffers, sorted, each id once. */
+/** The order of the id at `x[xi]` and the one at `y[yi]` (< 0, 0, > 0), byte by byte. */
+export function compareIds(x: Uint8Array, xi: number, y: Uint8Array, yi: number, width: number): number {
+  for (let k = 0; k < width; k++) {
+    const d = x[xi + k]! - y[yi + k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The union of two sorted id buffers, sorted, each id once. Each id of `b` is placed by a binary search
+ * in `a`, and `a` is copied in runs between them: a nightly re-audit adds a few hundred ids to hundreds
+ * of thousands (git.git: 262,000), and copying id by id cost ~40 ms of each one.
+ */
 export function unionIds(a: Buffer, b: Buffer, width: number): Buffer {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const out = Buffer.allocUnsafe(a.length + b.length);
-  let i = 0;
-  let j = 0;
+  const count = a.length / width;
+  let from = 0; // index in a of the next id not yet copied
   let length = 0;
-  while (i < a.length && j < b.length) {
-    const order = a.compare(b, j, j + width, i, i + width);
-    if (order <= 0) {
-      a.copy(out, length, i, i + width);
-      i += width;
-      if (order === 0) j += width;
-    } else {
-      b.copy(out, length, j, j + width);
-      j += width;
+  for (let j = 0; j < b.length; j += width) {
+    let low = from;
+    let high = count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareIds(a, mid * width, b, j, width) < 0) low = mid + 1;
+      else high = mid;
     }
-    length += width;
+    length += a.copy(out, length, from * width, low * width);
+    from = low;
+    if (from < count && compareIds(a, from * width, b, j, width) === 0) continue;
+    length += b.copy(out, length, j, j + width);
   }
-  length += a.copy(out, length, i);
-  length += b.copy(out, length, j);
+  length += a.copy(out, length, from * width);
   return out.subarray(0, length);
 }

@@ -1,9 +1,10 @@
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeStore, encodeStore, type StoreKeyParts, type StoreProblem } from './format.js';
 import { hasId, sortIds, unionIds } from './ids.js';
 import { keyChanges } from './key.js';
 import { withLock } from './lock.js';
+import { reasonOf, writeWhole } from './write.js';
 
 /** The store's file in its folder (`--store <dir>`): one store a folder, so one folder a repository. */
 export const STORE_FILE = 'clean-blobs.kwstore';
@@ -29,6 +30,9 @@ export type StoreResult<T> = { ok: true; value: T } | { ok: false; error: StoreE
  */
 export interface Store {
   readonly file: string;
+  /** Its folder, and the key it was opened under (a history record beside it shares both). */
+  readonly dir: string;
+  readonly key: StoreKeyParts;
   /** Why the store on disk was set aside (a changed key), or undefined. */
   readonly reset: string | undefined;
   /** Ids the store held when opened. */
@@ -59,6 +63,8 @@ export async function openStore(dir: string, key: StoreKeyParts): Promise<StoreR
   let width = 0;
   let ids: Buffer = Buffer.alloc(0);
   let reset: string | undefined;
+  /** The file as this process last read or wrote it: unchanged on disk, it need not be read again. */
+  let stamp = read.value?.stamp;
   if (read.value) {
     const changed = keyChanges(read.value.key, key);
     if (changed.length === 0) ({ width, ids } = read.value);
@@ -75,6 +81,8 @@ export async function openStore(dir: string, key: StoreKeyParts): Promise<StoreR
     ok: true,
     value: {
       file,
+      dir,
+      key,
       reset,
       size,
       known: (oid) => width !== 0 && oid.length === width * 2 && hasId(ids, width, oid, scratch),
@@ -89,11 +97,15 @@ export async function openStore(dir: string, key: StoreKeyParts): Promise<StoreR
         try {
           await mkdir(dir, { recursive: true });
           return await withLock(file, async () => {
-            const now = await readStore(file);
-            if (!now.ok) return now;
+            // Under the lock: a file no other writer replaced since (a rename makes a new inode) holds
+            // what this process read, and nothing to add leaves it as it is.
+            const same = stamp !== undefined && stamp === (await stampOf(file));
+            if (same && reset === undefined && added.length === 0) return { ok: true, value: size } as const;
+            const now = same ? undefined : await readStore(file);
+            if (now && !now.ok) return now;
             let all = ids;
             // Another writer's ids under the same key are kept; a store under another key is replaced.
-            if (now.value && keyChanges(now.value.key, key).length === 0 && now.value.width !== 0) {
+            if (now?.value && keyChanges(now.value.key, key).length === 0 && now.value.width !== 0) {
               if (width !== 0 && now.value.width !== width) return mixed(width);
               width = now.value.width;
               all = unionIds(now.value.ids, all, width);
@@ -102,6 +114,8 @@ export async function openStore(dir: string, key: StoreKeyParts): Promise<StoreR
             added = [];
             await writeWhole(file, encodeStore({ key, width, ids: all }));
             ids = all;
+            reset = undefined;
+            stamp = await stampOf(file);
             return { ok: true, value: width === 0 ? 0 : all.length / width } as const;
           });
         } catch (error) {
@@ -115,9 +129,11 @@ export async function openStore(dir: string, key: StoreKeyParts): Promise<StoreR
 /** The store on disk, undefined when there is none yet; refused when it is not a whole store. */
 async function readStore(
   file: string,
-): Promise<StoreResult<{ key: StoreKeyParts; width: number; ids: Buffer } | undefined>> {
+): Promise<StoreResult<{ key: StoreKeyParts; width: number; ids: Buffer; stamp: string } | undefined>> {
   let bytes: Buffer;
+  let stamp: string | undefined;
   try {
+    stamp = await stampOf(file);
     bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: undefined };
@@ -128,35 +144,11 @@ async function readStore(
     const { code, data } = decoded.problem;
     return { ok: false, error: { code, data: { ...data, file } } as StoreError };
   }
-  return { ok: true, value: decoded.store };
+  return { ok: true, value: { ...decoded.store, stamp: stamp ?? '' } };
 }
 
-/**
- * Writes `bytes` to `file` whole or not at all: a temporary file in the same folder, flushed to disk,
- * then renamed over the store (a rename within a folder is atomic), then the folder flushed.
- */
-async function writeWhole(file: string, bytes: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  // The rename itself reaches the disk with the folder's entry; not every platform can open a folder.
-  const folder = await open(join(file, '..'), 'r').catch(() => undefined);
-  await folder?.sync().catch(() => {});
-  await folder?.close();
-}
-
-function reasonOf(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e.code ? `${e.code}: ${e.message.replace(/^\w+: /, '')}` : String(e.message ?? error);
+/** What tells one version of the file from another: its inode, size and time of change. */
+async function stampOf(file: string): Promise<string | undefined> {
+  const s = await stat(file, { bigint: true }).catch(() => undefined);
+  return s && `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }

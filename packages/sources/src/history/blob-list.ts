@@ -1,5 +1,5 @@
 import type { ObjectRequest } from '../git/cat-file.js';
-import { startGit, type GitContext } from '../git/exec.js';
+import { startGit, type GitContext, type StartedGit } from '../git/exec.js';
 
 /** Which shard of the blobs to keep: `index` of `count`, 1-based (`--shard 2/4`). */
 export interface Shard {
@@ -143,24 +143,49 @@ export function inShard(oid: string, shard: Shard): boolean {
   return (parseInt(oid.slice(0, 8), 16) % shard.count) + 1 === shard.index;
 }
 
+/** Which blobs a listing keeps: at most `maxBlobSize` bytes (larger ones counted), in `shard`, `accept`ed. */
+export interface ListFilter {
+  maxBlobSize?: number;
+  shard?: Shard;
+  accept?: (oid: string) => boolean;
+}
+
+/** What git prints a listed object as: the line `take` parses. */
+const LISTING_FORMAT = '%(objecttype) %(objectname) %(objectsize) %(objectsize:disk)';
+
 /**
  * Every blob in the object store (packs, loose objects, alternates), each once, in pack order
  * (`--unordered`: reading them in this order keeps git's delta cache warm, ~4x faster than id order).
  * Blobs over `maxBlobSize` are counted, not listed; `accept` and `shard` narrow the list.
  */
-export async function listBlobs(
-  context: GitContext,
-  options: { maxBlobSize?: number; shard?: Shard; accept?: (oid: string) => boolean } = {},
-): Promise<ListedObjects> {
-  const args = [
-    'cat-file',
-    '--batch-all-objects',
-    '--batch-check=%(objecttype) %(objectname) %(objectsize) %(objectsize:disk)',
-    '--unordered',
-  ];
-  const { child, finished } = startGit(args, context);
-  const max = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
+export async function listBlobs(context: GitContext, options: ListFilter = {}): Promise<ListedObjects> {
+  const args = ['cat-file', '--batch-all-objects', `--batch-check=${LISTING_FORMAT}`, '--unordered'];
   const out: ListedObjects = { blobs: new BlobList(), commits: new BlobList(), tooLarge: 0 };
+  await readListing(startGit(args, context), out, options);
+  return out;
+}
+
+/**
+ * The same for the objects `oids` (hex) alone, added to `out`: an incremental audit lists only what is
+ * new to it. Ids the store lacks are passed by (git prints `<id> missing`).
+ */
+export async function listObjects(
+  context: GitContext,
+  oids: readonly string[],
+  out: ListedObjects,
+  options: ListFilter = {},
+): Promise<void> {
+  if (oids.length === 0) return;
+  const args = ['cat-file', `--batch-check=${LISTING_FORMAT}`];
+  await readListing(startGit(args, context, oids.map((oid) => `${oid}\n`).join('')), out, options);
+}
+
+async function readListing(
+  { child, finished }: StartedGit,
+  out: ListedObjects,
+  options: ListFilter,
+): Promise<void> {
+  const max = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
   let rest: Buffer | undefined;
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     const text = rest ? Buffer.concat([rest, chunk]) : chunk;
@@ -170,7 +195,6 @@ export async function listBlobs(
   }
   if (rest) take(Buffer.concat([rest, Buffer.from([LF])]), rest.length + 1, out, max, options);
   await finished();
-  return out;
 }
 
 const LF = 0x0a;

@@ -12,6 +12,8 @@ export interface HistoryShape {
   promisor: string | undefined;
   /** Bytes of the object store's packs (loose objects not counted): how large a scan to expect. */
   packBytes: number;
+  /** The store's pack folder (`objects/pack`, wherever GIT_OBJECT_DIRECTORY puts it). */
+  packDir: string;
 }
 
 export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
@@ -37,7 +39,7 @@ export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
         ),
       ),
   );
-  return { shallow, promisor, packBytes: sizes.reduce((sum, size) => sum + size, 0) };
+  return { shallow, promisor, packBytes: sizes.reduce((sum, size) => sum + size, 0), packDir };
 }
 
 /** A shallow clone cannot be audited: its history stops at the boundary. */

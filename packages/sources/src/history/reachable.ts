@@ -8,6 +8,8 @@ export interface WalkRefs {
   revs: string[];
   /** Refs naming no commit, even through tags (a tag on a blob or a tree): walked apart, by name. */
   aside?: string[];
+  /** The same refs with the object each names, `<name> <id>` (allRefs gives them; an incremental audit compares them). */
+  asideIds?: string[];
 }
 
 /**
@@ -53,7 +55,7 @@ export function revListOver(
 export async function walkReachable(
   context: GitContext,
   refs: WalkRefs,
-  options: { rawUpTo?: number } = {},
+  options: { rawUpTo?: number; asideWalked?: boolean } = {},
 ): Promise<Walked> {
   const flags = [
     '--objects',
@@ -71,9 +73,11 @@ export async function walkReachable(
   const missed = (line: string) => reach().addMissing(line.slice(1), MISSING_KEPT);
 
   // Refs to blobs or trees first: what they alone reach has no commit (a commit's tree wins later).
-  if (refs.aside && refs.aside.length > 0) {
+  // `asideWalked`: they name what they named when an audit this one continues walked them.
+  const aside = options.asideWalked ? [] : (refs.aside ?? []);
+  if (aside.length > 0) {
     const asideArgs = ['rev-list', '--objects', '--missing=print', '--stdin'];
-    await streamLines(asideArgs, context, refs.aside, (line) => {
+    await streamLines(asideArgs, context, aside, (line) => {
       if (line.startsWith('?')) return missed(line);
       const space = line.indexOf(' ');
       reach().addLoose(space === -1 ? line : line.slice(0, space), space === -1 ? '' : line.slice(space + 1));
@@ -108,7 +112,7 @@ export async function walkReachable(
     // The root tree has no path: never a blob.
     if (path !== '') held = { oid: line.slice(0, space), path };
   };
-  const rawUpTo = refs.aside && refs.aside.length > 0 ? undefined : options.rawUpTo;
+  const rawUpTo = aside.length > 0 ? undefined : options.rawUpTo;
   const raw = await streamLines(args, context, input, take, rawUpTo);
   if (raw) return new RawWalk(raw);
   settle(undefined);

@@ -9,14 +9,19 @@ import type { WalkRefs } from './reachable.js';
  * what they hold apart, so that a commit's tree still credits its blobs to it.
  */
 export async function allRefs(context: GitContext, query: RepoQuery): Promise<WalkRefs> {
-  const listing = await query.raw(['for-each-ref', '--format=%(refname)%00%(objecttype)%00%(*objecttype)']);
+  const listing = await query.raw([
+    'for-each-ref',
+    '--format=%(refname)%00%(objecttype)%00%(*objecttype)%00%(objectname)',
+  ]);
   const revs = ['--all'];
   const aside: string[] = [];
+  const ids = new Map<string, string>();
   const nested: string[] = [];
   let stash = false;
   for (const line of listing.split('\n')) {
-    const [name = '', type, peeled] = line.split('\0');
+    const [name = '', type, peeled, id = ''] = line.split('\0');
     if (name === '') continue;
+    ids.set(name, id);
     if (name === 'refs/stash') stash = true;
     if (type === 'commit' || (type === 'tag' && peeled === 'commit')) continue;
     if (type === 'tag' && peeled === 'tag') nested.push(name);
@@ -34,7 +39,8 @@ export async function allRefs(context: GitContext, query: RepoQuery): Promise<Wa
     const stashes = await query.raw(['log', '--walk-reflogs', '--format=%H', 'refs/stash', '--']);
     revs.push(...stashes.split('\n').filter((line) => line.length > 0));
   }
-  return { revs, ...(aside.length > 0 ? { aside } : {}) };
+  if (aside.length === 0) return { revs };
+  return { revs, aside, asideIds: aside.map((name) => `${name} ${ids.get(name) ?? ''}`).sort() };
 }
 
 /** `--branch` names: a branch first, else any revision git knows (a tag, `origin/x`). */
