@@ -649,7 +649,6 @@ export function historySource(options: HistoryOptions): HistorySource {
 
   function atHeadOptions(hints: ResolveHints) {
     return {
-      query,
       scannedAll: listedAll && !stats.incomplete,
       ...(hints.standsAlone ? { standsAlone: hints.standsAlone } : {}),
     };

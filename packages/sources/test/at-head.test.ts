@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '@keyward/core';
-import { createRepo, fakeKey, type TempRepo } from '@keyward/test-utils';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRepo, fakeKey, tempDir, type TempRepo } from '@keyward/test-utils';
 import { secretsAtHead } from '../src/history/at-head.js';
-import { RepoQuery } from '../src/git/query.js';
 import { ENV } from './helpers.js';
 
 const KEY = { kept: fakeKey('openai-project', 611), gone: fakeKey('openai-admin', 612) };
@@ -35,7 +36,6 @@ const finding = (secret: string, blobId: string, ruleId: string): Finding =>
   ({ ruleId, secret, path: blobId }) as Finding;
 
 const context = () => ({ cwd: repo.dir, env: ENV });
-const query = (cwd = repo.dir) => new RepoQuery({ cwd, env: ENV }, { direct: true });
 
 describe('secretsAtHead', () => {
   it('answers keys that stand alone from the blobs of HEAD, searching only for the others', async () => {
@@ -45,7 +45,6 @@ describe('secretsAtHead', () => {
       finding(VALUE, blob.generic, 'generic-secret'),
     ];
     const present = await secretsAtHead(context(), findings, {
-      query: query(),
       scannedAll: true,
       standsAlone: (f) => f.ruleId !== 'generic-secret',
     });
@@ -58,18 +57,34 @@ describe('secretsAtHead', () => {
     // the answer is "not present", which shows no search ran.
     const findings = [finding(KEY.kept, blob.gone, 'openai-project-key')];
     const trusted = await secretsAtHead(context(), findings, {
-      query: query(),
       scannedAll: true,
       standsAlone: () => true,
     });
     expect(trusted.size).toBe(0);
     // When not every blob was scanned (--branch, a shard, a size cap), the search decides.
     const searched = await secretsAtHead(context(), findings, {
-      query: query(),
       scannedAll: false,
       standsAlone: () => true,
     });
     expect([...searched]).toEqual([KEY.kept]);
+  });
+
+  it('takes any secret found in a blob of HEAD as present, with no search', async () => {
+    const traces = tempDir();
+    try {
+      const file = join(traces, 'trace');
+      const atHeadBlob = repo.git('rev-parse', 'HEAD:c.env');
+      const findings = [finding(VALUE, atHeadBlob, 'generic-secret')];
+      const present = await secretsAtHead({ cwd: repo.dir, env: { ...ENV, GIT_TRACE: file } }, findings, {
+        scannedAll: false,
+      });
+      expect([...present]).toEqual([VALUE]);
+      const trace = readFileSync(file, 'utf8');
+      expect(trace).toContain('ls-tree');
+      expect(trace).not.toMatch(/ grep /);
+    } finally {
+      rmSync(traces, { recursive: true, force: true });
+    }
   });
 
   it('says nothing is at HEAD when there is no commit yet', async () => {
@@ -77,14 +92,12 @@ describe('secretsAtHead', () => {
     try {
       const findings = [finding(KEY.kept, blob.kept, 'openai-project-key')];
       const options = { cwd: empty.dir, env: ENV };
-      const none = query(empty.dir);
       const trusted = await secretsAtHead(options, findings, {
-        query: none,
         scannedAll: true,
         standsAlone: () => true,
       });
       expect(trusted.size).toBe(0);
-      expect((await secretsAtHead(options, findings, { query: none, scannedAll: false })).size).toBe(0);
+      expect((await secretsAtHead(options, findings, { scannedAll: false })).size).toBe(0);
     } finally {
       empty.cleanup();
     }
