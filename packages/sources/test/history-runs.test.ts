@@ -78,6 +78,33 @@ describe('BlockingCatFile', () => {
     expect(existsSync(dirname(fifos!.paths[0]!))).toBe(false);
   });
 
+  it('yielding (a shared thread): gives the thread back while git has written nothing, same objects', async () => {
+    const r = scratch.repo();
+    const large = Buffer.alloc(9 << 20, 'y');
+    const ids = [writeBlob(r, 'one\n'), writeBlob(r, large), 'f'.repeat(40), writeBlob(r, 'two\n')];
+    const fifos = await makeFifos(1);
+    scratch.add(() => fifos!.remove());
+    const reader = new BlockingCatFile(fifos!.paths[0]!, { yielding: true });
+    reader.begin({ cwd: r.dir, env: ENV }, `${ids.join('\n')}\n`, ids.length);
+    const seen: string[] = [];
+    let waits = 0;
+    for (;;) {
+      const object = reader.next();
+      if (object === undefined) break;
+      if (object === null) {
+        waits++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      seen.push(object.status === 'ok' ? `${object.oid} ${object.size}` : `${object.oid} missing`);
+    }
+    await reader.finish();
+    reader.close();
+    expect(seen).toEqual([`${ids[0]} 4`, `${ids[1]} ${large.length}`, `${ids[2]} missing`, `${ids[3]} 4`]);
+    // git had not written when first asked (it had not even started): the reader said so, never blocked.
+    expect(waits).toBeGreaterThan(0);
+  });
+
   it("fails with git's own message when git cannot run there", async () => {
     const fifos = await makeFifos(1);
     scratch.add(() => fifos!.remove());

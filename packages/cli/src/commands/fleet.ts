@@ -31,7 +31,7 @@ export async function runFleet(args: Args, io: Io): Promise<number> {
   // The largest first, so that the last audit to start is a small one: the lanes end together.
   const order = largestFirst(entries, cacheDir);
   const audits = await mapLimit(entries, order, jobs, async (entry) => {
-    const audit = await auditRepository(entry, { args, io, cacheDir, jobs: inner });
+    const audit = await auditRepository(entry, { args, io, cacheDir, jobs: inner, shared: jobs > 1 });
     done++;
     if (args.quiet !== true) io.stderr.write(`keyward: [${done}/${entries.length}] ${progressLine(audit)}\n`);
     return audit;

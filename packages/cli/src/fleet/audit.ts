@@ -27,6 +27,8 @@ export interface AuditOptions {
   cacheDir: string;
   /** Scan workers and cat-file readers each repository's audit may use. */
   jobs: number;
+  /** Other audits run in this thread at the same time (`--jobs` above 1). */
+  shared: boolean;
 }
 
 /**
@@ -50,10 +52,11 @@ export async function auditRepository(fleet: FleetEntry, options: AuditOptions):
       fleet.kind === 'url'
         ? await updateMirror(fleet.url, fleet.name, options.cacheDir, io.env)
         : localRepository(fleet.path);
-    const collected = await collectScan(historyArgs(args, fleet.name, io.cwd, options.jobs), {
-      ...io,
-      cwd: dir,
-    });
+    const collected = await collectScan(
+      historyArgs(args, fleet.name, io.cwd, options.jobs),
+      { ...io, cwd: dir },
+      { sharedThread: options.shared },
+    );
     if (args.filters === false) showFiltered(collected.findings);
     const suppressed = countSuppressed(collected.findings);
     const findings = collected.findings.filter((f) => !f.suppressed);

@@ -23,7 +23,11 @@ export interface Collected extends PipelineResult {
  * The steps every scanning command shares (`scan`, `baseline`): find and read the config, build the
  * scanner, pick the source for the flags, scan, and mark findings the config allowlists (`config`).
  */
-export async function collectScan(args: Args, io: Io): Promise<Collected> {
+export async function collectScan(
+  args: Args,
+  io: Io,
+  options: { sharedThread?: boolean } = {},
+): Promise<Collected> {
   const config = await loadConfig({
     cwd: io.cwd,
     ...(args.paths?.[0] !== undefined && !args['pre-push'] ? { scanRoot: args.paths[0] } : {}),
@@ -44,6 +48,7 @@ export async function collectScan(args: Args, io: Io): Promise<Collected> {
     maxSize,
     ...(store ? { known: (oid: string) => store.known(oid) } : {}),
     ...(recording ? { recording } : {}),
+    ...(options.sharedThread ? { sharedThread: true } : {}),
   });
   const scanner = early ?? buildScanner(config);
   const result = await runPipeline(source, scanner, {

@@ -24,7 +24,7 @@ export async function gitSource(mode: GitMode, context: SourceContext): Promise<
 
 async function build(
   mode: GitMode,
-  { args, io, config, maxSize, known, recording }: SourceContext,
+  { args, io, config, maxSize, known, recording, sharedThread }: SourceContext,
 ): Promise<ScanSource> {
   const git = { cwd: io.cwd, env: io.env as NodeJS.ProcessEnv };
   const ignore = mode === 'stdin' ? undefined : await ignoreFor(args, config);
@@ -81,6 +81,7 @@ async function build(
           ...(args['require-complete'] === true ? { requireComplete: true } : {}),
           ...(known ? { known } : {}),
           ...(recording && branches.length === 0 ? { recording } : {}),
+          ...(sharedThread ? { sharedThread } : {}),
           // --jobs: how many cat-file readers share the blobs (default: see HistoryOptions.readers).
           ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),
           ...progress.option,

@@ -18,6 +18,8 @@ export interface SourceContext {
   known?: (oid: string) => boolean;
   /** `--store`: the history record the history source reads and makes (store/audit.ts). */
   recording?: { load(packDir: string): Promise<HistoryRecord | undefined> };
+  /** Other scans share this thread (fleet): the history source must not block it. */
+  sharedThread?: boolean;
 }
 
 /** Which scan the flags ask for; only one of them may be given. */

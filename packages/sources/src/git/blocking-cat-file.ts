@@ -67,7 +67,15 @@ export class BlockingCatFile {
   private readonly listFile: string;
   private readonly errorFile: string;
 
-  constructor(private readonly fifo: string) {
+  /**
+   * `yielding`: the thread is shared with other work (a fleet's other audits), so a read never waits for
+   * git: with nothing written yet, `next()` returns null at once (ask again after a turn of the event
+   * loop), and no pause follows a short read.
+   */
+  constructor(
+    private readonly fifo: string,
+    private readonly options: { yielding?: boolean } = {},
+  ) {
     this.listFile = `${fifo}.list`;
     this.errorFile = `${fifo}.err`;
   }
@@ -141,7 +149,7 @@ export class BlockingCatFile {
       });
       // A blocking read end. Opening it returns at once: our own write end is still open. Once that is
       // closed, git holds the only one, so its exit (or failure to start) ends the reads.
-      const fd = openSync(this.fifo, constants.O_RDONLY);
+      const fd = openSync(this.fifo, constants.O_RDONLY | (this.options.yielding ? constants.O_NONBLOCK : 0));
       this.running = { child, exited, fd, context, args: how.args, count, index: 0, ended: false };
       this.start = this.end = this.lastRead = 0;
     } finally {
@@ -151,8 +159,11 @@ export class BlockingCatFile {
     }
   }
 
-  /** The next object, blocking until git has written it; undefined once all were taken or git stopped. */
-  next(): VisitedObject | undefined {
+  /**
+   * The next object, blocking until git has written it; undefined once all were taken or git stopped.
+   * Yielding: null when git has not written it yet.
+   */
+  next(): VisitedObject | undefined | null {
     const run = this.running;
     if (!run || run.index >= run.count) return undefined;
     for (;;) {
@@ -185,7 +196,9 @@ export class BlockingCatFile {
       } else if (end - start >= MAX_HEADER) {
         throw new Error('git cat-file: unexpected output (no header line)');
       }
-      if (run.ended || !this.fill(want)) {
+      const filled = run.ended ? 'end' : this.fill(want);
+      if (filled === 'wait') return null;
+      if (filled === 'end') {
         run.ended = true;
         return undefined;
       }
@@ -225,9 +238,9 @@ export class BlockingCatFile {
   /**
    * Reads more of git's output, with room for `want` bytes from `start` and for a full pipe per read:
    * the partial object moves to the front (a few KiB on average), or into a larger buffer when it is
-   * larger than this one. False when git closed the pipe.
+   * larger than this one. 'end' when git closed the pipe; 'wait' (yielding) when it has written nothing.
    */
-  private fill(want: number): boolean {
+  private fill(want: number): 'more' | 'end' | 'wait' {
     if (this.start === this.end) this.start = this.end = 0;
     if (this.start + want > this.buffer.length || this.buffer.length - this.end < MIN_READ) {
       if (want > this.buffer.length) {
@@ -242,10 +255,17 @@ export class BlockingCatFile {
     }
     // A short read means git had written little since the last one: give it a moment to write more, so
     // that each read (and git's write into an empty pipe, which wakes this thread) carries many objects.
-    if (this.lastRead > 0 && this.lastRead < SHORT_READ) Atomics.wait(PAUSE, 0, 0, PAUSE_MS);
-    const n = readSync(this.running!.fd, this.buffer, this.end, this.buffer.length - this.end, null);
+    const yielding = this.options.yielding === true;
+    if (!yielding && this.lastRead > 0 && this.lastRead < SHORT_READ) Atomics.wait(PAUSE, 0, 0, PAUSE_MS);
+    let n: number;
+    try {
+      n = readSync(this.running!.fd, this.buffer, this.end, this.buffer.length - this.end, null);
+    } catch (error) {
+      if (yielding && (error as NodeJS.ErrnoException).code === 'EAGAIN') return 'wait';
+      throw error;
+    }
     this.lastRead = n;
     this.end += n;
-    return n > 0;
+    return n > 0 ? 'more' : 'end';
   }
 }

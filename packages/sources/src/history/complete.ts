@@ -17,18 +17,20 @@ export interface HistoryShape {
 }
 
 export async function historyShape(query: RepoQuery): Promise<HistoryShape> {
-  const [{ shallow, path: packDir }, config] = await Promise.all([
-    query.shallowAndGitPath('objects/pack'),
-    query.configMatching('^(remote\\..*\\.promisor|extensions\\.partialclone)$'),
-  ]);
-  let promisor: string | undefined;
-  for (const [key, value] of config) {
-    if (key === 'extensions.partialclone' && value !== '') promisor = value;
-    else if (key.endsWith('.promisor') && value === 'true')
-      promisor ??= key.slice('remote.'.length, -'.promisor'.length);
-  }
+  const { shallow, path: packDir } = await query.shallowAndGitPath('objects/pack');
   const files = await readdir(packDir).catch(() => [] as string[]);
-  if (promisor === undefined && files.some((f) => f.endsWith('.promisor'))) promisor = '';
+  // A partial clone keeps what it fetched in `.promisor` packs; only then is its remote's name asked for
+  // (for the hint: a git process less for every other repository).
+  let promisor: string | undefined;
+  if (files.some((f) => f.endsWith('.promisor'))) {
+    promisor = '';
+    const config = await query.configMatching('^(remote\\..*\\.promisor|extensions\\.partialclone)$');
+    for (const [key, value] of config) {
+      if (key === 'extensions.partialclone' && value !== '') promisor = value;
+      else if (key.endsWith('.promisor') && value === 'true' && promisor === '')
+        promisor = key.slice('remote.'.length, -'.promisor'.length);
+    }
+  }
   const sizes = await Promise.all(
     files
       .filter((f) => f.endsWith('.pack'))

@@ -1,4 +1,4 @@
-import { setImmediate as turn } from 'node:timers/promises';
+import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import { readObjectsConcurrently } from '../git/cat-file.js';
 import { BlockingCatFile } from '../git/blocking-cat-file.js';
 import type { GitContext } from '../git/exec.js';
@@ -18,6 +18,8 @@ export type BlobContents =
 
 /** Bytes read between two turns of the event loop (the walk's output is parsed in those turns). */
 const TURN_BYTES = 4 << 20;
+/** A yielding reader with nothing from git yet asks again after this long (the thread does other work). */
+const WAIT_MS = 1;
 
 /**
  * The listed blobs' contents, in list order, for a scan in this thread. With one reader, through one
@@ -28,7 +30,7 @@ const TURN_BYTES = 4 << 20;
 export async function* readInThread(
   context: GitContext,
   blobs: BlobList,
-  options: { readers: number; highWater: number },
+  options: { readers: number; highWater: number; yielding?: boolean },
 ): AsyncGenerator<BlobContents> {
   const fifos = options.readers === 1 && blobs.length > 0 ? await makeFifos(1) : undefined;
   if (!fifos) {
@@ -42,7 +44,7 @@ export async function* readInThread(
       yield object.status === 'ok' ? object : { oid: object.oid, status: 'missing' };
     return;
   }
-  const reader = new BlockingCatFile(fifos.paths[0]!);
+  const reader = new BlockingCatFile(fifos.paths[0]!, { yielding: options.yielding === true });
   try {
     const oids = Array.from({ length: blobs.length }, (_, i) => blobs.oid(i));
     reader.begin(context, `${oids.join('\n')}\n`, oids.length);
@@ -68,15 +70,22 @@ export async function readUnlisted(
   checked: Promise<void>,
   visit: (object: BlobContents) => void,
   onRest: (rest: UnlistedRest) => void,
+  yielding = false,
 ): Promise<void> {
-  const reader = new BlockingCatFile(fifos.paths[0]!);
+  const reader = new BlockingCatFile(fifos.paths[0]!, { yielding });
   const side = `${fifos.paths[0]!}.side`;
   checked.catch(() => {}); // awaited below, after git started
   try {
     reader.beginCommand(context, UNLISTED_COMMAND, UNLISTED_ARGS, unlistedEnv(side, maxBlobSize));
     await checked;
     let sinceTurn = 0;
-    for (let object = reader.next(); object; object = reader.next()) {
+    for (;;) {
+      const object = reader.next();
+      if (object === undefined) break;
+      if (object === null) {
+        await sleep(WAIT_MS);
+        continue;
+      }
       visit(object);
       if (object.status !== 'ok') continue;
       sinceTurn += object.size;
@@ -93,10 +102,19 @@ export async function readUnlisted(
   }
 }
 
-/** The reader's objects in order, giving the event loop a turn every few MiB (the walk's output flows). */
+/**
+ * The reader's objects in order, giving the event loop a turn every few MiB (the walk's output flows),
+ * and, from a yielding reader, whenever git has nothing written yet.
+ */
 async function* taken(reader: BlockingCatFile): AsyncGenerator<BlobContents> {
   let sinceTurn = 0;
-  for (let object = reader.next(); object; object = reader.next()) {
+  for (;;) {
+    const object = reader.next();
+    if (object === undefined) return;
+    if (object === null) {
+      await sleep(WAIT_MS);
+      continue;
+    }
     yield object;
     if (object.status !== 'ok') continue;
     sinceTurn += object.size;
