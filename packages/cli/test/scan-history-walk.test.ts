@@ -105,6 +105,34 @@ describe('scan --history walks only what needs attributing', () => {
     });
   });
 
+  it('in a shared thread (a fleet): the check runs after the reading, and never once a finding walks', async () => {
+    const events = join(traces, 'events');
+    const quiet = await scan(clean, 1, { sharedThread: true }, { GIT_TRACE2_EVENT: events });
+    expect(quiet.result.findings).toEqual([]);
+    expect(checked(quiet.trace)).toBe(true);
+    expect(walked(quiet.trace)).toBe(false);
+    // The check starts once every git that read blobs (`cat-file --batch`) has exited.
+    const lines = readFileSync(events, 'utf8').trim().split('\n');
+    const parsed = lines.map(
+      (line) => JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] },
+    );
+    const started = new Map(parsed.filter((e) => e.event === 'start').map((e) => [e.sid, e.argv!.join(' ')]));
+    const at = (e: { time: string }) => Date.parse(e.time);
+    const readEnds = parsed.filter(
+      (e) => e.event === 'exit' && /cat-file --batch( |$)/.test(started.get(e.sid) ?? ''),
+    );
+    const checkStart = parsed.find(
+      (e) => e.event === 'start' && /rev-list --objects --quiet/.test(started.get(e.sid)!),
+    );
+    expect(readEnds.length).toBeGreaterThan(0);
+    expect(at(checkStart!)).toBeGreaterThanOrEqual(Math.max(...readEnds.map(at)));
+    rmSync(events, { force: true });
+    const found = await scan(keyed, 1, { sharedThread: true });
+    expect(found.result.findings).toHaveLength(1);
+    expect(walked(found.trace)).toBe(true);
+    expect(checked(found.trace)).toBe(false);
+  });
+
   it('a blobless partial clone with no finding: the check names what it lacks without fetching, no walk', async () => {
     clean.git('config', 'uploadpack.allowFilter', 'true');
     const dir = join(traces, 'blobless');

@@ -187,6 +187,8 @@ export function historySource(options: HistoryOptions): HistorySource {
   /** git's connectivity check (no --branch): what the refs reach that is missing; undefined if stopped or failed. */
   let checked: Promise<Missing | undefined> | undefined;
   const stopCheck = new AbortController();
+  /** Starts a check that waits for the end of the reading (sharedThread). */
+  let checkNow: (() => void) | undefined;
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0, packDir: '' };
@@ -263,8 +265,16 @@ export function historySource(options: HistoryOptions): HistorySource {
     }
     // A moment's grace first: an audit whose first finding comes at once walks instead, and never starts
     // a check it would stop (a git process less, which a fleet of small repositories pays each time).
+    // In a shared thread (a fleet), the grace lasts until the end of the reading: the other audits keep
+    // the cores busy meanwhile, and an audit that finds anything never runs the check at all.
+    const grace = options.sharedThread
+      ? new Promise<void>((resolve) => {
+          checkNow = resolve;
+          stopCheck.signal.addEventListener('abort', () => resolve(), { once: true });
+        })
+      : sleep(CHECK_GRACE_MS, undefined, { signal: stopCheck.signal }).catch(() => {});
     const checking = (async () => {
-      await sleep(CHECK_GRACE_MS, undefined, { signal: stopCheck.signal }).catch(() => {});
+      await grace;
       return stopCheck.signal.aborted ? undefined : checkStore(options, refs, stopCheck.signal);
     })();
     checked = checking;
@@ -458,6 +468,7 @@ export function historySource(options: HistoryOptions): HistorySource {
 
   /** Not complete until the check (or the walk) says what is missing, if anything. */
   async function walkedAll(): Promise<void> {
+    checkNow?.();
     const found = checked && (await checked.catch(() => undefined));
     checkMissing(found ?? (await walk()));
   }
