@@ -213,8 +213,6 @@ export function historySource(options: HistoryOptions): HistorySource {
   /** The last record still stands: only what is new since is listed (and, until resolve gives up, walked). */
   let since: { last: HistoryRecord; newPacked: string[]; listed?: ListedSince } | undefined;
   let walkSince = false;
-  /** The last record, if the recording has one. */
-  let last: HistoryRecord | undefined;
   /** A full audit's commits and blobs over the cap in its packs (the listing's, less the loose objects'). */
   let packed: { commits: number; tooLarge: number } | undefined;
   /** Where each blob with a finding came from, once resolved: the next record's origins. */
@@ -244,7 +242,7 @@ export function historySource(options: HistoryOptions): HistorySource {
       loading.catch(() => {}); // awaited next, after the store's files
       const files = await objectFiles(shape.packDir, gitEnv(options.env));
       now = storeNow(await tips, refs, files);
-      last = await loading;
+      const last = await loading;
       const newPacked = last && (await newSince(options, last, now, refs, shape.packDir));
       if (last && newPacked) {
         // Only what the refs reach beyond the last audit's tips is walked: it names what is new and

@@ -78,21 +78,11 @@ export async function readUnlisted(
   try {
     reader.beginCommand(context, UNLISTED_COMMAND, UNLISTED_ARGS, unlistedEnv(side, maxBlobSize));
     await checked;
-    let sinceTurn = 0;
-    for (;;) {
-      const object = reader.next();
-      if (object === undefined) break;
-      if (object === null) {
-        await sleep(WAIT_MS);
-        continue;
-      }
-      visit(object);
-      if (object.status !== 'ok') continue;
-      sinceTurn += object.size;
-      if (sinceTurn >= TURN_BYTES) {
-        sinceTurn = 0;
-        await turn();
-      }
+    const pause = pacer();
+    for (let object = reader.next(); object !== undefined; object = reader.next()) {
+      if (object !== null) visit(object);
+      const wait = pause(object);
+      if (wait) await wait;
     }
     await reader.finish();
     onRest(await readUnlistedRest(side));
@@ -107,20 +97,26 @@ export async function readUnlisted(
  * and, from a yielding reader, whenever git has nothing written yet.
  */
 async function* taken(reader: BlockingCatFile): AsyncGenerator<BlobContents> {
-  let sinceTurn = 0;
-  for (;;) {
-    const object = reader.next();
-    if (object === undefined) return;
-    if (object === null) {
-      await sleep(WAIT_MS);
-      continue;
-    }
-    yield object;
-    if (object.status !== 'ok') continue;
-    sinceTurn += object.size;
-    if (sinceTurn >= TURN_BYTES) {
-      sinceTurn = 0;
-      await turn();
-    }
+  const pause = pacer();
+  for (let object = reader.next(); object !== undefined; object = reader.next()) {
+    if (object !== null) yield object;
+    const wait = pause(object);
+    if (wait) await wait;
   }
+}
+
+/**
+ * A reading loop's pauses, after each object (null: a yielding reader had nothing from git): a wait for
+ * git, a turn of the event loop every TURN_BYTES, or none (undefined: the loop goes on without a tick).
+ */
+function pacer(): (object: BlobContents | null) => Promise<unknown> | undefined {
+  let sinceTurn = 0;
+  return (object) => {
+    if (object === null) return sleep(WAIT_MS);
+    if (object.status !== 'ok') return undefined;
+    sinceTurn += object.size;
+    if (sinceTurn < TURN_BYTES) return undefined;
+    sinceTurn = 0;
+    return turn();
+  };
 }
