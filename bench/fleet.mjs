@@ -61,19 +61,38 @@ async function corpus(ctx) {
 export async function fleetBench(ctx) {
   const repos = await corpus(ctx);
   const out = (name) => benchPath('out', `fleet-${name}.json`);
-  ctx.log(`fleet: ${repos.length} repositories, audited one at a time`);
-  const separate = repos.map((repo) => {
-    const run = runKeyward(['scan', '--history', '--format', 'json', '-q', '--output', out(repo.name)], {
-      cwd: repo.dir,
-    });
-    return { repo, run, keys: keys(out(repo.name), repo.dir) };
-  });
   const list = benchPath('fleet-list.txt');
   writeFileSync(list, `# keyward bench fleet\n${repos.map((r) => r.dir).join('\n')}\n`);
-  ctx.log('fleet: the same repositories as one fleet, --jobs 2');
-  const fleet = runKeyward(['fleet', list, '--jobs', '2', '--format', 'json', '-q', '--output', out('all')], {
-    cwd: benchDir('fleet'),
-  });
+  const separately = () =>
+    repos.map((repo) => {
+      const run = runKeyward(['scan', '--history', '--format', 'json', '-q', '--output', out(repo.name)], {
+        cwd: repo.dir,
+      });
+      return { repo, run, keys: keys(out(repo.name), repo.dir) };
+    });
+  const together = () =>
+    runKeyward(['fleet', list, '--jobs', '2', '--format', 'json', '-q', '--output', out('all')], {
+      cwd: benchDir('fleet'),
+    });
+  // With --reps, rounds alternate the separate audits and the fleet (this machine's speed moves by 15-20%
+  // over minutes), and the round with the median ratio is reported, every round listed.
+  const reps = ctx.reps ?? 1;
+  const rounds = [];
+  for (let i = 0; i < reps; i++) {
+    ctx.log(
+      `fleet: round ${i + 1} of ${reps}: ${repos.length} repositories one at a time, then as one fleet`,
+    );
+    const parts = separately();
+    const whole = together();
+    const total = parts.reduce((s, x) => s + x.run.wallS, 0);
+    rounds.push({ separate: parts, fleet: whole, ratio: whole.wallS / total, sum: total });
+  }
+  const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)];
+  const { separate, fleet } = median;
+  if (reps > 1) {
+    const each = rounds.map((r) => `${fmt.s(r.fleet.wallS)} / ${fmt.s(r.sum)} = ${fmt.ratio(r.ratio)}`);
+    ctx.write(`Rounds (fleet / sum of separate audits): ${each.join('; ')}; the median round is reported\n`);
+  }
   const fleetKeys = keys(out('all'), '');
   // Exit 3 is a partial clone among the mirrors (a repository's missing objects): timed all the same.
   const ran = (r) => [0, 1, 3].includes(r.code) && r.wallS !== undefined;
@@ -106,6 +125,7 @@ export async function fleetBench(ctx) {
     repositories: repos.map((r) => r.name),
     separate: separate.map((x) => ({ name: x.repo.name, wallS: x.run.wallS, nodeRssKB: x.run.nodeRssKB })),
     fleet: { wallS: fleet.wallS, nodeRssKB: fleet.nodeRssKB, code: fleet.code },
+    rounds: rounds.map((r) => ({ fleetS: r.fleet.wallS, separateS: r.sum, ratio: r.ratio })),
     sameKeys: same,
     targets: [
       {
