@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -227,6 +228,34 @@ describe('scan --history --store: the history record', () => {
     one.commit('new', { 'n.txt': 'n\n' });
     const again = await audit(one, '--store', store);
     expect(listedAll(again.trace)).toBe(false);
+  });
+
+  it('a SHA-256 repository: 32-byte ids in the record, the same answers', async () => {
+    const dir = tempDir();
+    scratch.add(() => rmSync(dir, { recursive: true, force: true }));
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' }).trim();
+    git('init', '-q', '--object-format=sha256', '--initial-branch=main');
+    const r = { dir } as TempRepo;
+    const commit = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      git('add', name);
+      git('commit', '-q', '-m', name);
+    };
+    commit('config.env', `OPENAI_API_KEY=${KEYS.old}\n`);
+    commit('README.md', '# project\n');
+    git('gc', '-q');
+    const store = storeFolder();
+    await audit(r, '--store', store);
+    commit('fresh.env', `GROQ_API_KEY=${KEYS.fresh}\n`);
+    const again = await audit(r, '--store', store);
+    const full = await audit(r);
+    expect(listedAll(again.trace)).toBe(false);
+    expect(provenance(again.report.findings)).toEqual(provenance(full.report.findings));
+    expect(again.report.findings[0]?.commit).toMatch(/^[0-9a-f]{64}$/);
+    const decoded = decodeRecord(readFileSync(join(store, records(store)[0]!)));
+    if (typeof decoded === 'string') throw new Error(decoded);
+    expect(decoded.record.width).toBe(32);
   });
 
   it('a damaged record is refused: one line, exit 2, no report', async () => {
