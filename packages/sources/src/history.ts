@@ -609,11 +609,7 @@ export function historySource(options: HistoryOptions): HistorySource {
     ]);
     for (const oid of rest) {
       const traced = unreachableOrigins.get(oid);
-      origins.set(
-        oid,
-        traced ? { oid, reachable: false, commit: traced.commit, path: traced.path } : unplaced(oid),
-      );
-      if (traced) people.set(traced.commit, { author: traced.author, date: traced.date });
+      origins.set(oid, traced ? tracedOrigin(oid, traced) : unplaced(oid));
     }
     return applyOrigins(findings, origins, people, atHead);
   }
@@ -655,20 +651,15 @@ export function historySource(options: HistoryOptions): HistorySource {
       const reached = await walked.locate(ids);
       const unreachable = ids.filter((oid) => !reached.has(oid));
       const traced = await traceAmong(options, unreachable, open, refs.revs);
-      for (const [oid, found] of traced)
-        origins.set(oid, { oid, reachable: false, commit: found.commit, path: found.path });
+      for (const [oid, found] of traced) origins.set(oid, tracedOrigin(oid, found));
     }
     for (const oid of open) {
       const old = recorded.get(oid);
       if (!origins.has(oid) && old) origins.set(oid, old);
     }
     if (open.some((oid) => !origins.has(oid))) return undefined;
-    const people = new Map<string, { author: string; date: string }>();
-    for (const { commit, author, date } of origins.values())
-      if (commit !== undefined && author !== undefined && date !== undefined)
-        people.set(commit, { author, date });
-    const asked = commitsOf(origins).filter((commit) => !people.has(commit));
-    for (const [commit, who] of await commitPeople(options, asked)) people.set(commit, who);
+    // Recorded and traced origins carry their commit's author and date: only new places are asked.
+    const people = await commitPeople(options, commitsOf(origins));
     return applyOrigins(findings, origins, people, await atHead);
   }
 
@@ -689,21 +680,26 @@ export function historySource(options: HistoryOptions): HistorySource {
     };
   }
 
-  /** The findings with their blobs' origins: path, reachable, commit, author, date, present at HEAD. */
+  /**
+   * The findings with their blobs' origins: path, reachable, commit, author, date, present at HEAD. An
+   * origin without its commit's author and date takes them from `people` (none there: no commit is named).
+   */
   function applyOrigins(
     findings: Finding[],
     origins: Map<string, RecordedOrigin>,
     people: Map<string, { author: string; date: string }>,
     atHead: Set<string>,
   ): Finding[] {
-    resolvedOrigins = new Map();
+    const complete = new Map<string, RecordedOrigin>();
     for (const [oid, origin] of origins) {
-      const who = origin.commit === undefined ? undefined : people.get(origin.commit);
-      resolvedOrigins.set(oid, who ? { ...origin, author: who.author, date: who.date } : origin);
+      const who =
+        origin.commit === undefined || origin.author !== undefined ? undefined : people.get(origin.commit);
+      complete.set(oid, who ? { ...origin, author: who.author, date: who.date } : origin);
     }
+    resolvedOrigins = complete;
     return findings.map((finding) => {
       const oid = finding.path;
-      const origin = origins.get(oid);
+      const origin = complete.get(oid);
       const path = origin?.path;
       const resolved: Finding = {
         ...finding,
@@ -711,8 +707,8 @@ export function historySource(options: HistoryOptions): HistorySource {
         reachable: origin?.reachable === true,
         presentAtHead: atHead.has(finding.secret),
       };
-      const who = origin?.commit === undefined ? undefined : people.get(origin.commit);
-      if (who) Object.assign(resolved, { commit: origin!.commit, author: who.author, date: who.date });
+      if (origin?.commit !== undefined && origin.author !== undefined && origin.date !== undefined)
+        Object.assign(resolved, { commit: origin.commit, author: origin.author, date: origin.date });
       if (path !== undefined && !resolved.suppressed && options.ignore?.(path))
         resolved.suppressed = 'config';
       return resolved;
@@ -851,14 +847,21 @@ function originAt(oid: string, place: { commit?: string; path?: string }): Recor
   };
 }
 
+/** A blob no ref reaches, found in a commit no ref reaches (traceAmong). */
+function tracedOrigin(oid: string, traced: BlobOrigin): RecordedOrigin {
+  const { commit, path, author, date } = traced;
+  return { oid, reachable: false, commit, path, author, date };
+}
+
 /** A blob no ref reaches and no commit holds (written by `git add` or `hash-object`, never committed). */
 function unplaced(oid: string): RecordedOrigin {
   return { oid, reachable: false };
 }
 
-/** The commits the origins name, each once. */
+/** The commits the origins name without their author and date, each once. */
 function commitsOf(origins: Map<string, RecordedOrigin>): string[] {
-  return [...new Set([...origins.values()].flatMap((o) => (o.commit === undefined ? [] : [o.commit])))];
+  const unknown = [...origins.values()].filter((o) => o.commit !== undefined && o.author === undefined);
+  return [...new Set(unknown.map((o) => o.commit!))];
 }
 
 /**

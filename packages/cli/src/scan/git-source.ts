@@ -80,7 +80,7 @@ async function build(
           ...(typeof args.shard === 'string' ? { shard: parseShard(args.shard) } : {}),
           ...(args['require-complete'] === true ? { requireComplete: true } : {}),
           ...(known ? { known } : {}),
-          ...(recording && branches.length === 0 ? { recording } : {}),
+          ...(recording ? { recording } : {}),
           ...(sharedThread ? { sharedThread } : {}),
           // --jobs: how many cat-file readers share the blobs (default: see HistoryOptions.readers).
           ...(typeof args.jobs === 'number' && args.jobs >= 1 ? { readers: Math.floor(args.jobs) } : {}),

@@ -1,6 +1,6 @@
-import { setPriority } from 'node:os';
-import { startGit, type GitContext } from '../git/exec.js';
+import type { GitContext } from '../git/exec.js';
 import { revListOver, type WalkRefs } from './reachable.js';
+import { streamLines } from './trace.js';
 import { MISSING_KEPT, type Missing } from './walked.js';
 
 /**
@@ -26,31 +26,19 @@ export async function checkStore(
 ): Promise<Missing | undefined> {
   // Refs to blobs and trees too: what they hold must be there as well.
   const { args, input } = revListOver(refs, ['--objects', '--quiet', '--missing=print'], { aside: true });
-  const { child, exited } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
-  if (child.pid !== undefined) {
-    try {
-      setPriority(child.pid, CHECK_NICENESS);
-    } catch {
-      // Not permitted here: it runs at the scan's priority.
-    }
-  }
-  const stop = () => child.kill();
-  signal?.addEventListener('abort', stop, { once: true });
-  if (signal?.aborted) stop();
   const found: Missing = { missing: [], missingCount: 0 };
-  let rest = '';
   const take = (line: string) => {
-    if (!line.startsWith('?')) return;
-    found.missingCount++;
-    if (found.missing.length < MISSING_KEPT) found.missing.push(line.slice(1));
+    if (line.startsWith('?')) {
+      found.missingCount++;
+      if (found.missing.length < MISSING_KEPT) found.missing.push(line.slice(1));
+    }
+    return true;
   };
-  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-    const lines = (rest + chunk.toString('latin1')).split('\n');
-    rest = lines.pop() ?? '';
-    lines.forEach(take);
-  }
-  take(rest);
-  const code = await exited;
-  signal?.removeEventListener('abort', stop);
-  return code === 0 && !signal?.aborted ? found : undefined;
+  const lines = input.map((line) => `${line}\n`).join('');
+  const options = { niceness: CHECK_NICENESS, ...(signal ? { signal } : {}) };
+  const ran = await streamLines(args, context, lines, take, options).then(
+    () => true,
+    () => false,
+  );
+  return ran && !signal?.aborted ? found : undefined;
 }

@@ -24,7 +24,7 @@ export async function reachableCommits(
       reached.add(line);
       return true;
     },
-    signal,
+    signal ? { signal } : {},
   );
   return reached;
 }

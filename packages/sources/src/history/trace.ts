@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { startGit, type GitContext } from '../git/exec.js';
 import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
@@ -136,7 +137,7 @@ export async function traceAmong(
     if (wanted.has(oid) && !where.has(oid)) where.set(oid, { commit, path: line.slice(space + 1) });
     return where.size < wanted.size;
   };
-  await streamLines(args, context, `${input.join('\n')}\n`, take, signal);
+  await streamLines(args, context, `${input.join('\n')}\n`, take, signal ? { signal } : {});
   if (signal?.aborted) return new Map();
   const people = await commitPeople(context, [...new Set([...where.values()].map((w) => w.commit))]);
   const found = new Map<string, BlobOrigin>();
@@ -165,16 +166,26 @@ export async function commitPeople(
 
 /**
  * Runs git with `input` on stdin and hands each line of its output to `take` (UTF-8: paths and names)
- * until it returns false; then git is stopped. Throws if git failed before that.
+ * until it returns false; then git is stopped. Throws if git failed before that. `signal` stops git (and
+ * the lines end, no error); `niceness` lowers git's priority (os.setPriority: 0 normal, 19 lowest), where
+ * this process may.
  */
 export async function streamLines(
   args: string[],
   context: GitContext,
   input: string,
   take: (line: string) => boolean,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; niceness?: number } = {},
 ): Promise<void> {
+  const { signal, niceness } = options;
   const { child, exited, finished } = startGit(args, context, input);
+  if (niceness !== undefined && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, niceness);
+    } catch {
+      // Not permitted here: git runs at this process's priority.
+    }
+  }
   // Aborted: git is stopped, and its output ends here as if `take` had had enough.
   const stop = () => child.kill();
   signal?.addEventListener('abort', stop, { once: true });
