@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { compileIgnoreFile, type IgnoreFile } from './ignore-file.js';
 
 /** Folders of third-party code skipped by default (counted as ignored; `--no-ignore` scans them). */
 export const VENDOR_DIRS = [
@@ -20,7 +20,7 @@ export const IGNORE_FILES = ['.gitignore', '.keywardignore'];
 /** The ignore rules of one folder, relative to that folder. */
 interface Layer {
   dir: string;
-  rules: Ignore;
+  rules: IgnoreFile;
 }
 
 /**
@@ -32,7 +32,7 @@ export class IgnoreStack {
 
   /** Rules that apply from `dir` down (config `ignorePaths`, `.git/info/exclude`). */
   addPatterns(dir: string, patterns: string[]): void {
-    if (patterns.length > 0) this.layers.push({ dir: withSlash(dir), rules: ignore().add(patterns) });
+    if (patterns.length > 0) this.layers.push({ dir: withSlash(dir), rules: compileIgnoreFile(patterns) });
   }
 
   /** Reads the ignore files of `dir` if it has any (names from its directory listing); returns the layers added. */
@@ -50,7 +50,7 @@ export class IgnoreStack {
     } catch {
       return 0; // a missing or unreadable ignore file ignores nothing
     }
-    this.layers.push({ dir: withSlash(dir), rules: ignore().add(text) });
+    this.layers.push({ dir: withSlash(dir), rules: compileIgnoreFile(text) });
     return 1;
   }
 
@@ -63,12 +63,11 @@ export class IgnoreStack {
     let ignored = false;
     for (const { dir, rules } of this.layers) {
       if (!path.startsWith(dir)) continue;
-      let rel = path.slice(dir.length).replace(/\\/g, '/');
+      const rel = sep === '/' ? path.slice(dir.length) : path.slice(dir.length).replace(/\\/g, '/');
       if (rel === '') continue;
-      if (isDir) rel += '/';
-      const result = rules.test(rel);
-      if (result.ignored) ignored = true;
-      else if (result.unignored) ignored = false;
+      const verdict = rules.test(rel, isDir);
+      if (verdict === 'ignored') ignored = true;
+      else if (verdict === 'unignored') ignored = false;
     }
     return ignored;
   }
@@ -83,7 +82,7 @@ export class IgnoreStack {
 export class RepoPathIgnore {
   private readonly config = new IgnoreStack();
   /** Repository-relative folder ('' for the top level) → its `.keywardignore` rules, or null when it has none. */
-  private readonly folders = new Map<string, Ignore | null>();
+  private readonly folders = new Map<string, IgnoreFile | null>();
 
   constructor(
     private readonly root: string,
@@ -98,9 +97,9 @@ export class RepoPathIgnore {
     let folder = '';
     let rest = path;
     for (;;) {
-      const result = this.rulesOf(folder)?.test(rest);
-      if (result?.ignored) ignored = true;
-      else if (result?.unignored) ignored = false;
+      const verdict = this.rulesOf(folder)?.test(rest, false);
+      if (verdict === 'ignored') ignored = true;
+      else if (verdict === 'unignored') ignored = false;
       const slash = rest.indexOf('/');
       if (slash === -1) return ignored;
       folder = folder === '' ? rest.slice(0, slash) : `${folder}/${rest.slice(0, slash)}`;
@@ -108,7 +107,7 @@ export class RepoPathIgnore {
     }
   }
 
-  private rulesOf(folder: string): Ignore | null {
+  private rulesOf(folder: string): IgnoreFile | null {
     let rules = this.folders.get(folder);
     if (rules === undefined) {
       let text: string | undefined;
@@ -117,7 +116,7 @@ export class RepoPathIgnore {
       } catch {
         text = undefined; // none (or unreadable): ignores nothing
       }
-      rules = text === undefined ? null : ignore().add(text);
+      rules = text === undefined ? null : compileIgnoreFile(text);
       this.folders.set(folder, rules);
     }
     return rules;
