@@ -21,6 +21,7 @@ const BENCHES = {
   'history-scale': async () => (await import('./history-scale.mjs')).historyScaleBench,
   precommit: async () => (await import('./precommit.mjs')).precommitBench,
   'staged-large': async () => (await import('./staged-large.mjs')).stagedLargeBench,
+  'small-files': async () => (await import('./small-files.mjs')).smallFilesBench,
   startup: async () => (await import('./startup.mjs')).startupBench,
   agents: async () => (await import('./agents.mjs')).agentsBench,
   fleet: async () => (await import('./fleet.mjs')).fleetBench,
