@@ -31,6 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function scan(
   jobs: number,
   execArgv: string[] = [],
+  target = '.',
 ): {
   code: number;
   report: { findings: Array<{ path: string; line: number; secret: string }>; scan: { files: number } };
@@ -39,7 +40,7 @@ function scan(
   try {
     const stdout = execFileSync(
       process.execPath,
-      [...execArgv, BIN, 'scan', '--jobs', String(jobs), '--format', 'json', '--reveal'],
+      [...execArgv, BIN, 'scan', target, '--jobs', String(jobs), '--format', 'json', '--reveal'],
       {
         cwd: dir,
         encoding: 'utf8',
@@ -73,5 +74,19 @@ describe('parallel working-tree scan', () => {
     expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
     expect(scan(2, reads.execArgv).code).toBe(1);
     expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(true);
+  });
+
+  it('scans a tree too small for workers in this thread, every file of it, after the walk that found so', () => {
+    // pkg0..pkg3 hold 36 files each: 144 files, under the 256 that start workers.
+    const small = ['pkg0', 'pkg1', 'pkg2', 'pkg3'];
+    const reads = recordBundleReads(tempDir());
+    const parts = small.map((folder) => scan(2, reads.execArgv, folder));
+    expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
+    expect(parts.map((p) => p.report.scan.files)).toEqual([36, 36, 36, 36]);
+    for (const [i, folder] of small.entries()) {
+      const alone = scan(1, [], folder).report;
+      expect(parts[i]!.report.findings).toEqual(alone.findings);
+      expect({ ...parts[i]!.report.scan, durationMs: 0 }).toEqual({ ...alone.scan, durationMs: 0 });
+    }
   });
 });

@@ -164,6 +164,9 @@ export function readWorktreeFile(
   return { path: file.shown, bytes: result.bytes };
 }
 
+/** Below this many files, starting workers (each boots Node and warms its own JIT) costs more than it saves. */
+const PARALLEL_MIN_FILES = 256;
+
 /**
  * The working-tree source. Items share one read buffer: each is valid until the next is requested. The
  * listed files can also be handed to workers (`parallel`), each reading and scanning its share.
@@ -172,6 +175,9 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
   const stats = newSourceStats();
   // Listed for workers (packed in shared memory), or never: items() reads each file as the walk finds it.
   let packed: PackedPaths | undefined;
+  // The walk, begun by early() and finished by work(): the files it found so far, and where it stopped.
+  let walk: Generator<WorktreeFile> | undefined;
+  const head: WorktreeFile[] = [];
   return {
     mode: 'worktree',
     *items() {
@@ -183,13 +189,30 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
       }
     },
     parallel: () => ({
+      // Walks until the tree is known to be large enough for workers, so that they boot (~100 ms of CPU
+      // each) while the rest of the walk runs, rather than after it.
+      early: async () => {
+        walk ??= walkWorktree(options, stats);
+        while (head.length < PARALLEL_MIN_FILES) {
+          const next = walk.next();
+          if (next.done) return false;
+          head.push(next.value);
+        }
+        return true;
+      },
       work: () => {
-        packed ??= packPaths(walkWorktree(options, stats));
+        packed ??= packPaths(restOfWalk((walk ??= walkWorktree(options, stats)), head));
+        if (packed.count < PARALLEL_MIN_FILES) return undefined; // items() reads the list instead
         return { kind: 'worktree', files: packed, maxSize: options.maxFileSize };
       },
     }),
     stats: () => stats,
   };
+}
+
+function* restOfWalk(walk: Generator<WorktreeFile>, head: readonly WorktreeFile[]): Generator<WorktreeFile> {
+  yield* head;
+  yield* walk;
 }
 
 function exists(path: string): boolean {

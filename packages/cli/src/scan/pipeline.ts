@@ -10,9 +10,6 @@ import type { ParallelWork, ResolveHints, ScanSource, SourceStats } from '@keywa
 import { itemFindings } from './item-findings.js';
 import type { ParallelResult, WorkerPool } from './parallel.js';
 
-/** Below this many files, starting workers (~40 ms each) costs more than it saves (history decides by bytes). */
-export const PARALLEL_MIN_UNITS = 256;
-
 export interface PipelineResult {
   /** Every finding, suppressed ones included (marked), with provenance attached. */
   findings: Finding[];
@@ -113,7 +110,7 @@ async function runOnWorkers(
     await pool?.close();
     throw error;
   }
-  if (!work || (work.kind === 'worktree' && work.files.count < PARALLEL_MIN_UNITS)) {
+  if (!work) {
     await pool?.close();
     return undefined;
   }
