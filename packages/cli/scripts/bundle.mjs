@@ -27,7 +27,7 @@ const packages = join(cli, '..');
 const HOOK_PATH = [
   /^core\/dist\//,
   /^rules\/dist\/(index|generated|examples)\.js$/,
-  /^sources\/dist\/(staged|source|errors|ignore-rules|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
+  /^sources\/dist\/(staged|source|errors|ignore-rules|ignore-file|git\/(cat-file|changes|exec|raw)|text\/added-lines)\.js$/,
   /^cli\/dist\/(version|errors|messages|exit-codes|report)\.js$/,
   /^cli\/dist\/commands\/scan\.js$/,
   /^cli\/dist\/agents\/(catalog|config-path)\.js$/,
@@ -41,7 +41,7 @@ const HOOK_PATH = [
  * worker entry itself, and the history chunk would import worker.js in the main thread.
  */
 const WORKER_SHARED = [
-  /^sources\/dist\/(units|packed-paths|read-file|worktree|ignore-rules)\.js$/,
+  /^sources\/dist\/(units|packed-paths|read-file|worktree|ignore-rules|ignore-file)\.js$/,
   /^sources\/dist\/(git\/(blocking-cat-file|fifos)|history\/runs)\.js$/,
 ];
 
