@@ -13,7 +13,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 import { thirdPartyLicenses } from './third-party-licenses.mjs';
 
@@ -32,7 +32,7 @@ const HOOK_PATH = [
   /^cli\/dist\/commands\/scan\.js$/,
   /^cli\/dist\/agents\/(catalog|config-path)\.js$/,
   /^cli\/dist\/config\/(index|load|find|json-error|validate|apply|size|types)\.js$/,
-  /^cli\/dist\/scan\/(collect|color|select-source|mode-options|git-source|pipeline|item-findings|rules)\.js$/,
+  /^cli\/dist\/scan\/(collect|color|select-source|mode-options|git-source|pipeline|item-findings|rules|anchor-plan)\.js$/,
   /^cli\/dist\/reporters\/(index|load|emit|exit|summary|shared|colors|groups|text)\.js$/,
 ];
 
@@ -102,3 +102,13 @@ writeFileSync(
 );
 
 writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(output));
+
+// The prefilter plan for the built-in rules' anchors, made once here rather than in every thread of every
+// scan that sets WASM up (20-30 ms each, while V8 still interprets the planner): scan/anchor-plan.ts.
+const core = await import(pathToFileURL(join(packages, 'core/dist/index.js')).href);
+const { RULES } = await import(pathToFileURL(join(packages, 'rules/dist/index.js')).href);
+const anchors = core.compileRules(RULES).automaton.anchors;
+writeFileSync(
+  join(outdir, 'teddy-plan.json'),
+  `${JSON.stringify(core.teddyPlanData(core.planTeddy(anchors)))}\n`,
+);

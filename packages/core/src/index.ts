@@ -1,6 +1,13 @@
 export type * from './types.js';
 export { createScanner, type Scanner, type ScannerOptions } from './scanner.js';
 export {
+  planTeddy,
+  teddyPlanData,
+  teddyPlanFromData,
+  type TeddyPlan,
+  type TeddyPlanData,
+} from './anchor-finder.js';
+export {
   compileRules,
   compileRule,
   RuleCompileError,

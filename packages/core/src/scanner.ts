@@ -1,6 +1,6 @@
 import type { Confidence, FilterVerdict, Finding, GenericSpec, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
-import { createAnchorFinder, type AnchorFinder } from './anchor-finder.js';
+import { createAnchorFinder, type AnchorFinder, type TeddyPlan } from './anchor-finder.js';
 import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
 import { placeholderReason } from './placeholder.js';
 import { ALLOWLISTED, CHECKSUM_FAILS, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
@@ -14,6 +14,8 @@ import { fingerprint } from './fingerprint.js';
 export interface ScannerOptions {
   /** Honour inline allow comments (default true; CI can turn them off so reviewers see every key). */
   inlineAllow?: boolean;
+  /** A prefilter plan made before, for when the scan sets WASM up (AnchorFinderOptions.planFor). */
+  anchorPlan?: () => TeddyPlan | undefined;
 }
 
 export interface Scanner {
@@ -45,7 +47,7 @@ export function createScanner(
   const ruleSet = Array.isArray(rules) ? compileRules(rules as RuleSpec[]) : (rules as CompiledRuleSet);
   const inlineAllow = options.inlineAllow ?? true;
   const encoder = new TextEncoder();
-  const matcher = new Matcher(ruleSet);
+  const matcher = new Matcher(ruleSet, options.anchorPlan);
 
   const scan = (bytes: Uint8Array, path: string): Finding[] => {
     const matches = matcher.run(bytes);
@@ -75,9 +77,15 @@ class Matcher {
   /** WebAssembly SIMD prefilter for large inputs, the JS automaton for small ones (anchor-finder.ts). */
   private readonly finder: AnchorFinder;
 
-  constructor(private readonly set: CompiledRuleSet) {
+  constructor(
+    private readonly set: CompiledRuleSet,
+    planFor: (() => TeddyPlan | undefined) | undefined,
+  ) {
     this.windowEnd = new Int32Array(set.rules.length);
-    this.finder = createAnchorFinder(set.automaton.anchors, { automaton: set.automaton });
+    this.finder = createAnchorFinder(set.automaton.anchors, {
+      automaton: set.automaton,
+      ...(planFor ? { planFor } : {}),
+    });
     for (const rule of set.rules) if (rule.spec.generic) primeAssignment(rule.spec.generic);
   }
 

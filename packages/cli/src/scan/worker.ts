@@ -19,6 +19,7 @@ import {
   type WorktreeWork,
 } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
+import { bundledAnchorPlan } from './anchor-plan.js';
 
 export interface WorkerInput {
   rules: RuleSpec[];
@@ -53,7 +54,7 @@ let scanner: Scanner;
 // Only in a worker thread: the bundler may place modules the main thread shares with this entry in its
 // chunk, and the main thread must then be able to load it without starting anything.
 if (!isMainThread && input) {
-  scanner = createScanner(input.rules, { inlineAllow: input.inlineAllow });
+  scanner = createScanner(input.rules, { inlineAllow: input.inlineAllow, anchorPlan: bundledAnchorPlan });
   parentPort!.once('message', (work: ParallelWork) => {
     scan(work).then(
       (output) => parentPort!.postMessage({ output } satisfies WorkerMessage),

@@ -47,6 +47,41 @@ export interface TeddyPlan {
   readonly maxLength: number;
 }
 
+/**
+ * The part of a plan worth keeping (the bucket search is what planning spends its time on; the nibble
+ * tables follow from the buckets): JSON-ready, made at build time and read at run time.
+ */
+export interface TeddyPlanData {
+  literals: string[];
+  buckets: number[][];
+}
+
+export function teddyPlanData(plan: TeddyPlan): TeddyPlanData {
+  return { literals: [...plan.literals], buckets: plan.buckets.map((bucket) => [...bucket]) };
+}
+
+/**
+ * The plan `data` describes, or undefined when no finder could use it. Whatever the file held, a plan built
+ * here finds every literal: the buckets must hold each literal exactly once, and the tables are rebuilt from
+ * them. A damaged file costs the planning it was meant to spare, never a missed key.
+ */
+export function teddyPlanFromData(data: unknown): TeddyPlan | undefined {
+  const d = data as Partial<TeddyPlanData> | null;
+  if (!d || typeof d !== 'object') return undefined;
+  const { literals, buckets } = d;
+  if (!Array.isArray(literals) || !literals.every((l) => typeof l === 'string')) return undefined;
+  if (teddyUnsupportedReason(literals) !== undefined) return undefined;
+  if (!Array.isArray(buckets) || (buckets.length !== 8 && buckets.length !== TEDDY_BUCKETS)) return undefined;
+  if (!buckets.every((bucket) => Array.isArray(bucket))) return undefined;
+  const ids = buckets.flat();
+  if (!ids.every((id) => Number.isInteger(id) && id >= 0 && id < literals.length)) return undefined;
+  if (ids.length !== literals.length || new Set(ids).size !== literals.length) return undefined;
+  return planWithBuckets(
+    literals.map((l) => l.toLowerCase()),
+    buckets.map((bucket) => [...bucket].sort((a, b) => a - b)),
+  );
+}
+
 /** Why the WASM finder cannot take these literals, or undefined when it can. */
 export function teddyUnsupportedReason(literals: readonly string[]): string | undefined {
   if (literals.length === 0) return 'no anchor literals';
@@ -277,7 +312,11 @@ export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
   const reason = teddyUnsupportedReason(rawLiterals);
   if (reason !== undefined) throw new Error(`the WASM anchor finder cannot take these anchors: ${reason}`);
   const literals = rawLiterals.map((l) => l.toLowerCase());
-  const buckets = chooseBuckets(literals);
+  return planWithBuckets(literals, chooseBuckets(literals));
+}
+
+/** The nibble tables for lower-cased `literals` placed in `buckets`. */
+function planWithBuckets(literals: string[], buckets: number[][]): TeddyPlan {
   const lo = new Uint16Array(TEDDY_WINDOW * 16);
   const hi = new Uint16Array(TEDDY_WINDOW * 16);
   buckets.forEach((members, b) => {

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { teddyPlanFromData } from '@keyward/core';
+import { loadConfig } from '../src/config/load.js';
+import { buildScanner } from '../src/scan/rules.js';
+import { tempDir } from '@keyward/test-utils';
+
+// Made by scripts/bundle.mjs (`pnpm build`), shipped in the package beside the chunks.
+const PLAN = fileURLToPath(new URL('../bundle/teddy-plan.json', import.meta.url));
+
+describe('the prefilter plan shipped in the bundle', () => {
+  it('is a plan for exactly the anchors a scan with the default config uses', async () => {
+    const plan = teddyPlanFromData(JSON.parse(readFileSync(PLAN, 'utf8')));
+    expect(plan).toBeDefined();
+    const scanner = buildScanner(await loadConfig({ cwd: tempDir() }));
+    expect(plan!.literals).toEqual(scanner.ruleSet.automaton.anchors);
+  });
+});
