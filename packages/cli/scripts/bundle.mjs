@@ -43,6 +43,7 @@ const HOOK_PATH = [
 const WORKER_SHARED = [
   /^sources\/dist\/(units|packed-paths|read-file|worktree|ignore-rules|ignore-file)\.js$/,
   /^sources\/dist\/(git\/(blocking-cat-file|fifos)|history\/runs)\.js$/,
+  /^cli\/dist\/scan\/scan-units\.js$/,
 ];
 
 const packagePath = (id) =>

@@ -9,11 +9,13 @@ import { recordBundleReads } from './bundle-reads.js';
 // Workers run from the build (dist/): this test spawns the real bin, as users do.
 const BIN = fileURLToPath(new URL('../bin/keyward.js', import.meta.url));
 
+// Enough files for workers with --jobs 8 (parallelMinFiles: 2,341), too few with --jobs 2 (16,384).
+const FILES = 2400;
 let dir: string;
 const keys: string[] = [];
 beforeAll(() => {
   dir = tempDir();
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < FILES; i++) {
     const folder = join(dir, `pkg${i % 17}`);
     mkdirSync(folder, { recursive: true });
     let text = `export const value${i} = ${i};\n// token handling for module ${i}\n`.repeat(20);
@@ -55,34 +57,36 @@ function scan(
 }
 
 describe('parallel working-tree scan', () => {
-  it('finds the same keys in the same order with 1, 2 and 4 workers, and counts skips', () => {
+  it('finds the same keys in the same order in one thread and with 8 and 16 jobs, and counts skips', () => {
     const one = scan(1);
     expect(one.code).toBe(1);
     expect(one.report.findings.map((f) => f.secret).sort()).toEqual([...keys].sort());
-    for (const jobs of [2, 4]) {
+    for (const jobs of [8, 16]) {
       const many = scan(jobs);
       expect(many.code).toBe(1);
       expect(many.report.findings).toEqual(one.report.findings);
-      expect(many.report.scan.files).toBe(600);
+      expect(many.report.scan.files).toBe(FILES);
       expect(many.stderr).toMatch(/1 binary/);
     }
   });
 
-  it('starts worker threads from the bundle with --jobs 2, and none with --jobs 1', () => {
+  it('starts worker threads from the bundle when the tree is large enough for the jobs, and none else', () => {
     const reads = recordBundleReads(tempDir());
     expect(scan(1, reads.execArgv).code).toBe(1);
     expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
     expect(scan(2, reads.execArgv).code).toBe(1);
+    expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
+    expect(scan(8, reads.execArgv).code).toBe(1);
     expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(true);
   });
 
   it('scans a tree too small for workers in this thread, every file of it, after the walk that found so', () => {
-    // pkg0..pkg3 hold 36 files each: 144 files, under the 256 that start workers.
+    // pkg0..pkg3 hold 141-142 files each (2,400 over 17 folders), under the 2,341 that start workers with --jobs 8.
     const small = ['pkg0', 'pkg1', 'pkg2', 'pkg3'];
     const reads = recordBundleReads(tempDir());
-    const parts = small.map((folder) => scan(2, reads.execArgv, folder));
+    const parts = small.map((folder) => scan(8, reads.execArgv, folder));
     expect(reads.read().some((path) => path.endsWith('worker.cjs'))).toBe(false);
-    expect(parts.map((p) => p.report.scan.files)).toEqual([36, 36, 36, 36]);
+    expect(parts.map((p) => p.report.scan.files)).toEqual([142, 142, 142, 141]);
     for (const [i, folder] of small.entries()) {
       const alone = scan(1, [], folder).report;
       expect(parts[i]!.report.findings).toEqual(alone.findings);

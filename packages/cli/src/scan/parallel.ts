@@ -34,8 +34,11 @@ export class WorkerPool {
   private readonly tally: Float64Array;
   /** Told when a worker makes its first finding (see ScanSource.found). */
   private found: (() => void) | undefined;
+  /** The next unit of the work to claim, shared with the workers. */
+  private readonly counter: Int32Array;
   constructor(size: number, rules: readonly RuleSpec[], inlineAllow: boolean) {
     const counter = new SharedArrayBuffer(4);
+    this.counter = new Int32Array(counter);
     const tally = new SharedArrayBuffer(2 * 8 * size);
     this.tally = new Float64Array(tally);
     for (let slot = 0; slot < size; slot++) {
@@ -63,13 +66,15 @@ export class WorkerPool {
 
   /**
    * Scans the work; adds the workers' counts to `stats`; `found` is told of the first finding. Stops every
-   * worker when one fails or the plan asks (`watch`); the pool is closed either way.
+   * worker when one fails or the plan asks (`watch`); the pool is closed either way. `alongside`: this
+   * thread's own share, claimed from the same counter once the workers have the work.
    */
   async run(
     work: ParallelWork,
     stats: SourceStats,
     plan: ParallelPlan,
     found?: () => void,
+    alongside?: (claim: () => number) => WorkerOutput,
   ): Promise<ParallelResult> {
     this.found = found;
     for (const worker of this.workers) worker.postMessage(work);
@@ -78,8 +83,9 @@ export class WorkerPool {
     const progress = plan.progress?.bind(plan);
     const timer = progress ? setInterval(() => progress(...this.totals()), PROGRESS_MS) : undefined;
     try {
+      const own = alongside?.(() => Atomics.add(this.counter, 0, 1));
       const outputs = await Promise.race([Promise.all(this.outputs), stopped]);
-      return merge(outputs, stats);
+      return merge(own ? [own, ...outputs] : outputs, stats);
     } finally {
       if (timer) clearInterval(timer);
       await this.close();

@@ -6,9 +6,10 @@ import {
   type ScanStats,
   type Scanner,
 } from '@keyward/core';
-import type { ParallelWork, ResolveHints, ScanSource, SourceStats } from '@keyward/sources';
+import type { ParallelWork, ResolveHints, ScanSource, SourceStats, WorktreeWork } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
 import type { ParallelResult, WorkerPool } from './parallel.js';
+import type { WorkerOutput } from './scan-units.js';
 
 export interface PipelineResult {
   /** Every finding, suppressed ones included (marked), with provenance attached. */
@@ -55,7 +56,7 @@ export async function runPipeline(
     found();
     findings.push(...more);
   };
-  const parallel = options.jobs > 1 ? await runOnWorkers(source, options, found) : undefined;
+  const parallel = options.jobs > 1 ? await runOnWorkers(source, scanner, options, found) : undefined;
   if (parallel) {
     findings.push(...parallel.findings);
     items = parallel.items;
@@ -97,12 +98,18 @@ function resolveHints(scanner: Scanner): ResolveHints {
  */
 async function runOnWorkers(
   source: ScanSource,
+  scanner: Scanner,
   options: PipelineOptions,
   found: () => void,
 ): Promise<ParallelResult | undefined> {
   const plan = canRunWorkers() ? source.parallel?.() : undefined;
   if (!plan) return undefined;
-  let pool = (await plan.early?.(options.jobs)) ? await startPool(options) : undefined;
+  // A working tree's files are read and scanned by this thread too, beside one worker fewer: it would
+  // only wait otherwise, and each worker boots Node and warms its own JIT. (History's workers each read
+  // through their own git; this thread has the listing and the walk to tend.)
+  const shares = source.mode === 'worktree';
+  const workers = shares ? options.jobs - 1 : options.jobs;
+  let pool = (await plan.early?.(options.jobs)) ? await startPool(options, workers) : undefined;
   let work: ParallelWork | undefined;
   try {
     work = await plan.work(options.jobs);
@@ -114,9 +121,10 @@ async function runOnWorkers(
     await pool?.close();
     return undefined;
   }
-  pool ??= await startPool(options);
+  pool ??= await startPool(options, workers);
+  const alongside = shares && work.kind === 'worktree' ? await ownShare(work, scanner, found) : undefined;
   let failure: unknown;
-  const result = await pool.run(work, source.stats(), plan, found).catch((error: unknown) => {
+  const result = await pool.run(work, source.stats(), plan, found, alongside).catch((error: unknown) => {
     failure = error ?? new Error('scan workers failed');
     return undefined;
   });
@@ -134,7 +142,17 @@ function canRunWorkers(): boolean {
   return /\.c?js$/.test(import.meta.url);
 }
 
-async function startPool(options: PipelineOptions): Promise<WorkerPool> {
+async function startPool(options: PipelineOptions, workers: number): Promise<WorkerPool> {
   const { WorkerPool } = await import('./parallel.js');
-  return new WorkerPool(options.jobs, options.rules, options.inlineAllow);
+  return new WorkerPool(workers, options.rules, options.inlineAllow);
+}
+
+/** This thread's share of a working tree's files (scan-units.ts, loaded only for parallel scans). */
+async function ownShare(
+  work: WorktreeWork,
+  scanner: Scanner,
+  found: () => void,
+): Promise<(claim: () => number) => WorkerOutput> {
+  const { scanWorktreeUnits } = await import('./scan-units.js');
+  return (claim) => scanWorktreeUnits(work, claim, scanner, found);
 }

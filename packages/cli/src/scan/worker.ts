@@ -6,20 +6,19 @@
  * (history).
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createScanner, type ContentItem, type Finding, type RuleSpec, type Scanner } from '@keyward/core';
+import { createScanner, type ContentItem, type RuleSpec, type Scanner } from '@keyward/core';
 import {
   isSourceError,
-  newSourceStats,
   readHistoryRun,
   RunReader,
-  unitReader,
   type HistoryWork,
   type ParallelWork,
   type RunTally,
-  type WorktreeWork,
 } from '@keyward/sources';
-import { itemFindings } from './item-findings.js';
 import { bundledAnchorPlan } from './anchor-plan.js';
+import { scanWorktreeUnits, unitCollector, type WorkerOutput } from './scan-units.js';
+
+export type { WorkerOutput } from './scan-units.js';
 
 export interface WorkerInput {
   rules: RuleSpec[];
@@ -30,14 +29,6 @@ export interface WorkerInput {
   tally: SharedArrayBuffer;
   /** This worker's index among its siblings. */
   slot: number;
-}
-
-export interface WorkerOutput {
-  /** Each finding with the index of the unit (file, or blob in pack order) it came from, for a stable order. */
-  findings: Array<{ unit: number; finding: Finding }>;
-  stats: ReturnType<typeof newSourceStats>;
-  items: number;
-  bytes: number;
 }
 
 /** Why a worker stopped: a source's expected failure (code and data), or anything else (a message). */
@@ -64,30 +55,11 @@ if (!isMainThread && input) {
 }
 
 async function scan(work: ParallelWork): Promise<WorkerOutput> {
-  const output: WorkerOutput = { findings: [], stats: newSourceStats(), items: 0, bytes: 0 };
-  const take = (unit: number, item: ContentItem) => {
-    output.items++;
-    output.bytes += item.bytes.length;
-    const before = output.findings.length;
-    for (const finding of itemFindings(scanner, item)) output.findings.push({ unit, finding });
-    if (before === 0 && output.findings.length > 0)
-      parentPort!.postMessage({ found: true } satisfies WorkerMessage);
-  };
-  if (work.kind === 'worktree') scanFiles(work, output, take);
-  else await scanRuns(work, output, take);
+  const found = () => parentPort!.postMessage({ found: true } satisfies WorkerMessage);
+  if (work.kind === 'worktree') return scanWorktreeUnits(work, claim, scanner, found);
+  const { output, take } = unitCollector(scanner, found);
+  await scanRuns(work, output, take);
   return output;
-}
-
-function scanFiles(
-  work: WorktreeWork,
-  output: WorkerOutput,
-  take: (unit: number, item: ContentItem) => void,
-) {
-  const read = unitReader(work, output.stats);
-  for (let unit = claim(); unit < work.files.count; unit = claim()) {
-    const item = read(unit);
-    if (item) take(unit, item);
-  }
 }
 
 async function scanRuns(
