@@ -126,7 +126,7 @@ const TABLE = {
         describe:
           'hide placeholders, test keys, encoded test words, spec examples and public keys (--no-filters: report them, each with its filter and reason)',
       },
-      jobs: { type: 'number', alias: 'j', describe: 'worker threads (default: CPU cores)' },
+      jobs: { type: 'number', alias: 'j', describe: 'threads that scan (default: CPU cores)' },
       ...gate,
     },
   },
