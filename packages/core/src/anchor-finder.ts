@@ -7,13 +7,7 @@ import { buildAutomaton, findAnchors, validateAnchors, type AnchorAutomaton } fr
 import { teddyUnsupportedReason, type TeddyPlan } from './wasm/teddy.js';
 import { WasmAnchorFinder, compiledAnchorsModule, type WasmFinderOptions } from './wasm/teddy-finder.js';
 
-export {
-  planTeddy,
-  teddyPlanData,
-  teddyPlanFromData,
-  type TeddyPlan,
-  type TeddyPlanData,
-} from './wasm/teddy.js';
+export { planTeddy, type TeddyPlan } from './wasm/teddy.js';
 
 export type AnchorEngine = 'auto' | 'wasm' | 'js';
 

@@ -6,7 +6,7 @@ export {
   teddyPlanFromData,
   type TeddyPlan,
   type TeddyPlanData,
-} from './anchor-finder.js';
+} from './wasm/teddy.js';
 export {
   compileRules,
   compileRule,
