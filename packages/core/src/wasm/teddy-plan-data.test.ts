@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnchorFinder } from '../anchor-finder.js';
+import { WASM_WARMUP_BYTES, WASM_WARMUP_BYTES_PLANNED, createAnchorFinder } from '../anchor-finder.js';
 import { planTeddy, teddyPlanData, teddyPlanFromData } from './teddy.js';
 import { bruteForceHits, collect, plantedText, seededRandom, REAL } from './__tests__/reference.js';
 
@@ -70,5 +70,20 @@ describe('Teddy plans as data (made at build time, read at run time)', () => {
       expect(asked).toBe(1);
       expect(bucketsRead > 0).toBe(fits);
     }
+  });
+
+  it('with a plan that fits, WASM is set up after 64 KB seen; with none that fits, after 512 KB as before', () => {
+    const chunk = plantedText(seededRandom(9), REAL, 16 * 1024);
+    const engineAfter = (made: ReturnType<typeof planTeddy>) => {
+      const finder = createAnchorFinder(REAL, { planFor: () => made });
+      let seen = 0;
+      for (;;) {
+        finder.find(chunk, 0, chunk.length, () => {});
+        if (finder.lastEngine === 'wasm') return seen;
+        seen += chunk.length;
+      }
+    };
+    expect(engineAfter(planTeddy(REAL))).toBe(WASM_WARMUP_BYTES_PLANNED);
+    expect(engineAfter(planTeddy(REAL.slice(1)))).toBe(WASM_WARMUP_BYTES);
   });
 });
