@@ -27,18 +27,23 @@ export function compileIgnoreFile(patterns: string | readonly string[]): IgnoreF
     i === 0 && line.startsWith('\uFEFF') ? line.slice(1) : line,
   );
   if (lines.some((line) => line.startsWith('!'))) return libraryRules(patterns);
-  const rules = new SplitRules();
+  const plain: PlainRule[] = [];
   const rest: string[] = [];
-  for (const line of lines)
-    if (line !== '' && !line.startsWith('#') && !rules.addExpanded(line)) rest.push(line);
-  if (rest.length > 0) {
+  for (const line of lines) {
+    if (line === '' || line.startsWith('#')) continue;
+    // `*.[aos]` counts as plain when each pattern its bracket expands into is.
+    const rules = (expandBrackets(line) ?? [line]).map(plainRule);
+    if (rules.every((rule) => rule !== undefined)) plain.push(...rules);
+    else rest.push(line);
+  }
+  if (rest.length === 0) return new SplitRules(plain, undefined);
+  const literals = rest.map(requiredLiteral);
+  return new SplitRules(plain, {
     // Given as they came (text or list: `ignore` trims line ends differently), behind an empty first line
     // so that a mark on a later line is not taken for the first line's.
-    rules.complex = ignore().add(text ? `\n${rest.join('\n')}` : ['', ...rest]);
-    const literals = rest.map(requiredLiteral);
-    rules.complexLiterals = literals.every((literal) => literal !== '') ? literals : undefined;
-  }
-  return rules;
+    rules: ignore().add(text ? `\n${rest.join('\n')}` : ['', ...rest]),
+    literals: literals.every((literal) => literal !== '') ? literals : undefined,
+  });
 }
 
 function libraryRules(patterns: string | readonly string[]): IgnoreFile {
@@ -91,6 +96,30 @@ function expandBrackets(line: string): string[] | undefined {
   return lines.some((expanded) => expanded.includes('[')) ? undefined : lines;
 }
 
+/** A pattern compared as text: a base-name suffix (`*.o`), a base name (`build`) or an anchored path (`/git-add`). */
+interface PlainRule {
+  kind: 'suffix' | 'name' | 'path';
+  /** Lower-cased, without the `*`, the leading `/` or the trailing `/`. */
+  text: string;
+  /** A trailing `/`: folders only. */
+  dirOnly: boolean;
+}
+
+/** The pattern as a PlainRule, or undefined for one `ignore` must judge. */
+function plainRule(line: string): PlainRule | undefined {
+  let body = line;
+  const dirOnly = body.endsWith('/');
+  if (dirOnly) body = body.slice(0, -1);
+  if (body.startsWith('*') && !body.includes('/') && PLAIN.test(body.slice(1))) {
+    const suffix = body.slice(1).toLowerCase();
+    return SPECIAL.test(suffix) ? undefined : { kind: 'suffix', text: suffix, dirOnly };
+  }
+  const anchored = body.includes('/');
+  if (body.startsWith('/')) body = body.slice(1);
+  if (!PLAIN.test(body) || SPECIAL.test(body) || body.endsWith('/') || body.includes('//')) return undefined;
+  return { kind: anchored ? 'path' : 'name', text: body.toLowerCase(), dirOnly };
+}
+
 /** Positive patterns only: a path is ignored when any pattern matches it or a folder above it. */
 class SplitRules implements IgnoreFile {
   /** Base names matched at any depth (`build`), and those matching folders only (`build/`). */
@@ -101,44 +130,24 @@ class SplitRules implements IgnoreFile {
   private readonly dirPaths = new Set<string>();
   /** `*.o`: base-name suffixes, keyed by their last character so that a name checks only a few. */
   private readonly suffixes = new Map<number, { suffix: string; dirOnly: boolean }[]>();
-  complex: Ignore | undefined;
-  /** One run of text per complex pattern (requiredLiteral), or undefined when some pattern has none. */
-  complexLiterals: string[] | undefined;
 
-  /** Takes a plain pattern, or one whose brackets expand into plain ones; false for one `ignore` must judge. */
-  addExpanded(line: string): boolean {
-    const lines = expandBrackets(line);
-    if (!lines) return this.add(line);
-    if (!lines.every((expanded) => this.isPlain(expanded))) return false;
-    for (const expanded of lines) this.add(expanded);
-    return true;
-  }
-
-  private isPlain(line: string): boolean {
-    return new SplitRules().add(line);
-  }
-
-  /** Takes a plain pattern; returns false for one `ignore` must judge. */
-  add(line: string): boolean {
-    let body = line;
-    const dirOnly = body.endsWith('/');
-    if (dirOnly) body = body.slice(0, -1);
-    if (body.startsWith('*') && !body.includes('/') && PLAIN.test(body.slice(1))) {
-      const suffix = body.slice(1).toLowerCase();
-      if (SPECIAL.test(suffix)) return false;
-      const key = suffix.charCodeAt(suffix.length - 1);
-      const list = this.suffixes.get(key) ?? [];
-      list.push({ suffix, dirOnly });
-      this.suffixes.set(key, list);
-      return true;
+  /**
+   * `complex`: the patterns `ignore` judges, with one run of text per pattern (requiredLiteral), or
+   * undefined literals when some pattern has none.
+   */
+  constructor(
+    plain: readonly PlainRule[],
+    private readonly complex: { rules: Ignore; literals: string[] | undefined } | undefined,
+  ) {
+    for (const { kind, text, dirOnly } of plain) {
+      if (kind === 'suffix') {
+        const key = text.charCodeAt(text.length - 1);
+        const list = this.suffixes.get(key) ?? [];
+        list.push({ suffix: text, dirOnly });
+        this.suffixes.set(key, list);
+      } else if (kind === 'path') (dirOnly ? this.dirPaths : this.paths).add(text);
+      else (dirOnly ? this.dirNames : this.names).add(text);
     }
-    const anchored = body.includes('/');
-    if (body.startsWith('/')) body = body.slice(1);
-    if (!PLAIN.test(body) || SPECIAL.test(body) || body.endsWith('/') || body.includes('//')) return false;
-    const lower = body.toLowerCase();
-    if (anchored) (dirOnly ? this.dirPaths : this.paths).add(lower);
-    else (dirOnly ? this.dirNames : this.names).add(lower);
-    return true;
   }
 
   test(rel: string, isDir: boolean): IgnoreVerdict {
@@ -161,8 +170,8 @@ class SplitRules implements IgnoreFile {
       start = slash + 1;
     }
     if (!this.complex) return undefined;
-    if (this.complexLiterals && !this.complexLiterals.some((literal) => lower.includes(literal)))
-      return undefined;
-    return this.complex.test(isDir ? `${rel}/` : rel).ignored ? 'ignored' : undefined;
+    const { rules, literals } = this.complex;
+    if (literals && !literals.some((literal) => lower.includes(literal))) return undefined;
+    return rules.test(isDir ? `${rel}/` : rel).ignored ? 'ignored' : undefined;
   }
 }
