@@ -23,7 +23,7 @@ export interface RecordedOrigin {
  * from, the packs it listed (a pack's name is the hash of its contents: the same name is the same
  * objects) and where each blob with a finding came from. The next audit lists only objects outside
  * those packs, walks only what the refs reach beyond those commits, and takes the recorded origins for
- * the rest, when recordHolds says every old answer still stands.
+ * the rest, when newSince says every old answer still stands.
  */
 export interface HistoryRecord {
   /** Bytes an object id: 20 (SHA-1) or 32 (SHA-256). */
