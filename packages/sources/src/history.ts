@@ -4,7 +4,7 @@ import { SourceError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeFifos, type Fifos } from './git/fifos.js';
-import { gitEnv, type GitContext } from './git/exec.js';
+import { fifoMaker, gitEnv, type GitContext } from './git/exec.js';
 import { findOnPath } from './git/on-path.js';
 import { RepoQuery } from './git/query.js';
 import { BlobList, listBlobs, listObjects, type ListedObjects, type Shard } from './history/blob-list.js';
@@ -177,7 +177,10 @@ export function parseShard(text: string): Shard {
  *
  * With `refs`, only blobs reachable from those revisions are scanned.
  */
-export function historySource(options: HistoryOptions): HistorySource {
+export function historySource(given: HistoryOptions): HistorySource {
+  // An audit starts many git processes from a process that grows large: through a small helper, whose
+  // forks cost nothing, rather than by forking this process (spawn-helper.ts says what that costs).
+  const options: HistoryOptions = { viaHelper: true, ...given };
   const stats = newSourceStats();
   const query = new RepoQuery(options, { direct: true });
   let refs: WalkRefs = { revs: [] };
@@ -399,7 +402,7 @@ export function historySource(options: HistoryOptions): HistorySource {
       return undefined;
     const path = gitEnv(options.env).PATH;
     if (!findOnPath('sh', path) || !findOnPath('awk', path)) return undefined;
-    const making = makeFifos(1); // beside the shape: the pipe is likely wanted
+    const making = makeFifos(1, fifoMaker(options)); // beside the shape: the pipe is likely wanted
     const { packBytes } = await shapeOf();
     if (packBytes < unlistedLine(options)) return making;
     await (await making)?.remove();
@@ -522,7 +525,7 @@ export function historySource(options: HistoryOptions): HistorySource {
     let totalBytes = 0;
     // Named pipes for the workers' blocking reads, made while git lists the blobs; removed at the end.
     let fifos: Promise<Fifos | undefined> | undefined;
-    const pipesFor = (workers: number) => (fifos ??= makeFifos(workers));
+    const pipesFor = (workers: number) => (fifos ??= makeFifos(workers, fifoMaker(options)));
     const removePipes = async () => (await fifos)?.remove();
     return {
       async early(workers) {

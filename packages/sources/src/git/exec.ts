@@ -1,12 +1,27 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SourceError } from '../errors.js';
+import type { MakeFifo } from './fifos.js';
+import {
+  fitsOneLine,
+  helperAvailable,
+  launchThroughHelper,
+  mkfifoCommand,
+  runThroughHelper,
+  type LaunchedProcess,
+} from './spawn-helper.js';
 
 /** Where and how git runs. `env` defaults to the process environment (a hook's GIT_DIR/GIT_INDEX_FILE kept). */
 export interface GitContext {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Start git through a small helper process (spawn-helper.ts) rather than by forking this one: for
+   * callers that start many git processes from a large process (history audits, fleets).
+   */
+  viaHelper?: boolean;
 }
 
 /**
@@ -47,9 +62,15 @@ export function spawnGit(args: string[], context: GitContext): GitChild {
   });
 }
 
+/** What a caller of `startGit` holds of git: its output, and a way to stop it. */
+export interface GitProcess {
+  readonly stdout: Readable;
+  kill(): void;
+}
+
 /** A git child started by `startGit`. */
 export interface StartedGit {
-  child: GitChild;
+  child: GitProcess;
   /** Its exit code (rejects only when git could not be started). */
   exited: Promise<number>;
   /** Waits for git to exit; throws a SourceError unless it exited 0. */
@@ -58,19 +79,22 @@ export interface StartedGit {
 
 /**
  * Starts git with `input` on stdin (closed at once when there is none), keeping the start of its stderr
- * for the error a failed exit becomes: for commands whose output is read as a stream.
+ * for the error a failed exit becomes: for commands whose output is read as a stream. `niceness` lowers
+ * git's priority (os.setPriority: 0 normal, 19 lowest), where this process may.
  */
-export function startGit(args: string[], context: GitContext, input = ''): StartedGit {
-  const child = spawnGit(args, context);
+export function startGit(
+  args: string[],
+  context: GitContext,
+  input = '',
+  options: { niceness?: number } = {},
+): StartedGit {
+  const git = launchGit(args, context, input, options.niceness);
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  git.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
   });
-  child.stdin.on('error', () => {}); // git may exit before reading all of its input
-  child.stdin.end(input);
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => resolve(code ?? 1));
+  const exited = git.closed.catch((error: Error & { code?: string }) => {
+    throw spawnFailure(error, args, context);
   });
   // Awaited once the output is read; until then a failure to start must not count as unhandled.
   exited.catch(() => {});
@@ -78,7 +102,7 @@ export function startGit(args: string[], context: GitContext, input = ''): Start
     const code = await exited;
     if (code !== 0) throw gitFailure(args, context, stderr, code);
   };
-  return { child, exited, finished };
+  return { child: git, exited, finished };
 }
 
 export interface GitResult {
@@ -92,27 +116,69 @@ export interface GitResult {
  * (then the caller reads `code`). `input` is written to stdin; otherwise stdin is closed at once, so git
  * never reads a hook's stdin.
  */
-export function runGit(
+export async function runGit(
   args: string[],
   context: GitContext,
   options: { allowFail?: boolean; input?: string } = {},
 ): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnGit(args, context);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.stdin.on('error', () => {}); // git may exit before reading all of its input
-    child.on('error', (error) => reject(spawnFailure(error, args, context)));
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
-      const result = { stdout: Buffer.concat(out), stderr, code: code ?? 1 };
-      if (result.code !== 0 && !options.allowFail) reject(gitFailure(args, context, stderr, result.code));
-      else resolve(result);
-    });
-    child.stdin.end(options.input ?? '');
+  const git = launchGit(args, context, options.input ?? '');
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  git.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  git.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  let code: number;
+  try {
+    code = await git.closed;
+  } catch (error) {
+    throw spawnFailure(error as Error & { code?: string }, args, context);
+  }
+  const stderr = Buffer.concat(err).toString('utf8');
+  if (code !== 0 && !options.allowFail) throw gitFailure(args, context, stderr, code);
+  return { stdout: Buffer.concat(out), stderr, code };
+}
+
+/** git started through the helper when the context asks for it and can, else forked from this process. */
+function launchGit(args: string[], context: GitContext, input: string, niceness?: number): LaunchedProcess {
+  const command = ['git', ...NEUTRAL_CONFIG, ...args];
+  if (context.viaHelper && helperAvailable() && fitsOneLine(command, context.cwd)) {
+    const options = { cwd: context.cwd, env: gitEnv(context.env), input };
+    return launchThroughHelper(command, niceness === undefined ? options : { ...options, niceness });
+  }
+  const child = spawnGit(args, context);
+  child.stdin.on('error', () => {}); // git may exit before reading all of its input
+  child.stdin.end(input);
+  if (niceness !== undefined && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, niceness);
+    } catch {
+      // Not permitted here: git runs at this process's priority.
+    }
+  }
+  const closed = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
   });
+  closed.catch(() => {}); // awaited by the caller
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    closed,
+    kill: () => child.kill(),
+  };
+}
+
+/**
+ * How `makeFifos` should start `mkfifo` for this context: through the helper when git goes through it
+ * (undefined: from this process).
+ */
+export function fifoMaker(context: GitContext): MakeFifo | undefined {
+  if (!context.viaHelper || !helperAvailable()) return undefined;
+  const options = { cwd: context.cwd, env: gitEnv(context.env) };
+  return async (paths) => {
+    const command = mkfifoCommand(paths);
+    if (!fitsOneLine(command, context.cwd)) return false;
+    return (await runThroughHelper(command, options).catch(() => 1)) === 0;
+  };
 }
 
 /** Text output of a successful git command, trailing newline removed. */

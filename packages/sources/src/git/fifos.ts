@@ -14,16 +14,23 @@ export interface Fifos {
 /** `keyward-pipes-<pid of the process that made it>-<mkdtemp's six characters>`. */
 const PIPE_FOLDER = /^keyward-pipes-([1-9]\d{0,9})-[A-Za-z0-9]{6}$/;
 
+/** A folder private to one scan (mode 0700) for named pipes and the files beside them. */
+export interface PipeFolder {
+  dir: string;
+  /** Removes the folder and everything in it. */
+  remove(): Promise<void>;
+  /** The same, at once (for a caller that must not leave it for a later turn). */
+  removeNow(): void;
+}
+
 /**
- * Makes `count` named pipes with one `mkfifo`, without blocking this thread (the history source makes
- * them while git lists the blobs). Undefined where there is no mkfifo (Windows) or it failed. The
- * folder goes when removed, and also if the process exits or is interrupted first (Ctrl-C). A process
- * killed outright (SIGKILL) cannot remove its folder: the folder's name carries the process id, and the
- * first call in a process removes, beside making its own, the folders of keyward processes that are gone
- * (removeStalePipeFolders).
+ * Makes a pipe folder. Undefined on Windows (no named pipes there). The folder goes when removed, and also
+ * if the process exits or is interrupted first (Ctrl-C). A process killed outright (SIGKILL) cannot remove
+ * its folder: the folder's name carries the process id, and the first call in a process removes, beside
+ * making its own, the folders of keyward processes that are gone (removeStalePipeFolders).
  */
-export async function makeFifos(count: number): Promise<Fifos | undefined> {
-  if (process.platform === 'win32' || count < 1) return undefined;
+export async function makePipeFolder(): Promise<PipeFolder | undefined> {
+  if (process.platform === 'win32') return undefined;
   const sweeping = (swept ??= removeStalePipeFolders(tmpdir()));
   const dir = await mkdtemp(join(tmpdir(), `keyward-pipes-${process.pid}-`));
   await sweeping;
@@ -32,12 +39,34 @@ export async function makeFifos(count: number): Promise<Fifos | undefined> {
     release(dir);
     await rm(dir, { recursive: true, force: true });
   };
-  const paths = Array.from({ length: count }, (_, i) => join(dir, `cat-file-${i}`));
-  const made = await new Promise<boolean>((resolve) => {
+  const removeNow = () => {
+    release(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, remove, removeNow };
+}
+
+/** Makes named pipes at `paths` (mode 0600); false if it could not. */
+export type MakeFifo = (paths: string[]) => Promise<boolean>;
+
+/** `mkfifo` started from this process. */
+const forkMkfifo: MakeFifo = (paths) =>
+  new Promise<boolean>((resolve) => {
     execFile('mkfifo', ['-m', '600', ...paths], { windowsHide: true }, (error) => resolve(!error));
   });
-  if (made) return { paths, remove };
-  await remove();
+
+/**
+ * Makes `count` named pipes in a new pipe folder with one `mkfifo` (by default started from this
+ * process; `mkfifo` can start it otherwise), without blocking this thread (the history source makes them
+ * while git lists the blobs). Undefined where there is no mkfifo (Windows) or it failed.
+ */
+export async function makeFifos(count: number, mkfifo: MakeFifo = forkMkfifo): Promise<Fifos | undefined> {
+  if (count < 1) return undefined;
+  const folder = await makePipeFolder();
+  if (!folder) return undefined;
+  const paths = Array.from({ length: count }, (_, i) => join(folder.dir, `cat-file-${i}`));
+  if (await mkfifo(paths)) return { paths, remove: folder.remove };
+  await folder.remove();
   return undefined;
 }
 

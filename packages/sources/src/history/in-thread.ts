@@ -1,7 +1,7 @@
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import { readObjectsConcurrently } from '../git/cat-file.js';
 import { BlockingCatFile } from '../git/blocking-cat-file.js';
-import type { GitContext } from '../git/exec.js';
+import { fifoMaker, type GitContext } from '../git/exec.js';
 import { makeFifos, type Fifos } from '../git/fifos.js';
 import type { BlobList } from './blob-list.js';
 import {
@@ -32,7 +32,8 @@ export async function* readInThread(
   blobs: BlobList,
   options: { readers: number; highWater: number; yielding?: boolean },
 ): AsyncGenerator<BlobContents> {
-  const fifos = options.readers === 1 && blobs.length > 0 ? await makeFifos(1) : undefined;
+  const fifos =
+    options.readers === 1 && blobs.length > 0 ? await makeFifos(1, fifoMaker(context)) : undefined;
   if (!fifos) {
     const parts = blobs.split(options.readers).map(({ start, end }) => blobs.range(start, end));
     const stream = readObjectsConcurrently(context, parts, {

@@ -1,4 +1,3 @@
-import { setPriority } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { startGit, type GitContext } from '../git/exec.js';
 import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from '../git/log.js';
@@ -178,14 +177,12 @@ export async function streamLines(
   options: { signal?: AbortSignal; niceness?: number } = {},
 ): Promise<void> {
   const { signal, niceness } = options;
-  const { child, exited, finished } = startGit(args, context, input);
-  if (niceness !== undefined && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, niceness);
-    } catch {
-      // Not permitted here: git runs at this process's priority.
-    }
-  }
+  const { child, exited, finished } = startGit(
+    args,
+    context,
+    input,
+    niceness === undefined ? {} : { niceness },
+  );
   // Aborted: git is stopped, and its output ends here as if `take` had had enough.
   const stop = () => child.kill();
   signal?.addEventListener('abort', stop, { once: true });

@@ -1,0 +1,335 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { setPriority } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { makePipeFolder, type PipeFolder } from './fifos.js';
+import { findOnPath } from './on-path.js';
+
+/**
+ * Starts commands from a small `/bin/sh` instead of from this process.
+ *
+ * Why: Node forks the whole process to start a child. After a fork every page this process writes faults
+ * once (copy-on-write is set up even though the child execs at once), and on the VMs measured here a
+ * fault costs 11-14 µs. A 150 MB audit that starts a git process then pays ~2,000 faults (~30 ms of CPU,
+ * spread over every thread) for it, besides the fork itself (4-8 ms); a fleet starts ~120 of them. The
+ * shell is a few hundred KB: its forks cost nothing worth measuring.
+ *
+ * Protocol: each request is one line of shell (every word single-quoted) that the helper `eval`s in the
+ * background. The child's output comes through a named pipe in a private folder, its stdin from a file
+ * (the whole input is known at start), its stderr into a file read at exit. The helper reports on its own
+ * stdout, one line each: `f N` (pipe made: open it), `o N` (the child's files are open), `p N <pid>`, and
+ * `x N <status>`.
+ */
+const SCRIPT = 'while IFS= read -r line; do eval "$line"; done';
+
+/** Statuses the request itself uses (a shell's own are 126 and 127). */
+const NO_DIRECTORY = 250;
+const NO_PIPE = 252;
+const NOT_FOUND = 127;
+
+/** What a command started through the helper (or directly) gives its caller. */
+export interface LaunchedProcess {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Exit status once the process ended and its output was read to the end; rejects if it never started. */
+  readonly closed: Promise<number>;
+  kill(): void;
+}
+
+/** Whether `command` can be sent as one line: no newline or NUL in it, or in `cwd`. */
+export function fitsOneLine(command: readonly string[], cwd: string): boolean {
+  return ![...command, cwd].some((word) => word.includes('\n') || word.includes('\0'));
+}
+
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+class HelperChild implements LaunchedProcess {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly closed: Promise<number>;
+  pid: number | undefined;
+  killed = false;
+  /** Our write end of the pipe, held until the child has opened its own: a pipe with no writer reads as ended. */
+  holder: number | undefined;
+  socket: Socket | undefined;
+  private settle!: (status: number | Error) => void;
+
+  constructor(
+    readonly files: { input: string | undefined; output: string; errors: string },
+    readonly niceness: number | undefined,
+  ) {
+    let exit: number | Error | undefined;
+    let ended = false;
+    const done = () => {
+      if (exit === undefined || !ended) return;
+      if (exit instanceof Error) reject(exit);
+      else resolve(exit);
+    };
+    let resolve!: (status: number) => void;
+    let reject!: (error: Error) => void;
+    this.closed = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.closed.catch(() => {}); // awaited by the caller; a failure to start must not count as unhandled
+    this.stdout.on('end', () => {
+      ended = true;
+      done();
+    });
+    this.stdout.on('close', () => {
+      ended = true;
+      this.socket?.destroy();
+      done();
+    });
+    this.settle = (status) => {
+      exit = status;
+      done();
+    };
+  }
+
+  kill(): void {
+    this.killed = true;
+    if (this.pid === undefined) return; // killed once its pid is known
+    try {
+      process.kill(this.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+
+  /** The helper made the pipe: open our end (and a writer of our own, until the child opens its). */
+  opened(): void {
+    const fd = openSync(this.files.output, constants.O_RDONLY | constants.O_NONBLOCK);
+    this.holder = openSync(this.files.output, constants.O_WRONLY | constants.O_NONBLOCK);
+    this.socket = new Socket({ fd, readable: true, writable: false });
+    this.socket.on('error', (error) => this.stdout.destroy(error));
+    this.socket.pipe(this.stdout);
+  }
+
+  release(): void {
+    if (this.holder === undefined) return;
+    closeSync(this.holder);
+    this.holder = undefined;
+  }
+
+  started(pid: number): void {
+    this.pid = pid;
+    if (this.niceness !== undefined) {
+      try {
+        setPriority(pid, this.niceness);
+      } catch {
+        // Not permitted here: it runs at this process's priority.
+      }
+    }
+    if (this.killed) this.kill();
+  }
+
+  exited(status: number): void {
+    this.release();
+    if (this.socket === undefined) this.stdout.end(); // the pipe was never made
+    let errors = '';
+    try {
+      errors = readFileSync(this.files.errors, 'latin1');
+    } catch {
+      // never written
+    }
+    this.stderr.end(Buffer.from(errors, 'latin1'));
+    this.removeFiles();
+    if (status === NO_DIRECTORY || status === NOT_FOUND) {
+      this.settle(Object.assign(new Error(errors.trim() || 'not found'), { code: 'ENOENT' }));
+    } else if (status === NO_PIPE) {
+      this.settle(new Error('could not make a pipe'));
+    } else {
+      this.settle(status);
+    }
+  }
+
+  failed(error: Error): void {
+    this.release();
+    this.socket?.destroy();
+    this.stdout.end();
+    this.stderr.end();
+    this.removeFiles();
+    this.settle(error);
+  }
+
+  private removeFiles(): void {
+    const { input, output, errors } = this.files;
+    for (const file of [input, output, errors]) if (file) rmSync(file, { force: true }); // '': not made yet
+  }
+}
+
+/** One `/bin/sh` that starts commands with one environment. */
+class SpawnHelper {
+  private readonly shell: ChildProcess;
+  /** The private folder of the commands running now: made on demand, removed when none runs. */
+  private folder: Promise<PipeFolder | undefined> | undefined;
+  /** The folder, once made. */
+  private made: PipeFolder | undefined;
+  private readonly pending = new Map<number, HelperChild>();
+  private next = 0;
+  private partial = '';
+  stopped: Error | undefined;
+
+  constructor(env: NodeJS.ProcessEnv) {
+    this.shell = spawn(SHELL, ['-c', SCRIPT], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.shell.stdin!.on('error', () => {});
+    this.shell.stdout!.on('data', (chunk: Buffer) => this.onReport(chunk));
+    const stop = (why: string) => {
+      this.stopped ??= new Error(why);
+      for (const child of this.pending.values()) child.failed(this.stopped);
+      this.pending.clear();
+      this.idle();
+    };
+    this.shell.on('error', (error) => stop(`the spawn helper did not start: ${error.message}`));
+    // 'close': the shell has exited and so has every command it started (they hold its stdout).
+    this.shell.on('close', () => stop('the spawn helper stopped'));
+    this.idle();
+  }
+
+  launch(command: readonly string[], cwd: string, input: string, niceness?: number): LaunchedProcess {
+    const id = this.next++;
+    const child = new HelperChild({ input: undefined, output: '', errors: '' }, niceness);
+    if (this.stopped) {
+      child.failed(this.stopped);
+      return child;
+    }
+    this.pending.set(id, child);
+    this.busy();
+    const making = (this.folder ??= makePipeFolder());
+    void making.then((folder) => {
+      if (!folder) return child.failed(new Error('no folder for the spawn helper'));
+      if (this.folder === making) this.made = folder;
+      if (!this.pending.has(id)) return; // failed meanwhile
+      const files = {
+        input: input === '' ? undefined : join(folder.dir, `i-${id}`),
+        output: join(folder.dir, `o-${id}`),
+        errors: join(folder.dir, `e-${id}`),
+      };
+      Object.assign(child.files, files);
+      if (files.input) writeFileSync(files.input, input, { mode: 0o600 });
+      const out = quote(files.output);
+      const words = command.map(quote).join(' ');
+      const line =
+        `{ if ${quote(mkfifoPath()!)} -m 600 ${out}; then echo "f ${id}"; else echo "x ${id} ${NO_PIPE}"; exit 0; fi; ` +
+        `( cd ${quote(cwd)} 2>/dev/null || exit ${NO_DIRECTORY}; ` +
+        `exec <${files.input ? quote(files.input) : '/dev/null'} >${out} 2>${quote(files.errors)}; ` +
+        `echo "o ${id}" >&3; exec 3>&-; exec ${words} ) 3>&1 & ` +
+        `p=$!; echo "p ${id} $p"; wait $p; echo "x ${id} $?"; } &\n`;
+      this.shell.stdin!.write(line);
+    });
+    return child;
+  }
+
+  private onReport(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString('latin1')).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const [kind, idText, value] = line.split(' ');
+      const id = Number(idText);
+      const child = this.pending.get(id);
+      if (!child) continue;
+      try {
+        if (kind === 'f') child.opened();
+        else if (kind === 'o') child.release();
+        else if (kind === 'p') child.started(Number(value));
+        else if (kind === 'x') {
+          this.pending.delete(id);
+          child.exited(Number(value));
+          if (this.pending.size === 0) this.idle();
+        }
+      } catch (error) {
+        this.pending.delete(id);
+        child.failed(error as Error);
+        if (this.pending.size === 0) this.idle();
+      }
+    }
+  }
+
+  /**
+   * While nothing runs through it, the helper does not keep this process alive, and its folder (empty:
+   * each command's files go when it ends) is removed.
+   */
+  private idle(): void {
+    const { folder, made } = this;
+    this.folder = this.made = undefined;
+    if (made) made.removeNow();
+    else void folder?.then((pending) => pending?.remove());
+    this.shell.unref();
+    (this.shell.stdout as Socket).unref();
+    (this.shell.stdin as Socket).unref();
+  }
+
+  private busy(): void {
+    this.shell.ref();
+    (this.shell.stdout as Socket).ref();
+  }
+
+  /** Stops taking requests: the shell ends once the commands it started have. */
+  close(): void {
+    this.shell.stdin!.end();
+  }
+}
+
+/** Helpers by environment (most processes use one); the oldest is closed past MAX_HELPERS. */
+const helpers = new Map<string, SpawnHelper>();
+const MAX_HELPERS = 4;
+
+/**
+ * Starts `command` (an argv, looked up on the environment's PATH) in `cwd` through this thread's helper
+ * for `env`, with `input` on its stdin. Callers check `fitsOneLine` first and start directly otherwise.
+ */
+export function launchThroughHelper(
+  command: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input: string; niceness?: number },
+): LaunchedProcess {
+  const key = JSON.stringify(options.env);
+  let helper = helpers.get(key);
+  if (helper?.stopped) {
+    helpers.delete(key);
+    helper = undefined;
+  }
+  if (!helper) {
+    if (helpers.size >= MAX_HELPERS) {
+      const [oldest, first] = helpers.entries().next().value!;
+      first.close();
+      helpers.delete(oldest);
+    }
+    helper = new SpawnHelper(options.env);
+    helpers.set(key, helper);
+  }
+  return helper.launch(command, options.cwd, options.input, options.niceness);
+}
+
+/** Runs `command` through the helper to its end (its output unread) and gives its exit status. */
+export async function runThroughHelper(
+  command: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  const launched = launchThroughHelper(command, { ...options, input: '' });
+  launched.stdout.resume();
+  return launched.closed;
+}
+
+const SHELL = '/bin/sh';
+
+/**
+ * `mkfifo`, found on this process's PATH (not the child's: a caller may narrow that to what git needs);
+ * undefined where there is none, or no /bin/sh (Windows): then git is started directly.
+ */
+function mkfifoPath(): string | undefined {
+  if (process.platform === 'win32' || findOnPath('sh', '/bin') !== SHELL) return undefined;
+  return findOnPath('mkfifo');
+}
+
+/** The command that makes named pipes at `paths` (mode 0600); the helper must be available. */
+export function mkfifoCommand(paths: readonly string[]): string[] {
+  return [mkfifoPath()!, '-m', '600', ...paths];
+}
+
+/** Whether this system has the shell and the `mkfifo` the helper needs. */
+export function helperAvailable(): boolean {
+  return mkfifoPath() !== undefined;
+}
