@@ -98,4 +98,20 @@ describe('createScanner', () => {
     expect(scanner.scan(Buffer.from(text), 'a.ts')).toEqual(expected);
     expect(scanner.scan(middle, 'a.ts')).toEqual(expected);
   });
+
+  it('finds keys whole among bytes 0x80-0x9f (which windows-1252 reads as other characters)', () => {
+    const high = [0x80, 0x85, 0x9f, 0x93, 0xa0];
+    const line = (filler: number[]) =>
+      new Uint8Array([
+        ...filler,
+        ...new TextEncoder().encode(` api_key = "q7Vz2LmN9xR4tK8wB3hJ6cF1" k="${project}" `),
+        ...filler,
+        0x0a,
+      ]);
+    const spelled = (f: { secret: string; column: number; ruleId: string }) => [f.ruleId, f.secret, f.column];
+    const plain = scanner.scan(line(high.map(() => 0x78)), 'a');
+    const expected = scanner.scan(line(high), 'a').map(spelled);
+    expect(expected.map(([, secret]) => secret)).toEqual(plain.map((f) => f.secret));
+    expect(expected.map(([, secret]) => secret)).toEqual(['q7Vz2LmN9xR4tK8wB3hJ6cF1', project]);
+  });
 });

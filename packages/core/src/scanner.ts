@@ -10,6 +10,7 @@ import { isAllowedInline } from './allow.js';
 import { LineIndex, lineEnd } from './position.js';
 import { redact } from './redact.js';
 import { fingerprint } from './fingerprint.js';
+import { latin1 } from './latin1.js';
 
 export interface ScannerOptions {
   /** Honour inline allow comments (default true; CI can turn them off so reviewers see every key). */
@@ -292,12 +293,4 @@ function confidenceOf(rule: CompiledRule, secret: string, demoted: boolean): Con
 
 function lower(confidence: Confidence): Confidence {
   return confidence === 'high' ? 'medium' : 'low';
-}
-
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i += 4096) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
-  }
-  return s;
 }
