@@ -16,13 +16,14 @@ import { findOnPath } from './on-path.js';
  * spread over every thread) for it, besides the fork itself (4-8 ms); a fleet starts ~120 of them. The
  * shell is a few hundred KB: its forks cost nothing worth measuring.
  *
- * Protocol: each request is one line of shell (every word single-quoted) that the helper `eval`s in the
- * background. The child's output comes through a named pipe in a private folder, its stdin from a file
- * (the whole input is known at start), its stderr into a file read at exit. The helper reports on its own
- * stdout, one line each: `f N` (pipe made: open it), `o N` (the child's files are open), `p N <pid>`, and
- * `x N <status>`.
+ * Protocol: the shell reads its script from stdin (`sh -s`), one line per command (every word single-
+ * quoted), which starts the command in the background. The child's output comes through a named pipe in a
+ * private folder (made PIPE_BATCH at a time: one `mkfifo` a command cost more CPU than the shell), its
+ * stdin from a file (the whole input is known at start), its stderr into a file read at exit. The helper
+ * reports on its own stdout, one line each: `f N` (the pipe is there: open it), `o N` (the child's files
+ * are open), `p N <pid>`, and `x N <status>`.
  */
-const SCRIPT = 'while IFS= read -r line; do eval "$line"; done';
+const PIPE_BATCH = 32;
 
 /** Statuses the request itself uses (a shell's own are 126 and 127). */
 const NO_DIRECTORY = 250;
@@ -170,11 +171,14 @@ class SpawnHelper {
   private made: PipeFolder | undefined;
   private readonly pending = new Map<number, HelperChild>();
   private next = 0;
+  /** Named pipes made in the folder and not yet given to a command. */
+  private pipes: string[] = [];
+  private pipeSerial = 0;
   private partial = '';
   stopped: Error | undefined;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.shell = spawn(SHELL, ['-c', SCRIPT], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.shell = spawn(SHELL, ['-s'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
     this.shell.stdin!.on('error', () => {});
     this.shell.stdout!.on('data', (chunk: Buffer) => this.onReport(chunk));
     const stop = (why: string) => {
@@ -203,21 +207,30 @@ class SpawnHelper {
       if (!folder) return child.failed(new Error('no folder for the spawn helper'));
       if (this.folder === making) this.made = folder;
       if (!this.pending.has(id)) return; // failed meanwhile
+      // The shell runs each line in order, so pipes made by an earlier line are there for later ones.
+      let makePipes = '';
+      if (this.pipes.length === 0) {
+        const batch = Array.from({ length: PIPE_BATCH }, () => join(folder.dir, `o-${this.pipeSerial++}`));
+        makePipes = `${mkfifoCommand(batch).map(quote).join(' ')}; `;
+        this.pipes = batch;
+      }
       const files = {
         input: input === '' ? undefined : join(folder.dir, `i-${id}`),
-        output: join(folder.dir, `o-${id}`),
+        output: this.pipes.shift()!,
         errors: join(folder.dir, `e-${id}`),
       };
       Object.assign(child.files, files);
       if (files.input) writeFileSync(files.input, input, { mode: 0o600 });
       const out = quote(files.output);
       const words = command.map(quote).join(' ');
+      // `[ -p ]`: were the pipe not made, the redirection would make a plain file of that name.
       const line =
-        `{ if ${quote(mkfifoPath()!)} -m 600 ${out}; then echo "f ${id}"; else echo "x ${id} ${NO_PIPE}"; exit 0; fi; ` +
-        `( cd ${quote(cwd)} 2>/dev/null || exit ${NO_DIRECTORY}; ` +
+        `${makePipes}if [ -p ${out} ]; then echo "f ${id}"; ` +
+        `{ ( cd ${quote(cwd)} 2>/dev/null || exit ${NO_DIRECTORY}; ` +
         `exec <${files.input ? quote(files.input) : '/dev/null'} >${out} 2>${quote(files.errors)}; ` +
         `echo "o ${id}" >&3; exec 3>&-; exec ${words} ) 3>&1 & ` +
-        `p=$!; echo "p ${id} $p"; wait $p; echo "x ${id} $?"; } &\n`;
+        `p=$!; echo "p ${id} $p"; wait $p; echo "x ${id} $?"; } & ` +
+        `else echo "x ${id} ${NO_PIPE}"; fi\n`;
       this.shell.stdin!.write(line);
     });
     return child;
@@ -255,6 +268,7 @@ class SpawnHelper {
   private idle(): void {
     const { folder, made } = this;
     this.folder = this.made = undefined;
+    this.pipes = [];
     if (made) made.removeNow();
     else void folder?.then((pending) => pending?.remove());
     this.shell.unref();
