@@ -84,7 +84,7 @@ describe.skipIf(!helperAvailable())('git started through the spawn helper', () =
     const args = ['-c', `keyward.test=${value}`, 'config', '--get', 'keyward.test'];
     const { stdout } = await runGit(args, helped());
     expect(stdout.toString('utf8')).toBe(`${value}\n`);
-    // A newline cannot go on the helper's one line: such a command is started directly, same answer.
+    // A newline stays inside its quoted word.
     const multiline = ['-c', 'keyward.test=a\nb', 'config', '--get', 'keyward.test'];
     expect((await runGit(multiline, helped())).stdout.toString('utf8')).toBe('a\nb\n');
   });

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { gitEnv, gitFailure, NEUTRAL_CONFIG, spawnFailure, type GitContext } from './exec.js';
 import { withLargePipe } from './large-pipe.js';
+import { helperAvailable, launchRawThroughHelper } from './spawn-helper.js';
 
 /**
  * One object, named as git's header names it. `bytes` is a view of the read buffer: valid until the next
@@ -31,7 +32,7 @@ const PAUSE_MS = 1;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 interface Running {
-  child: ChildProcess;
+  child: { kill(): unknown };
   exited: Promise<{ code: number; error?: Error }>;
   fd: number;
   context: GitContext;
@@ -100,12 +101,7 @@ export class BlockingCatFile {
    */
   beginFile(context: GitContext, path: string, count: number): void {
     if (this.running) throw new Error('BlockingCatFile: already reading');
-    const input = openSync(path, 'r');
-    try {
-      this.launch(context, ['git', ...NEUTRAL_CONFIG, ...ARGS], count, { input, args: ARGS });
-    } finally {
-      closeSync(input);
-    }
+    this.launch(context, ['git', ...NEUTRAL_CONFIG, ...ARGS], count, { input: path, args: ARGS });
   }
 
   /**
@@ -121,42 +117,92 @@ export class BlockingCatFile {
     env: Record<string, string> = {},
   ): void {
     if (this.running) throw new Error('BlockingCatFile: already reading');
-    this.launch(context, command, Number.POSITIVE_INFINITY, { input: 'ignore', env, args });
+    this.launch(context, command, Number.POSITIVE_INFINITY, { input: undefined, env, args });
   }
 
   private launch(
     context: GitContext,
     command: string[],
     count: number,
-    how: { input: number | 'ignore'; args: string[]; env?: Record<string, string> },
+    how: { input: string | undefined; args: string[]; env?: Record<string, string> },
   ): void {
-    const errors = openSync(this.errorFile, 'w', 0o600);
+    const env = { ...gitEnv(context.env), ...how.env };
+    const argv = withLargePipe(command, env.PATH);
     // Open the pipe's write end for git without blocking: a reader must exist first (a non-blocking one).
     const probe = openSync(this.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const output = openSync(this.fifo, constants.O_WRONLY);
+    let held = false;
     try {
-      const env = { ...gitEnv(context.env), ...how.env };
-      const [file = 'git', ...args] = withLargePipe(command, env.PATH);
+      // A yielding reader (its thread's event loop turns between reads) may start git through the
+      // spawn helper: our write end is then held until git has opened its own (the helper says so on the
+      // event loop), since a pipe with no writer reads as ended.
+      const started =
+        this.options.yielding === true && context.viaHelper && helperAvailable()
+          ? this.startThroughHelper(context, argv, how.env ?? {}, how.input, output)
+          : this.startHere(context, argv, env, how.input, output);
+      held = started.holds;
+      // A blocking read end. Opening it returns at once: our own write end is still open. Once that is
+      // closed, git holds the only one, so its exit (or failure to start) ends the reads.
+      const fd = openSync(this.fifo, constants.O_RDONLY | (this.options.yielding ? constants.O_NONBLOCK : 0));
+      const { child, exited } = started;
+      this.running = { child, exited, fd, context, args: how.args, count, index: 0, ended: false };
+      this.start = this.end = this.lastRead = 0;
+    } finally {
+      if (!held) closeSync(output);
+      closeSync(probe);
+    }
+  }
+
+  /** git forked from this process, its stdout our pipe's write end (`output`). */
+  private startHere(
+    context: GitContext,
+    [file = 'git', ...args]: string[],
+    env: NodeJS.ProcessEnv,
+    inputPath: string | undefined,
+    output: number,
+  ): { child: { kill(): unknown }; exited: Running['exited']; holds: false } {
+    const errors = openSync(this.errorFile, 'w', 0o600);
+    const input = inputPath === undefined ? 'ignore' : openSync(inputPath, 'r');
+    try {
       const child = spawn(file, args, {
         cwd: context.cwd,
         env,
-        stdio: [how.input, output, errors],
+        stdio: [input, output, errors],
         windowsHide: true,
       });
       const exited = new Promise<{ code: number; error?: Error }>((resolve) => {
         child.once('error', (error) => resolve({ code: -1, error }));
         child.once('close', (code) => resolve({ code: code ?? 1 }));
       });
-      // A blocking read end. Opening it returns at once: our own write end is still open. Once that is
-      // closed, git holds the only one, so its exit (or failure to start) ends the reads.
-      const fd = openSync(this.fifo, constants.O_RDONLY | (this.options.yielding ? constants.O_NONBLOCK : 0));
-      this.running = { child, exited, fd, context, args: how.args, count, index: 0, ended: false };
-      this.start = this.end = this.lastRead = 0;
+      return { child, exited, holds: false };
     } finally {
-      closeSync(output);
-      closeSync(probe);
+      if (input !== 'ignore') closeSync(input);
       closeSync(errors);
     }
+  }
+
+  /** git started by the spawn helper; `output` (our write end) is closed once git has opened its own. */
+  private startThroughHelper(
+    context: GitContext,
+    argv: string[],
+    extraEnv: Record<string, string>,
+    input: string | undefined,
+    output: number,
+  ): { child: { kill(): unknown }; exited: Running['exited']; holds: true } {
+    const launched = launchRawThroughHelper(argv, {
+      cwd: context.cwd,
+      env: gitEnv(context.env),
+      extraEnv,
+      ...(input === undefined ? {} : { input }),
+      output: this.fifo,
+      errors: this.errorFile,
+    });
+    void launched.opened.then(() => closeSync(output));
+    const exited = launched.closed.then(
+      (code) => ({ code }),
+      (error: Error) => ({ code: -1, error }),
+    );
+    return { child: { kill: () => launched.kill() }, exited, holds: true };
   }
 
   /**

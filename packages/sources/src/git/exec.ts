@@ -5,7 +5,6 @@ import type { Readable, Writable } from 'node:stream';
 import { SourceError } from '../errors.js';
 import type { MakeFifo } from './fifos.js';
 import {
-  fitsOneLine,
   helperAvailable,
   launchThroughHelper,
   mkfifoCommand,
@@ -140,7 +139,7 @@ export async function runGit(
 /** git started through the helper when the context asks for it and can, else forked from this process. */
 function launchGit(args: string[], context: GitContext, input: string, niceness?: number): LaunchedProcess {
   const command = ['git', ...NEUTRAL_CONFIG, ...args];
-  if (context.viaHelper && helperAvailable() && fitsOneLine(command, context.cwd)) {
+  if (context.viaHelper && helperAvailable()) {
     const options = { cwd: context.cwd, env: gitEnv(context.env), input };
     return launchThroughHelper(command, niceness === undefined ? options : { ...options, niceness });
   }
@@ -176,7 +175,6 @@ export function fifoMaker(context: GitContext): MakeFifo | undefined {
   const options = { cwd: context.cwd, env: gitEnv(context.env) };
   return async (paths) => {
     const command = mkfifoCommand(paths);
-    if (!fitsOneLine(command, context.cwd)) return false;
     return (await runThroughHelper(command, options).catch(() => 1)) === 0;
   };
 }

@@ -16,8 +16,8 @@ import { findOnPath } from './on-path.js';
  * spread over every thread) for it, besides the fork itself (4-8 ms); a fleet starts ~120 of them. The
  * shell is a few hundred KB: its forks cost nothing worth measuring.
  *
- * Protocol: the shell reads its script from stdin (`sh -s`), one line per command (every word single-
- * quoted), which starts the command in the background. The child's output comes through a named pipe in a
+ * Protocol: the shell reads its script from stdin (`sh -s`), one command after another (every word single-
+ * quoted: a newline inside a word stays in it), each started in the background. The child's output comes through a named pipe in a
  * private folder (made PIPE_BATCH at a time: one `mkfifo` a command cost more CPU than the shell), its
  * stdin from a file (the whole input is known at start), its stderr into a file read at exit. The helper
  * reports on its own stdout, one line each: `f N` (the pipe is there: open it), `o N` (the child's files
@@ -39,19 +39,57 @@ export interface LaunchedProcess {
   kill(): void;
 }
 
-/** Whether `command` can be sent as one line: no newline or NUL in it, or in `cwd`. */
-export function fitsOneLine(command: readonly string[], cwd: string): boolean {
-  return ![...command, cwd].some((word) => word.includes('\n') || word.includes('\0'));
-}
-
+/** A word for the shell, as it is: single-quoted (a quote inside as '\\''; a newline stays in it). */
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
-class HelperChild implements LaunchedProcess {
+/** A command the helper started: its pid once reported, and a kill that waits for it. */
+abstract class Tracked {
+  pid: number | undefined;
+  killed = false;
+
+  constructor(readonly niceness: number | undefined) {}
+
+  kill(): void {
+    this.killed = true;
+    if (this.pid === undefined) return; // killed once its pid is known
+    try {
+      process.kill(this.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+
+  started(pid: number): void {
+    this.pid = pid;
+    if (this.niceness !== undefined) {
+      try {
+        setPriority(pid, this.niceness);
+      } catch {
+        // Not permitted here: it runs at this process's priority.
+      }
+    }
+    if (this.killed) this.kill();
+  }
+
+  /** `o N`: the command's files are open. */
+  abstract release(): void;
+  abstract exited(status: number): void;
+  abstract failed(error: Error): void;
+}
+
+/** An exit status as the error Node gives when a command cannot start, or undefined. */
+function startFailure(status: number, errors: string): Error | undefined {
+  if (status === NO_DIRECTORY || status === NOT_FOUND)
+    return Object.assign(new Error(errors.trim() || 'not found'), { code: 'ENOENT' });
+  if (status === NO_PIPE) return new Error('could not make a pipe');
+  return undefined;
+}
+
+/** A command whose output this module reads through a pipe of its own (launchThroughHelper). */
+class HelperChild extends Tracked implements LaunchedProcess {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   readonly closed: Promise<number>;
-  pid: number | undefined;
-  killed = false;
   /** Our write end of the pipe, held until the child has opened its own: a pipe with no writer reads as ended. */
   holder: number | undefined;
   socket: Socket | undefined;
@@ -59,8 +97,9 @@ class HelperChild implements LaunchedProcess {
 
   constructor(
     readonly files: { input: string | undefined; output: string; errors: string },
-    readonly niceness: number | undefined,
+    niceness: number | undefined,
   ) {
+    super(niceness);
     let exit: number | Error | undefined;
     let ended = false;
     const done = () => {
@@ -90,16 +129,6 @@ class HelperChild implements LaunchedProcess {
     };
   }
 
-  kill(): void {
-    this.killed = true;
-    if (this.pid === undefined) return; // killed once its pid is known
-    try {
-      process.kill(this.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-
   /** The helper made the pipe: open our end (and a writer of our own, until the child opens its). */
   opened(): void {
     const fd = openSync(this.files.output, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -115,18 +144,6 @@ class HelperChild implements LaunchedProcess {
     this.holder = undefined;
   }
 
-  started(pid: number): void {
-    this.pid = pid;
-    if (this.niceness !== undefined) {
-      try {
-        setPriority(pid, this.niceness);
-      } catch {
-        // Not permitted here: it runs at this process's priority.
-      }
-    }
-    if (this.killed) this.kill();
-  }
-
   exited(status: number): void {
     this.release();
     if (this.socket === undefined) this.stdout.end(); // the pipe was never made
@@ -138,13 +155,7 @@ class HelperChild implements LaunchedProcess {
     }
     this.stderr.end(Buffer.from(errors, 'latin1'));
     this.removeFiles();
-    if (status === NO_DIRECTORY || status === NOT_FOUND) {
-      this.settle(Object.assign(new Error(errors.trim() || 'not found'), { code: 'ENOENT' }));
-    } else if (status === NO_PIPE) {
-      this.settle(new Error('could not make a pipe'));
-    } else {
-      this.settle(status);
-    }
+    this.settle(startFailure(status, errors) ?? status);
   }
 
   failed(error: Error): void {
@@ -162,6 +173,76 @@ class HelperChild implements LaunchedProcess {
   }
 }
 
+/** What `launchRawThroughHelper` gives: the command's files are the caller's. */
+export interface RawLaunched {
+  /** Settles once the command has its files open, or never will (it ended first). */
+  readonly opened: Promise<void>;
+  /** Its exit status; rejects, as Node's spawn does, when it could not start. */
+  readonly closed: Promise<number>;
+  kill(): void;
+}
+
+class RawChild extends Tracked implements RawLaunched {
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+  private open!: () => void;
+  private settle!: (status: number | Error) => void;
+
+  constructor(private readonly errors: string) {
+    super(undefined);
+    this.opened = new Promise((resolve) => (this.open = resolve));
+    this.closed = new Promise((resolve, reject) => {
+      this.settle = (status) => (status instanceof Error ? reject(status) : resolve(status));
+    });
+    this.closed.catch(() => {}); // awaited by the caller
+  }
+
+  release(): void {
+    this.open();
+  }
+
+  exited(status: number): void {
+    this.open();
+    let errors = '';
+    if (status === NO_DIRECTORY || status === NOT_FOUND) {
+      try {
+        errors = readFileSync(this.errors, 'utf8');
+      } catch {
+        // never written
+      }
+    }
+    this.settle(startFailure(status, errors) ?? status);
+  }
+
+  failed(error: Error): void {
+    this.open();
+    this.settle(error);
+  }
+}
+
+/**
+ * The shell words that start `words` in `cwd` in the background with the given files, and report it as
+ * request `id` (`o`, `p`, `x`; fd 3 is the helper's stdout until the command starts).
+ */
+function startWords(
+  id: number,
+  words: string,
+  cwd: string,
+  files: { input: string | undefined; output: string; errors: string },
+  extraEnv: Record<string, string> = {},
+): string {
+  const input = files.input ? quote(files.input) : '/dev/null';
+  const exports = Object.entries(extraEnv)
+    .map(([name, value]) => `export ${name}=${quote(value)}; `)
+    .join('');
+  return (
+    `{ ( cd ${quote(cwd)} 2>/dev/null || exit ${NO_DIRECTORY}; ${exports}` +
+    `exec <${input} >${quote(files.output)} 2>${quote(files.errors)}; ` +
+    `echo "o ${id}" >&3; exec 3>&-; exec ${words} ) 3>&1 & ` +
+    `p=$!; echo "p ${id} $p"; wait $p; echo "x ${id} $?"; } &`
+  );
+}
+
 /** One `/bin/sh` that starts commands with one environment. */
 class SpawnHelper {
   private readonly shell: ChildProcess;
@@ -169,13 +250,15 @@ class SpawnHelper {
   private folder: Promise<PipeFolder | undefined> | undefined;
   /** The folder, once made. */
   private made: PipeFolder | undefined;
-  private readonly pending = new Map<number, HelperChild>();
+  private readonly pending = new Map<number, HelperChild | RawChild>();
   private next = 0;
   /** Named pipes made in the folder and not yet given to a command. */
   private pipes: string[] = [];
   private pipeSerial = 0;
   private partial = '';
   stopped: Error | undefined;
+  /** Closed (another took its place): ends once the commands it has are done. */
+  private closing = false;
 
   constructor(env: NodeJS.ProcessEnv) {
     this.shell = spawn(SHELL, ['-s'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -222,17 +305,32 @@ class SpawnHelper {
       Object.assign(child.files, files);
       if (files.input) writeFileSync(files.input, input, { mode: 0o600 });
       const out = quote(files.output);
-      const words = command.map(quote).join(' ');
       // `[ -p ]`: were the pipe not made, the redirection would make a plain file of that name.
       const line =
         `${makePipes}if [ -p ${out} ]; then echo "f ${id}"; ` +
-        `{ ( cd ${quote(cwd)} 2>/dev/null || exit ${NO_DIRECTORY}; ` +
-        `exec <${files.input ? quote(files.input) : '/dev/null'} >${out} 2>${quote(files.errors)}; ` +
-        `echo "o ${id}" >&3; exec 3>&-; exec ${words} ) 3>&1 & ` +
-        `p=$!; echo "p ${id} $p"; wait $p; echo "x ${id} $?"; } & ` +
+        `${startWords(id, command.map(quote).join(' '), cwd, files)} ` +
         `else echo "x ${id} ${NO_PIPE}"; fi\n`;
       this.shell.stdin!.write(line);
     });
+    return child;
+  }
+
+  /** Starts `command` with files of the caller's (`output`: a named pipe it has open). */
+  launchRaw(
+    command: readonly string[],
+    cwd: string,
+    files: { input: string | undefined; output: string; errors: string },
+    extraEnv: Record<string, string>,
+  ): RawLaunched {
+    const id = this.next++;
+    const child = new RawChild(files.errors);
+    if (this.stopped) {
+      child.failed(this.stopped);
+      return child;
+    }
+    this.pending.set(id, child);
+    this.busy();
+    this.shell.stdin!.write(`${startWords(id, command.map(quote).join(' '), cwd, files, extraEnv)}\n`);
     return child;
   }
 
@@ -245,7 +343,7 @@ class SpawnHelper {
       const child = this.pending.get(id);
       if (!child) continue;
       try {
-        if (kind === 'f') child.opened();
+        if (kind === 'f') (child as HelperChild).opened();
         else if (kind === 'o') child.release();
         else if (kind === 'p') child.started(Number(value));
         else if (kind === 'x') {
@@ -266,6 +364,7 @@ class SpawnHelper {
    * each command's files go when it ends) is removed.
    */
   private idle(): void {
+    if (this.closing) this.shell.stdin!.end();
     const { folder, made } = this;
     this.folder = this.made = undefined;
     this.pipes = [];
@@ -283,7 +382,8 @@ class SpawnHelper {
 
   /** Stops taking requests: the shell ends once the commands it started have. */
   close(): void {
-    this.shell.stdin!.end();
+    this.closing = true;
+    if (this.pending.size === 0) this.shell.stdin!.end();
   }
 }
 
@@ -293,13 +393,42 @@ const MAX_HELPERS = 4;
 
 /**
  * Starts `command` (an argv, looked up on the environment's PATH) in `cwd` through this thread's helper
- * for `env`, with `input` on its stdin. Callers check `fitsOneLine` first and start directly otherwise.
+ * for `env`, with `input` on its stdin.
  */
 export function launchThroughHelper(
   command: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; input: string; niceness?: number },
 ): LaunchedProcess {
-  const key = JSON.stringify(options.env);
+  return helperFor(options.env).launch(command, options.cwd, options.input, options.niceness);
+}
+
+/**
+ * Starts `command` through the helper with the caller's own files: stdin from `input` (a file; none:
+ * /dev/null), stdout into `output`, stderr into `errors`. For a caller that reads a named pipe itself.
+ * `extraEnv` is exported in the command's shell, so commands that differ only there share one helper.
+ */
+export function launchRawThroughHelper(
+  command: readonly string[],
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    /** Variables for this command only (names of letters, digits and `_`), beside `env`. */
+    extraEnv?: Record<string, string>;
+    input?: string;
+    output: string;
+    errors: string;
+  },
+): RawLaunched {
+  const { cwd, env, input, output, errors } = options;
+  const extra = options.extraEnv ?? {};
+  if (Object.keys(extra).some((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)))
+    throw new Error('launchRawThroughHelper: a variable name the shell cannot export');
+  return helperFor(env).launchRaw(command, cwd, { input, output, errors }, extra);
+}
+
+/** This thread's helper for `env`, started on first use. */
+function helperFor(env: NodeJS.ProcessEnv): SpawnHelper {
+  const key = JSON.stringify(env);
   let helper = helpers.get(key);
   if (helper?.stopped) {
     helpers.delete(key);
@@ -311,10 +440,10 @@ export function launchThroughHelper(
       first.close();
       helpers.delete(oldest);
     }
-    helper = new SpawnHelper(options.env);
+    helper = new SpawnHelper(env);
     helpers.set(key, helper);
   }
-  return helper.launch(command, options.cwd, options.input, options.niceness);
+  return helper;
 }
 
 /** Runs `command` through the helper to its end (its output unread) and gives its exit status. */
