@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,28 @@ describe.skipIf(!helperAvailable())('git started through the spawn helper', () =
       (e: unknown) => e,
     );
     expect(missing).toMatchObject({ code: 'E_GIT_MISSING' });
+  });
+
+  it('starts git directly when no named pipe can be made', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'kw-no-fifo-'));
+    writeFileSync(join(bin, 'mkfifo'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path ?? ''}`; // where the helper finds its mkfifo
+    try {
+      // An environment of its own: a helper of its own, which learns that pipes fail.
+      const context = { cwd: repo.dir, env: { ...ENV, KEYWARD_TEST: 'no-fifo' }, viaHelper: true };
+      const expected = await runGit(['cat-file', '--batch-check'], direct(), { input: `${blobs[0]}\n` });
+      for (let i = 0; i < 2; i++) {
+        const got = await runGit(['cat-file', '--batch-check'], context, { input: `${blobs[0]}\n` });
+        expect(got.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+      }
+      const failed = await runGit(['rev-parse', '--verify', 'nope'], context).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: 'E_GIT_FAILED', data: { command: 'rev-parse' } });
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
+    expect(pipeFolders()).toEqual([]);
   });
 
   it('makes the named pipes of a scan through the helper', async () => {

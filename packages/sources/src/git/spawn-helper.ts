@@ -98,6 +98,8 @@ class HelperChild extends Tracked implements LaunchedProcess {
   constructor(
     readonly files: { input: string | undefined; output: string; errors: string },
     niceness: number | undefined,
+    /** Starts the same command from this process: for when the helper cannot make its pipe. */
+    private readonly direct: () => ChildProcess,
   ) {
     super(niceness);
     let exit: number | Error | undefined;
@@ -144,7 +146,27 @@ class HelperChild extends Tracked implements LaunchedProcess {
     this.holder = undefined;
   }
 
+  /**
+   * The helper could not make a pipe (a temp directory without named pipes): the command starts from this
+   * process instead, as it would without the helper.
+   */
+  runDirect(): void {
+    this.release();
+    this.removeFiles();
+    const child = this.direct();
+    child.stdout!.pipe(this.stdout);
+    child.stderr!.pipe(this.stderr);
+    child.on('error', (error) => {
+      this.stdout.end();
+      this.stderr.end();
+      this.settle(error);
+    });
+    child.on('close', (code) => this.settle(code ?? 1));
+    if (child.pid !== undefined) this.started(child.pid);
+  }
+
   exited(status: number): void {
+    if (status === NO_PIPE) return this.runDirect();
     this.release();
     if (this.socket === undefined) this.stdout.end(); // the pipe was never made
     let errors = '';
@@ -260,7 +282,10 @@ class SpawnHelper {
   /** Closed (another took its place): ends once the commands it has are done. */
   private closing = false;
 
-  constructor(env: NodeJS.ProcessEnv) {
+  /** A pipe could not be made in the temp directory: commands start directly from now on. */
+  private noPipes = false;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {
     this.shell = spawn(SHELL, ['-s'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
     this.shell.stdin!.on('error', () => {});
     this.shell.stdout!.on('data', (chunk: Buffer) => this.onReport(chunk));
@@ -278,16 +303,23 @@ class SpawnHelper {
 
   launch(command: readonly string[], cwd: string, input: string, niceness?: number): LaunchedProcess {
     const id = this.next++;
-    const child = new HelperChild({ input: undefined, output: '', errors: '' }, niceness);
-    if (this.stopped) {
-      child.failed(this.stopped);
+    const direct = () => {
+      const [file = '', ...args] = command;
+      const started = spawn(file, args, { cwd, env: this.env, stdio: 'pipe', windowsHide: true });
+      started.stdin.on('error', () => {}); // it may exit before reading all of its input
+      started.stdin.end(input);
+      return started;
+    };
+    const child = new HelperChild({ input: undefined, output: '', errors: '' }, niceness, direct);
+    if (this.stopped || this.noPipes) {
+      child.runDirect();
       return child;
     }
     this.pending.set(id, child);
     this.busy();
     const making = (this.folder ??= makePipeFolder());
     void making.then((folder) => {
-      if (!folder) return child.failed(new Error('no folder for the spawn helper'));
+      if (!folder) return this.finish(id, () => child.runDirect());
       if (this.folder === making) this.made = folder;
       if (!this.pending.has(id)) return; // failed meanwhile
       // The shell runs each line in order, so pipes made by an earlier line are there for later ones.
@@ -347,16 +379,20 @@ class SpawnHelper {
         else if (kind === 'o') child.release();
         else if (kind === 'p') child.started(Number(value));
         else if (kind === 'x') {
-          this.pending.delete(id);
-          child.exited(Number(value));
-          if (this.pending.size === 0) this.idle();
+          if (Number(value) === NO_PIPE) this.noPipes = true;
+          this.finish(id, () => child.exited(Number(value)));
         }
       } catch (error) {
-        this.pending.delete(id);
-        child.failed(error as Error);
-        if (this.pending.size === 0) this.idle();
+        this.finish(id, () => child.failed(error as Error));
       }
     }
+  }
+
+  /** Request `id` is done with the helper: `settle` ends it, and the helper idles if nothing else runs. */
+  private finish(id: number, settle: () => void): void {
+    this.pending.delete(id);
+    settle();
+    if (this.pending.size === 0) this.idle();
   }
 
   /**
