@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,20 @@ describe.skipIf(!helperAvailable())('git started through the spawn helper', () =
     // A newline stays inside its quoted word.
     const multiline = ['-c', 'keyward.test=a\nb', 'config', '--get', 'keyward.test'];
     expect((await runGit(multiline, helped())).stdout.toString('utf8')).toBe('a\nb\n');
+  });
+
+  it('runs in a folder whose name the shell would otherwise read', async () => {
+    const dir = join(folderRoot, `it's a "dir" $HOME \`x\`\nline`);
+    mkdirSync(dir);
+    const odd = createRepo({ dir });
+    try {
+      odd.commit('one', { 'a.txt': 'a\n' });
+      const a = await runGit(['log', '--format=%H %s'], { cwd: odd.dir, env: ENV });
+      const b = await runGit(['log', '--format=%H %s'], { cwd: odd.dir, env: ENV, viaHelper: true });
+      expect(b.stdout.toString('utf8')).toBe(a.stdout.toString('utf8'));
+    } finally {
+      odd.cleanup();
+    }
   });
 
   it('stops a command whose output is no longer wanted', async () => {
