@@ -24,12 +24,12 @@ export type { LaunchedProcess, RawLaunched } from './helper-children.js';
  * spread over every thread) for it, besides the fork itself (4-8 ms); a fleet starts ~120 of them. The
  * shell is a few hundred KB: its forks cost nothing worth measuring.
  *
- * Protocol: the shell reads its script from stdin (`sh -s`), one command after another (every word single-
- * quoted: a newline inside a word stays in it), each started in the background. The child's output comes through a named pipe in a
- * private folder (made PIPE_BATCH at a time: one `mkfifo` a command cost more CPU than the shell), its
- * stdin from a file (the whole input is known at start), its stderr into a file read at exit. The helper
- * reports on its own stdout, one line each: `f N` (the pipe is there: open it), `o N` (the child's files
- * are open), `p N <pid>`, and `x N <status>`.
+ * Protocol: the shell reads its script from stdin (`sh -s`), one command after another, each started in
+ * the background; every word is single-quoted (a newline inside a word stays in it). The command's output
+ * comes through a named pipe in a private folder (made PIPE_BATCH at a time: one `mkfifo` a command cost
+ * more CPU than the shell), its stdin from a file (the whole input is known at start), its stderr into a
+ * file read at exit. The helper reports on its own stdout, one line each: `f N` (the pipe is there: open
+ * it), `o N` (the command's files are open), `p N <pid>`, and `x N <status>`.
  */
 const PIPE_BATCH = 32;
 
