@@ -1,16 +1,10 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { SourceError } from '../errors.js';
 import type { MakeFifo } from './fifos.js';
-import {
-  helperAvailable,
-  launchThroughHelper,
-  mkfifoCommand,
-  runThroughHelper,
-  type LaunchedProcess,
-} from './spawn-helper.js';
+import { launchDirect, type LaunchedProcess } from './launch-direct.js';
+import { helperAvailable, launchThroughHelper, mkfifoCommand, runThroughHelper } from './spawn-helper.js';
 
 /** Where and how git runs. `env` defaults to the process environment (a hook's GIT_DIR/GIT_INDEX_FILE kept). */
 export interface GitContext {
@@ -139,31 +133,11 @@ export async function runGit(
 /** git started through the helper when the context asks for it and can, else forked from this process. */
 function launchGit(args: string[], context: GitContext, input: string, niceness?: number): LaunchedProcess {
   const command = ['git', ...NEUTRAL_CONFIG, ...args];
-  if (context.viaHelper && helperAvailable()) {
-    const options = { cwd: context.cwd, env: gitEnv(context.env), input };
-    return launchThroughHelper(command, niceness === undefined ? options : { ...options, niceness });
-  }
-  const child = spawnGit(args, context);
-  child.stdin.on('error', () => {}); // git may exit before reading all of its input
-  child.stdin.end(input);
-  if (niceness !== undefined && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, niceness);
-    } catch {
-      // Not permitted here: git runs at this process's priority.
-    }
-  }
-  const closed = new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-  closed.catch(() => {}); // awaited by the caller
-  return {
-    stdout: child.stdout,
-    stderr: child.stderr,
-    closed,
-    kill: () => child.kill(),
-  };
+  const options = { cwd: context.cwd, env: gitEnv(context.env), input };
+  const how = niceness === undefined ? options : { ...options, niceness };
+  return context.viaHelper && helperAvailable()
+    ? launchThroughHelper(command, how)
+    : launchDirect(command, how);
 }
 
 /**

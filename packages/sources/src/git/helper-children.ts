@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { setPriority } from 'node:os';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+import { lowerPriority, type LaunchedProcess } from './launch-direct.js';
 
 /** The commands started through the spawn helper (spawn-helper.ts), as their callers hold them. */
 
@@ -10,15 +9,6 @@ import { PassThrough, type Readable } from 'node:stream';
 export const NO_DIRECTORY = 250;
 export const NO_PIPE = 252;
 export const NOT_FOUND = 127;
-
-/** What a command started through the helper (or directly) gives its caller. */
-export interface LaunchedProcess {
-  readonly stdout: Readable;
-  readonly stderr: Readable;
-  /** Exit status once the process ended and its output was read to the end; rejects if it never started. */
-  readonly closed: Promise<number>;
-  kill(): void;
-}
 
 /** A command the helper started: its pid once reported, and a kill that waits for it. */
 export abstract class Tracked {
@@ -39,13 +29,7 @@ export abstract class Tracked {
 
   started(pid: number): void {
     this.pid = pid;
-    if (this.niceness !== undefined) {
-      try {
-        setPriority(pid, this.niceness);
-      } catch {
-        // Not permitted here: it runs at this process's priority.
-      }
-    }
+    if (this.niceness !== undefined) lowerPriority(pid, this.niceness);
     if (this.killed) this.kill();
   }
 
@@ -71,13 +55,15 @@ export class HelperChild extends Tracked implements LaunchedProcess {
   /** Our write end of the pipe, held until the child has opened its own: a pipe with no writer reads as ended. */
   holder: number | undefined;
   socket: Socket | undefined;
+  /** The same command started from this process instead (runDirect). */
+  private directly: LaunchedProcess | undefined;
   private settle!: (status: number | Error) => void;
 
   constructor(
     readonly files: { input: string | undefined; output: string; errors: string },
     niceness: number | undefined,
     /** Starts the same command from this process: for when the helper cannot make its pipe. */
-    private readonly direct: () => ChildProcess,
+    private readonly direct: () => LaunchedProcess,
   ) {
     super(niceness);
     let exit: number | Error | undefined;
@@ -131,16 +117,23 @@ export class HelperChild extends Tracked implements LaunchedProcess {
   runDirect(): void {
     this.release();
     this.removeFiles();
-    const child = this.direct();
-    child.stdout!.pipe(this.stdout);
-    child.stderr!.pipe(this.stderr);
-    child.on('error', (error) => {
-      this.stdout.end();
-      this.stderr.end();
-      this.settle(error);
-    });
-    child.on('close', (code) => this.settle(code ?? 1));
-    if (child.pid !== undefined) this.started(child.pid);
+    const direct = (this.directly = this.direct());
+    direct.stdout.pipe(this.stdout);
+    direct.stderr.pipe(this.stderr);
+    direct.closed.then(
+      (code) => this.settle(code),
+      (error: Error) => {
+        this.stdout.end();
+        this.stderr.end();
+        this.settle(error);
+      },
+    );
+    if (this.killed) direct.kill();
+  }
+
+  override kill(): void {
+    if (this.directly) this.directly.kill();
+    else super.kill();
   }
 
   exited(status: number): void {

@@ -3,17 +3,12 @@ import { writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { makePipeFolder, type PipeFolder } from './fifos.js';
-import {
-  HelperChild,
-  NO_DIRECTORY,
-  NO_PIPE,
-  RawChild,
-  type LaunchedProcess,
-  type RawLaunched,
-} from './helper-children.js';
+import { HelperChild, NO_DIRECTORY, NO_PIPE, RawChild, type RawLaunched } from './helper-children.js';
+import { launchDirect, type LaunchedProcess } from './launch-direct.js';
 import { findOnPath } from './on-path.js';
 
-export type { LaunchedProcess, RawLaunched } from './helper-children.js';
+export type { RawLaunched } from './helper-children.js';
+export type { LaunchedProcess } from './launch-direct.js';
 
 /**
  * Starts commands from a small `/bin/sh` instead of from this process.
@@ -97,13 +92,8 @@ class SpawnHelper {
 
   launch(command: readonly string[], cwd: string, input: string, niceness?: number): LaunchedProcess {
     const id = this.next++;
-    const direct = () => {
-      const [file = '', ...args] = command;
-      const started = spawn(file, args, { cwd, env: this.env, stdio: 'pipe', windowsHide: true });
-      started.stdin.on('error', () => {}); // it may exit before reading all of its input
-      started.stdin.end(input);
-      return started;
-    };
+    const direct = () =>
+      launchDirect(command, { cwd, env: this.env, input, ...(niceness === undefined ? {} : { niceness }) });
     const child = new HelperChild({ input: undefined, output: '', errors: '' }, niceness, direct);
     if (this.stopped || this.noPipes) {
       child.runDirect();
