@@ -1,3 +1,5 @@
+import { latin1 } from './latin1.js';
+
 /**
  * Examples in specifications: OpenAPI (Swagger) and JSON Schema documents show what a request or a
  * response looks like under `example:` and `examples:`, secrets and all, and those values are examples.
@@ -124,10 +126,4 @@ function escaped(bytes: Uint8Array, at: number): boolean {
   let n = 0;
   for (let i = at - 1; i >= 0 && bytes[i] === 0x5c; i--) n++;
   return n % 2 === 1;
-}
-
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
 }
