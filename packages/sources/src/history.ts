@@ -17,6 +17,7 @@ import {
 } from './history/complete.js';
 import { checkStore } from './history/check-store.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
+import { WalkUntil } from './history/walk-until.js';
 import { reachableCommits } from './history/reachable-commits.js';
 import { allRefs, resolveRefs } from './history/refs.js';
 import type { Missing, Walked } from './history/walked.js';
@@ -76,6 +77,10 @@ export interface HistoryOptions extends GitContext {
    * blobs first (see UNLISTED_PACK_BYTES).
    */
   unlistedPackBytes?: number;
+  /** A walk's output kept raw up to this size (see RAW_WALK_BYTES); above it, parsed and paced. */
+  rawWalkBytes?: number;
+  /** How long git's check waits before it starts (see CHECK_GRACE_MS). */
+  checkGraceMs?: number;
   /**
    * `--require-complete`: a missing object fails the scan (E_HISTORY_INCOMPLETE) as soon as git's check
    * (or the walk) names it, before or while reading, with no report. Otherwise every object present is scanned and its
@@ -165,10 +170,11 @@ export function parseShard(text: string): Shard {
  * many commits hold it: blob ids are listed in pack order, split into byte-balanced runs and streamed
  * through long-lived `git cat-file --batch` processes (`readers`), so memory stays bounded. Meanwhile
  * git checks that nothing the refs reach is missing (history/check-store.ts). Once the scan finds
- * something, one `rev-list --objects` walk learns which blobs the refs reach, the commit that introduced
- * each, and whether any object is missing (keeping ~20 bytes an object: the paths of blobs with findings
- * are found again for them, history/compact-walk.ts); a history with nothing to attribute is never
- * walked. Only blobs with findings are traced back to the commit, author, date and path that introduced
+ * something, one `rev-list --objects` walk learns which blobs the refs reach and the commit that introduced
+ * each (keeping ~20 bytes an object: the paths of blobs with findings are found again for them,
+ * history/compact-walk.ts). It goes only as far as the blobs with findings need while the check runs
+ * beside it (history/walk-until.ts), or to its end, answering for the check too; a history with nothing
+ * to attribute is never walked. Only blobs with findings are traced back to the commit, author, date and path that introduced
  * them (`resolve`); findings in blobs no ref reaches are
  * kept, marked `reachable: false`. A shallow clone is not a complete history: exit 3 with what to fetch.
  * Nor is a partial clone or a repository with a missing object: every object present is still scanned
@@ -189,7 +195,14 @@ export function historySource(given: HistoryOptions): HistorySource {
   let walkDone = false;
   /** git's connectivity check (no --branch): what the refs reach that is missing; undefined if stopped or failed. */
   let checked: Promise<Missing | undefined> | undefined;
+  /** The check has started (past its grace): a walk begun since stops at what attributing needs. */
+  let checkStarted = false;
   const stopCheck = new AbortController();
+  /** Paces the walk by the blobs with findings (set in walk() when a check runs beside it). */
+  let until: WalkUntil | undefined;
+  /** The scan has told of a finding; the blobs it named so far (see found()). */
+  let foundAny = false;
+  const foundBlobs = new Set<string>();
   /** Starts a check that waits for the end of the reading (sharedThread). */
   let checkNow: (() => void) | undefined;
   let shaped: Promise<HistoryShape> | undefined;
@@ -222,6 +235,7 @@ export function historySource(given: HistoryOptions): HistorySource {
   let resolvedOrigins: Map<string, RecordedOrigin> | undefined;
 
   const shapeOf = () => (shaped ??= historyShape(query));
+  const rawWalkBytes = () => options.rawWalkBytes ?? RAW_WALK_BYTES;
 
   /** Everything before reading, once (items() and the parallel plan share it): checks, walk, listing. */
   const prepare = () => (listing ??= list());
@@ -273,42 +287,61 @@ export function historySource(given: HistoryOptions): HistorySource {
           checkNow = resolve;
           stopCheck.signal.addEventListener('abort', () => resolve(), { once: true });
         })
-      : sleep(CHECK_GRACE_MS, undefined, { signal: stopCheck.signal }).catch(() => {});
+      : sleep(options.checkGraceMs ?? CHECK_GRACE_MS, undefined, { signal: stopCheck.signal }).catch(
+          () => {},
+        );
     const checking = (async () => {
       await grace;
-      return stopCheck.signal.aborted ? undefined : checkStore(options, refs, stopCheck.signal);
+      if (stopCheck.signal.aborted) return undefined;
+      checkStarted = true;
+      return checkStore(options, refs, stopCheck.signal);
     })();
     checked = checking;
     checking.then(
       (found) => {
         if (found === undefined) {
-          if (!reach) void walk(); // git failed outright: the walk fails the same way, with its error
+          // Stopped by a whole walk, or git failed outright: then the walk must go to its end (and it
+          // fails the same way, with its error).
+          if (!stopCheck.signal.aborted) checkFailed();
           return;
         }
         if (found.missingCount === 0 || !options.requireComplete) return;
         missing = missingError(found, shape);
+        until?.abandon();
         for (const stop of onMissing) stop(missing);
       },
       () => void walk(),
     );
   }
 
-  /** The reachability walk, started once: by --branch, a check git failed, the first finding, or resolve. */
+  /**
+   * The reachability walk, started once: by --branch, a check git failed, the first finding, or resolve.
+   * The walk finds missing objects too, so a check not yet started never starts. A check already under
+   * way keeps going (it has done part of the same pass over the trees, and the walk starts from nothing),
+   * and the walk goes only as far as the blobs with findings need (WalkUntil): it waits while it has met
+   * all found so far, and stops once the scan has ended and it has met them all; the check then says
+   * what is missing. A walk that goes to its end stops the check: it has answered the same question.
+   */
   function walk(): Promise<Walked> {
     if (reach) return reach;
-    // The walk finds missing objects too: the check, if still running, is no longer needed.
-    stopCheck.abort();
+    if (!checkStarted) stopCheck.abort();
+    if (!selected && !walkSince && checkStarted && !checkGone) {
+      until = new WalkUntil({ commits: () => stats.commits, late: () => stopCheck.abort() });
+      for (const blob of foundBlobs) until.want(blob);
+    }
     // Auditing every object, the walk's output is searched afterwards unless it is long (see walkReachable).
     const from =
       walkSince && since ? { ...refs, revs: [...refs.revs, ...since.last.tips.map((t) => `^${t}`)] } : refs;
     const walking = walkReachable(options, from, {
-      ...(selected ? {} : { rawUpTo: RAW_WALK_BYTES }),
+      ...(selected ? {} : { rawUpTo: rawWalkBytes() }),
       ...(walkSince ? { asideWalked: true } : {}),
+      ...(until ? { until } : {}),
     });
     reach = walking;
     walking.then(
       (walked) => {
         walkDone = true;
+        if (!walked.partial) stopCheck.abort(); // the walk has answered what the check would
         if (walked.missingCount === 0 || !options.requireComplete) return;
         missing = missingError(walked, shape);
         for (const stop of onMissing) stop(missing);
@@ -471,13 +504,35 @@ export function historySource(given: HistoryOptions): HistorySource {
   async function walkedAll(): Promise<void> {
     checkNow?.();
     const found = checked && (await checked.catch(() => undefined));
-    checkMissing(found ?? (await walk()));
+    if (found === undefined) checkFailed();
+    checkMissing(found ?? (await missingAfter(await walk())));
+  }
+
+  /** The check gave no answer: the walk (started now if need be) goes to its end to give one. */
+  function checkFailed(): void {
+    checkGone = true;
+    until?.runToEnd();
+    if (!reach) void walk();
+  }
+  let checkGone = false;
+
+  /**
+   * What is missing, once the walk has ended: its own answer, or for a walk stopped at what attributing
+   * needed, the check's (which it left running); were that stopped or failed, a whole walk answers.
+   */
+  async function missingAfter(walked: Walked): Promise<Missing> {
+    if (!walked.partial) return walked;
+    const found = checked && (await checked.catch(() => undefined));
+    return found ?? walkReachable(options, refs, { rawUpTo: rawWalkBytes() });
   }
 
   /** Objects missing: the scan fails (requireComplete), or its stats say it is a partial audit. */
   function checkMissing(walked: Missing): void {
     if (walked.missingCount === 0) return;
-    if (options.requireComplete) throw missingError(walked, shape);
+    if (options.requireComplete) {
+      until?.abandon();
+      throw missingError(walked, shape);
+    }
     stats.incomplete = true;
     stats.missing ??= missingObjects(walked, shape);
   }
@@ -566,7 +621,10 @@ export function historySource(given: HistoryOptions): HistorySource {
         // The walk's verdict first: a missing object explains a failed read too.
         if (failure !== undefined) await walkedAll();
         else await readingDone();
-        if (failure !== undefined) throw failure;
+        if (failure !== undefined) {
+          until?.abandon();
+          throw failure;
+        }
       },
     };
   }
@@ -589,11 +647,15 @@ export function historySource(given: HistoryOptions): HistorySource {
     // the reachability walk is still running (a re-audit with --store reaches here in seconds), and
     // stopped if that walk then says every blob with a finding is reachable.
     const early = walkDone ? undefined : traceUnreachableEarly([...blobs]);
+    // The scan has ended: every blob with a finding is known, and the walk need go no further than them.
+    until?.stopOnceMet(blobs);
     const walked = await walking.catch((error: unknown) => {
       early?.stop();
       throw error;
     });
-    checkMissing(walked);
+    // What is missing, asked now: a walk stopped early leaves that to the check, still running.
+    const missingNow = missingAfter(walked);
+    missingNow.catch(() => {}); // awaited below, once the places are known
     // One pass over the walk for all of them. Reachable blobs: the walk met each after the oldest commit
     // that held it. Only those a ref to a blob or tree alone reaches have none (a path, at most).
     const places = await walked.locate([...blobs]);
@@ -614,6 +676,7 @@ export function historySource(given: HistoryOptions): HistorySource {
       const traced = unreachableOrigins.get(oid);
       origins.set(oid, traced ? tracedOrigin(oid, traced) : unplaced(oid));
     }
+    checkMissing(await missingNow);
     return applyOrigins(findings, origins, people, atHead);
   }
 
@@ -822,7 +885,13 @@ export function historySource(given: HistoryOptions): HistorySource {
     each,
     parallel,
     resolve,
-    found() {
+    found(blobId) {
+      if (blobId !== undefined) {
+        foundBlobs.add(blobId);
+        until?.want(blobId);
+      }
+      if (foundAny) return;
+      foundAny = true;
       // After the checks: the walk needs the refs they resolve. Its failure is resolve's to report.
       begin()
         .then(walk)

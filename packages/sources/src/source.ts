@@ -77,11 +77,11 @@ export interface ScanSource {
   /** Called once after every item was scanned, with the findings; returns them with provenance attached. */
   resolve?(findings: Finding[], hints?: ResolveHints): Promise<Finding[]>;
   /**
-   * Told once, when the scan makes its first finding (reported or suppressed): the source may start now
-   * what `resolve` will need (history: the reachability walk, run only when there is something to
-   * attribute).
+   * Told as the scan makes findings (reported or suppressed): of each item that gave some, with its blob id
+   * where it has one, or at least once: the source may start now what `resolve` will need (history: the
+   * reachability walk, run only when there is something to attribute, and paced by the blobs to place).
    */
-  found?(): void;
+  found?(blobId?: string): void;
   /**
    * Work that can be split over worker threads: units each worker materialises and scans on its own (see
    * units.ts and history/runs.ts). When the plan yields work, the pipeline scans it instead of items().

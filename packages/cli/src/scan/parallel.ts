@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Finding, RuleSpec } from '@keyward/core';
 import type { ParallelPlan, ParallelWork, SourceStats } from '@keyward/sources';
 import { SourceError, type SourceErrorCode } from '@keyward/sources/errors';
+import type { Found } from './scan-units.js';
 import type { WorkerFailure, WorkerInput, WorkerMessage, WorkerOutput } from './worker.js';
 
 export interface ParallelResult {
@@ -32,8 +33,8 @@ export class WorkerPool {
   private readonly outputs: Array<Promise<WorkerOutput>> = [];
   /** Per worker: objects done and bytes read so far (history progress), written by the worker. */
   private readonly tally: Float64Array;
-  /** Told when a worker makes its first finding (see ScanSource.found). */
-  private found: (() => void) | undefined;
+  /** Told of the workers' findings as they come (see ScanSource.found). */
+  private found: Found | undefined;
   /** The next unit of the work to claim, shared with the workers. */
   private readonly counter: Int32Array;
   constructor(size: number, rules: readonly RuleSpec[], inlineAllow: boolean) {
@@ -51,7 +52,7 @@ export class WorkerPool {
       });
       const output = new Promise<WorkerOutput>((resolve, reject) => {
         worker.on('message', (message: WorkerMessage) => {
-          if ('found' in message) this.found?.();
+          if ('found' in message) this.found?.(message.found === true ? undefined : message.found);
           else if ('output' in message) resolve(message.output);
           else reject(failureError(message.failure));
         });
@@ -65,7 +66,7 @@ export class WorkerPool {
   }
 
   /**
-   * Scans the work; adds the workers' counts to `stats`; `found` is told of the first finding. Stops every
+   * Scans the work; adds the workers' counts to `stats`; `found` is told of findings (Found). Stops every
    * worker when one fails or the plan asks (`watch`); the pool is closed either way. `alongside`: this
    * thread's own share, claimed from the same counter once the workers have the work.
    */
@@ -73,7 +74,7 @@ export class WorkerPool {
     work: ParallelWork,
     stats: SourceStats,
     plan: ParallelPlan,
-    found?: () => void,
+    found?: Found,
     alongside?: (claim: () => number) => WorkerOutput,
   ): Promise<ParallelResult> {
     this.found = found;

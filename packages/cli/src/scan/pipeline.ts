@@ -9,7 +9,7 @@ import {
 import type { ParallelWork, ResolveHints, ScanSource, SourceStats, WorktreeWork } from '@keyward/sources';
 import { itemFindings } from './item-findings.js';
 import type { ParallelResult, WorkerPool } from './parallel.js';
-import type { WorkerOutput } from './scan-units.js';
+import type { Found, WorkerOutput } from './scan-units.js';
 
 export interface PipelineResult {
   /** Every finding, suppressed ones included (marked), with provenance attached. */
@@ -42,18 +42,13 @@ export async function runPipeline(
   const findings: Finding[] = [];
   let items = 0;
   let bytes = 0;
-  let told = false;
-  const found = () => {
-    if (told) return;
-    told = true;
-    source.found?.();
-  };
+  const found = (blobId?: string) => source.found?.(blobId);
   const take = (item: ContentItem) => {
     items++;
     bytes += item.bytes.length;
     const more = itemFindings(scanner, item);
     if (more.length === 0) return;
-    found();
+    found(item.blobId);
     findings.push(...more);
   };
   const parallel = options.jobs > 1 ? await runOnWorkers(source, scanner, options, found) : undefined;
@@ -100,7 +95,7 @@ async function runOnWorkers(
   source: ScanSource,
   scanner: Scanner,
   options: PipelineOptions,
-  found: () => void,
+  found: Found,
 ): Promise<ParallelResult | undefined> {
   const plan = canRunWorkers() ? source.parallel?.() : undefined;
   if (!plan) return undefined;
@@ -151,7 +146,7 @@ async function startPool(options: PipelineOptions, workers: number): Promise<Wor
 async function ownShare(
   work: WorktreeWork,
   scanner: Scanner,
-  found: () => void,
+  found: Found,
 ): Promise<(claim: () => number) => WorkerOutput> {
   const { scanWorktreeUnits } = await import('./scan-units.js');
   return (claim) => scanWorktreeUnits(work, claim, scanner, found);

@@ -13,10 +13,13 @@ export interface WorkerOutput {
   bytes: number;
 }
 
-/** An empty share, and how to add a scanned item to it; `found` is told of its first finding. */
+/** Told of findings: each blob that gave some (history), or the first finding of a share (files). */
+export type Found = (blobId?: string) => void;
+
+/** An empty share, and how to add a scanned item to it; `found` is told of findings (see Found). */
 export function unitCollector(
   scanner: Scanner,
-  found: () => void,
+  found: Found,
 ): { output: WorkerOutput; take: (unit: number, item: ContentItem) => void } {
   const output: WorkerOutput = { findings: [], stats: newSourceStats(), items: 0, bytes: 0 };
   const take = (unit: number, item: ContentItem) => {
@@ -24,7 +27,9 @@ export function unitCollector(
     output.bytes += item.bytes.length;
     const before = output.findings.length;
     for (const finding of itemFindings(scanner, item)) output.findings.push({ unit, finding });
-    if (before === 0 && output.findings.length > 0) found();
+    if (output.findings.length === before) return;
+    if (item.blobId !== undefined) found(item.blobId);
+    else if (before === 0) found();
   };
   return { output, take };
 }
@@ -37,7 +42,7 @@ export function scanWorktreeUnits(
   work: WorktreeWork,
   claim: () => number,
   scanner: Scanner,
-  found: () => void,
+  found: Found,
 ): WorkerOutput {
   const { output, take } = unitCollector(scanner, found);
   const read = unitReader(work, output.stats);

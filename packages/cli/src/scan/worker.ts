@@ -35,7 +35,7 @@ export interface WorkerInput {
 export type WorkerFailure = { code: string; data: Record<string, string | number> } | { message: string };
 
 /** `found`: the worker's first finding, told at once (the source may start what resolving needs). */
-export type WorkerMessage = { output: WorkerOutput } | { failure: WorkerFailure } | { found: true };
+export type WorkerMessage = { output: WorkerOutput } | { failure: WorkerFailure } | { found: string | true };
 
 const input = workerData as WorkerInput;
 const counter = input ? new Int32Array(input.counter) : undefined;
@@ -55,7 +55,8 @@ if (!isMainThread && input) {
 }
 
 async function scan(work: ParallelWork): Promise<WorkerOutput> {
-  const found = () => parentPort!.postMessage({ found: true } satisfies WorkerMessage);
+  const found = (blobId?: string) =>
+    parentPort!.postMessage({ found: blobId ?? true } satisfies WorkerMessage);
   if (work.kind === 'worktree') return scanWorktreeUnits(work, claim, scanner, found);
   const { output, take } = unitCollector(scanner, found);
   await scanRuns(work, output, take);

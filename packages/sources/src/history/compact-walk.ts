@@ -23,6 +23,7 @@ export interface WalkAgain {
 export class CompactWalk implements Walked {
   readonly missing: string[] = [];
   missingCount = 0;
+  partial = false;
   /** Objects met in commits' trees, in walk order (blobs, and new trees that looked like blobs). */
   private readonly objects = new OidChunks();
   /** Commits, in walk order: a commit's index here is its index in `starts`. */
@@ -61,6 +62,18 @@ export class CompactWalk implements Walked {
   addMissing(oid: string, kept: number): void {
     this.missingCount++;
     if (this.missing.length < kept) this.missing.push(oid);
+  }
+
+  /** Removes from `wanted` the objects met so far in commits' trees (see WalkUntil). */
+  forgetMet(wanted: Set<string>): void {
+    if (wanted.size === 0) return;
+    const oids = [...wanted];
+    const index = new OidMap(oids.length);
+    oids.forEach((oid, i) => index.set(oid, i));
+    this.objects.scan((_, bytes, offset) => {
+      const i = index.getRaw(bytes, offset);
+      if (i !== undefined) wanted.delete(oids[i]!);
+    });
   }
 
   membership(): (oid: string) => boolean {

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { startGit, type GitContext } from '../git/exec.js';
 import { CompactWalk } from './compact-walk.js';
 import { MISSING_KEPT, RawWalk, type Walked } from './walked.js';
+import type { WalkUntil } from './walk-until.js';
 
 /** What the walk asks for: revisions (`--all`, commit ids), and refs `--all` must leave to `aside`. */
 export interface WalkRefs {
@@ -28,6 +29,9 @@ export interface WalkRefs {
  * history (1.9 MB of output) the parsing took ~140 ms of CPU on a machine whose two cores the scan and
  * git's reading already filled. A longer output is parsed as it comes (its scan takes seconds anyway)
  * and kept compactly (CompactWalk: an id a blob and where each commit starts, no paths; issue 18).
+ *
+ * With `until`, a parsed walk stops once it has met the blobs `until` is asked about, and says it is
+ * `partial`: it then names no missing object (see WalkUntil). A walk kept raw always runs to its end.
  */
 /**
  * `git rev-list <flags>` over the refs: options such as `--all` stay in argv (older git reads only
@@ -55,8 +59,9 @@ export function revListOver(
 export async function walkReachable(
   context: GitContext,
   refs: WalkRefs,
-  options: { rawUpTo?: number; asideWalked?: boolean } = {},
+  options: { rawUpTo?: number; asideWalked?: boolean; until?: WalkUntil } = {},
 ): Promise<Walked> {
+  const until = options.until;
   const flags = [
     '--objects',
     '--in-commit-order',
@@ -69,7 +74,11 @@ export async function walkReachable(
   const again = { args, input };
   // Made on the first line parsed: an output kept raw never needs it.
   let parsed: CompactWalk | undefined;
-  const reach = (): CompactWalk => (parsed ??= new CompactWalk(context, again));
+  const reach = (): CompactWalk => (parsed ??= parseStarts(new CompactWalk(context, again)));
+  const parseStarts = (walk: CompactWalk) => {
+    until?.parsing((wanted) => walk.forgetMet(wanted));
+    return walk;
+  };
   const missed = (line: string) => reach().addMissing(line.slice(1), MISSING_KEPT);
 
   // Refs to blobs or trees first: what they alone reach has no commit (a commit's tree wins later).
@@ -90,7 +99,10 @@ export async function walkReachable(
   // and is kept: only memory.
   let held: { oid: string; path: string } | undefined;
   const settle = (next: string | undefined) => {
-    if (held && (next === undefined || !next.startsWith(`${held.path}/`))) reach().addObject(held.oid);
+    if (held && (next === undefined || !next.startsWith(`${held.path}/`))) {
+      reach().addObject(held.oid);
+      until?.met(held.oid);
+    }
     held = undefined;
   };
   const take = (line: string) => {
@@ -98,6 +110,7 @@ export async function walkReachable(
       settle(undefined);
       commitId = line.slice(7);
       reach().addCommit(commitId);
+      until?.metCommit();
       return;
     }
     if (line.startsWith('?')) return missed(line);
@@ -113,8 +126,13 @@ export async function walkReachable(
     if (path !== '') held = { oid: line.slice(0, space), path };
   };
   const rawUpTo = aside.length > 0 ? undefined : options.rawUpTo;
-  const raw = await streamLines(args, context, input, take, rawUpTo);
+  const { raw, stopped } = await streamLines(args, context, input, take, rawUpTo, until);
   if (raw) return new RawWalk(raw);
+  if (stopped) {
+    const walk = reach();
+    walk.partial = true;
+    return walk;
+  }
   settle(undefined);
   return reach();
 }
@@ -122,6 +140,9 @@ export async function walkReachable(
 /**
  * Runs git with `input` lines on stdin and hands each line of its output to `take`; throws if git failed.
  * With `rawUpTo`, an output that stays within that many bytes is not split at all but returned whole.
+ * With `until`, a line after which the walk has met every blob it was told of goes through its gate
+ * (which may wait, leaving git blocked on the full pipe); once its signal is aborted git is stopped and
+ * no further line is taken.
  */
 async function streamLines(
   args: string[],
@@ -129,32 +150,44 @@ async function streamLines(
   input: string[],
   take: (line: string) => void,
   rawUpTo?: number,
-): Promise<Buffer | undefined> {
-  const { child, finished } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
+  until?: WalkUntil,
+): Promise<{ raw?: Buffer; stopped: boolean }> {
+  const { child, exited, finished } = startGit(args, context, input.map((line) => `${line}\n`).join(''));
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  const split = (chunk: Buffer) => {
+  /** Takes the chunk's lines; false once `until` has stopped the walk. */
+  const split = async (chunk: Buffer): Promise<boolean> => {
     const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) if (line !== '') take(line);
+    for (const line of lines) {
+      if (line !== '') take(line);
+      if (until?.mayWait()) await until.gate();
+      if (until?.signal.aborted) return false;
+    }
+    return true;
+  };
+  const stopped = async () => {
+    child.kill();
+    await exited.catch(() => {});
+    return { stopped: true };
   };
   let kept: Buffer[] | undefined = rawUpTo === undefined ? undefined : [];
   let size = 0;
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     if (kept === undefined) {
-      split(chunk);
+      if (!(await split(chunk))) return stopped();
       continue;
     }
     kept.push(chunk);
     size += chunk.length;
-    if (size > rawUpTo!) {
-      kept.forEach(split);
-      kept = undefined;
-    }
+    if (size <= rawUpTo!) continue;
+    const all = kept;
+    kept = undefined;
+    for (const one of all) if (!(await split(one))) return stopped();
   }
   await finished();
-  if (kept !== undefined) return Buffer.concat(kept);
+  if (kept !== undefined) return { raw: Buffer.concat(kept), stopped: false };
   rest += decoder.end();
   if (rest !== '') take(rest);
-  return undefined;
+  return { stopped: false };
 }

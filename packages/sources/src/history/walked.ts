@@ -13,6 +13,11 @@ export interface Missing {
 /** What the reachability walk answers, however its output was kept (raw, or compactly as it came). */
 export interface Walked extends Missing {
   /**
+   * Stopped once it had met every blob it was asked about (WalkUntil): what it met is placed right, but it
+   * names no missing object (git prints them at the end of a walk): another answer is needed for that.
+   */
+  readonly partial?: boolean;
+  /**
    * The objects asked about that the walk met (commits, trees, blobs; an object left out was not met),
    * each with where: for a blob, the oldest commit whose tree holds it and its path there; only a path
    * for an object a ref to a blob or tree alone reaches; nothing for a commit. Asked once for all the
