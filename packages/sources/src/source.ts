@@ -138,6 +138,11 @@ export interface HistoryWork {
   runs: Array<{ start: number; end: number }>;
   /** A named pipe per worker (by its slot) to read git through; none: read git's output as a stream. */
   pipes?: string[];
+  /**
+   * The readers' niceness (os.setPriority), read through the pipes: git's check's, while it runs beside the
+   * reading (history/check-store.ts), so that the two share what the scan leaves of the cores.
+   */
+  niceness?: number;
 }
 
 export function emptySkips(): SkipCounts {

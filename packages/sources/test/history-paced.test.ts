@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeKey, Scratch, tempDir } from '@keyward/test-utils';
 import type * as Exec from '../src/git/exec.js';
 import { historySource } from '../src/history.js';
+import { CHECK_NICENESS } from '../src/history/check-store.js';
 import { collect, ENV, findSecrets, pushed } from './helpers.js';
 
 /** Every git started through startGit: its arguments, and whether this process stopped it. */
@@ -56,13 +57,16 @@ function repoWithLateLoss() {
   return { r, key, keyCommit, lost };
 }
 
-/** An environment whose git takes a second longer over its check: a small history's check is otherwise done at once. */
-function slowCheck(): NodeJS.ProcessEnv {
+/**
+ * An environment whose git takes a second longer over the commands with `flag` (the check's `--quiet`, the
+ * listing's `--batch-all-objects`): in a small history they are otherwise done at once.
+ */
+function slowGit(flag: string): NodeJS.ProcessEnv {
   const git = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
   const bin = join(tempDir(), 'bin');
   scratch.add(() => rmSync(join(bin, '..'), { recursive: true, force: true }));
   mkdirSync(bin);
-  const wrapper = `#!/bin/sh\ncase " $* " in *" --quiet "*) sleep 1 ;; esac\nexec '${git}' "$@"\n`;
+  const wrapper = `#!/bin/sh\ncase " $* " in *" ${flag} "*) sleep 1 ;; esac\nexec '${git}' "$@"\n`;
   writeFileSync(join(bin, 'git'), wrapper, { mode: 0o755 });
   return { ...ENV, PATH: `${bin}:${ENV.PATH ?? ''}` };
 }
@@ -93,7 +97,7 @@ describe('a history walk that goes only as far as its findings need', () => {
 
   it('--require-complete still refuses the partial store, and stops a walk that waits', async () => {
     const { r, key, lost } = repoWithLateLoss();
-    const source = historySource({ cwd: r.dir, env: slowCheck(), requireComplete: true, ...paced });
+    const source = historySource({ cwd: r.dir, env: slowGit('--quiet'), requireComplete: true, ...paced });
     const error = await (async () => {
       const reading = source.items()[Symbol.asyncIterator]();
       await reading.next();
@@ -108,6 +112,24 @@ describe('a history walk that goes only as far as its findings need', () => {
     expect(JSON.stringify(error)).toContain(lost.slice(0, 12));
     // The walk that waited for the end of the scan is stopped, not left blocked.
     await vi.waitFor(() => expect(walkAndCheck().walks.map((walk) => walk.stopped)).toEqual([true]));
+  });
+
+  it("gives the workers' readers the check's niceness while it runs beside them, and none without one", async () => {
+    const { r } = repoWithLateLoss();
+    // Listed (however small) and split over workers; the check begins while git lists (slowly here).
+    const split = { parallelMinBytes: 0, unlistedPackBytes: 0 };
+    const env = slowGit('--batch-all-objects');
+    const whole = historySource({ cwd: r.dir, env, ...split, checkGraceMs: 0 });
+    const plan = whole.parallel!();
+    const work = await plan.work(2);
+    expect(walkAndCheck().checks).toHaveLength(1);
+    expect(work).toMatchObject({ kind: 'history', niceness: CHECK_NICENESS });
+    await plan.finish?.(undefined).catch(() => {}); // the store is partial: that is not this test's
+    // --branch: no check runs (the walk says what is missing).
+    const branch = historySource({ cwd: r.dir, env: ENV, ...split, refs: ['main'] });
+    const branchWork = await branch.parallel!().work(2);
+    expect(branchWork).toMatchObject({ kind: 'history' });
+    expect(branchWork).not.toHaveProperty('niceness');
   });
 
   it('a finding in a blob no ref reaches takes the walk to its end, which then answers for the check', async () => {

@@ -5,11 +5,12 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentItem } from '@keyward/core';
@@ -44,6 +45,27 @@ function history(options: { big: boolean }): TempRepo {
   r.git('checkout', '-q', '-b', 'side', 'HEAD~20');
   r.commit('side', { 'side.txt': `${fakeKey('openrouter', 705)}\n` });
   return r;
+}
+
+/** The niceness of each `git cat-file` this process started (Linux: field 19 of /proc/<pid>/stat). */
+function catFileNiceness(): number[] {
+  const children = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  const found: number[] = [];
+  for (const pid of children) {
+    let stat: string;
+    let cmdline: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command name (which may hold spaces): state is field 3, ppid 4, nice 19.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) !== process.pid || !cmdline.includes('cat-file')) continue;
+    found.push(Number(fields[16]));
+  }
+  return found;
 }
 
 describe('BlockingCatFile', () => {
@@ -104,6 +126,27 @@ describe('BlockingCatFile', () => {
     // git had not written when first asked (it had not even started): the reader said so, never blocked.
     expect(waits).toBeGreaterThan(0);
   });
+
+  it.runIf(process.platform === 'linux')(
+    "starts git at the niceness asked for (the check's, beside it)",
+    async () => {
+      const r = scratch.repo();
+      // More than a pipe holds: git is still there, blocked on it, when asked about.
+      const ids = Array.from({ length: 8 }, (_, i) => writeBlob(r, Buffer.alloc(1 << 20, 97 + i)));
+      const fifos = await makeFifos(1);
+      scratch.add(() => fifos!.remove());
+      const reader = new BlockingCatFile(fifos!.paths[0]!, { niceness: 7 });
+      reader.begin({ cwd: r.dir, env: ENV }, `${ids.join('\n')}\n`, ids.length);
+      const niceness = catFileNiceness();
+      let read = 0;
+      for (let object = reader.next(); object; object = reader.next()) read++;
+      await reader.finish();
+      reader.close();
+      expect(read).toBe(ids.length);
+      // An absolute niceness, and one below this process's own is not granted: git keeps that.
+      expect(niceness).toEqual([Math.max(7, getPriority())]);
+    },
+  );
 
   it("fails with git's own message when git cannot run there", async () => {
     const fifos = await makeFifos(1);

@@ -68,7 +68,7 @@ async function scanRuns(
   output: WorkerOutput,
   take: (unit: number, item: ContentItem) => void,
 ): Promise<void> {
-  const reader = new RunReader(work.pipes?.[input.slot]);
+  const reader = new RunReader(work.pipes?.[input.slot], work.niceness);
   const tally = sharedTally(new Float64Array(input.tally), input.slot * 2);
   try {
     for (let run = claim(); run < work.runs.length; run = claim()) {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { gitEnv, gitFailure, NEUTRAL_CONFIG, spawnFailure, type GitContext } from './exec.js';
+import { lowerPriority } from './launch-direct.js';
 import { withLargePipe } from './large-pipe.js';
 import { helperAvailable, launchRawThroughHelper } from './spawn-helper.js';
 
@@ -71,11 +72,11 @@ export class BlockingCatFile {
   /**
    * `yielding`: the thread is shared with other work (a fleet's other audits), so a read never waits for
    * git: with nothing written yet, `next()` returns null at once (ask again after a turn of the event
-   * loop), and no pause follows a short read.
+   * loop), and no pause follows a short read. `niceness`: git's, where it is started from this process.
    */
   constructor(
     private readonly fifo: string,
-    private readonly options: { yielding?: boolean } = {},
+    private readonly options: { yielding?: boolean; niceness?: number } = {},
   ) {
     this.listFile = `${fifo}.list`;
     this.errorFile = `${fifo}.err`;
@@ -170,6 +171,8 @@ export class BlockingCatFile {
         stdio: [input, output, errors],
         windowsHide: true,
       });
+      if (this.options.niceness !== undefined && child.pid !== undefined)
+        lowerPriority(child.pid, this.options.niceness);
       const exited = new Promise<{ code: number; error?: Error }>((resolve) => {
         child.once('error', (error) => resolve({ code: -1, error }));
         child.once('close', (code) => resolve({ code: code ?? 1 }));

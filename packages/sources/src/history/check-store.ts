@@ -7,7 +7,7 @@ import { MISSING_KEPT, type Missing } from './walked.js';
  * Below the scan's own processes: the check runs beside the listing and the reading and is wanted only at
  * the end, so it takes the cores they leave (os.setPriority's niceness: 0 normal, 19 lowest).
  */
-const CHECK_NICENESS = 10;
+export const CHECK_NICENESS = 10;
 
 /**
  * What git's own connectivity check says of the store (`rev-list --objects --quiet --missing=print`):

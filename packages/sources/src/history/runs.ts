@@ -21,9 +21,10 @@ export class RunReader {
   private readonly blocking: BlockingCatFile | undefined;
   private readonly listFile: string | undefined;
 
-  /** `fifo`: this worker's named pipe (HistoryWork.pipes), if the platform has them. */
-  constructor(fifo: string | undefined) {
-    this.blocking = fifo === undefined ? undefined : new BlockingCatFile(fifo);
+  /** `fifo`: this worker's named pipe (HistoryWork.pipes), if the platform has them; `niceness`: git's. */
+  constructor(fifo: string | undefined, niceness?: number) {
+    this.blocking =
+      fifo === undefined ? undefined : new BlockingCatFile(fifo, niceness === undefined ? {} : { niceness });
     this.listFile = fifo === undefined ? undefined : `${fifo}.ids`;
   }
 

@@ -11,6 +11,7 @@ export function historyWork(
   blobs: BlobList,
   runs: number,
   pipes: string[] | undefined,
+  niceness?: number,
 ): HistoryWork {
   // The list's own ids: already shared memory, so no copy (20 bytes a blob, issue 18).
   const ids = blobs.idBytes();
@@ -21,5 +22,6 @@ export function historyWork(
     width: blobs.idWidth,
     runs: blobs.split(runs),
     ...(pipes ? { pipes } : {}),
+    ...(niceness === undefined ? {} : { niceness }),
   };
 }
