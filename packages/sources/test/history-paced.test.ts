@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeKey, Scratch, tempDir } from '@keyward/test-utils';
 import type * as Exec from '../src/git/exec.js';
+import type * as AtHead from '../src/history/at-head.js';
 import { historySource } from '../src/history.js';
 import { CHECK_NICENESS } from '../src/history/check-store.js';
 import { collect, ENV, findSecrets, pushed } from './helpers.js';
 
-/** Every git started through startGit: its arguments, and whether this process stopped it. */
-const started: Array<{ args: string[]; stopped: boolean }> = [];
+/** Every git started through startGit: its arguments, whether the spawn helper started it, whether stopped. */
+const started: Array<{ args: string[]; viaHelper: boolean; stopped: boolean }> = [];
 
 vi.mock('../src/git/exec.js', async (importOriginal) => {
   const real = await importOriginal<typeof Exec>();
@@ -17,7 +18,7 @@ vi.mock('../src/git/exec.js', async (importOriginal) => {
     ...real,
     startGit: (...call: Parameters<typeof real.startGit>) => {
       const git = real.startGit(...call);
-      const record = { args: call[0], stopped: false };
+      const record = { args: call[0], viaHelper: call[1].viaHelper === true, stopped: false };
       started.push(record);
       const kill = git.child.kill.bind(git.child);
       git.child.kill = () => {
@@ -29,10 +30,25 @@ vi.mock('../src/git/exec.js', async (importOriginal) => {
   };
 });
 
+/** What each "at HEAD" question was told about the scan. */
+const atHeadAsked: Array<{ scannedAll: boolean }> = [];
+
+vi.mock('../src/history/at-head.js', async (importOriginal) => {
+  const real = await importOriginal<typeof AtHead>();
+  return {
+    ...real,
+    secretsAtHead: (...call: Parameters<typeof real.secretsAtHead>) => {
+      atHeadAsked.push({ scannedAll: call[2].scannedAll });
+      return real.secretsAtHead(...call);
+    },
+  };
+});
+
 const scratch = new Scratch();
 afterEach(() => scratch.clear());
 beforeEach(() => {
   started.length = 0;
+  atHeadAsked.length = 0;
 });
 
 /** The reachability walk's git and git's check among those started. */
@@ -87,6 +103,9 @@ describe('a history walk that goes only as far as its findings need', () => {
       expect(findings[0]).toMatchObject({ secret: key, path: 'app.env', commit: keyCommit, reachable: true });
       expect(source.stats().incomplete).toBe(true);
       expect(source.stats().missing).toMatchObject({ ids: [lost], count: 1 });
+      // Known before "at HEAD" was asked: a scan that missed a blob cannot answer it from its findings.
+      expect(atHeadAsked).toEqual([{ scannedAll: false }]);
+      atHeadAsked.length = 0;
       const { walks, checks } = walkAndCheck();
       expect(walks).toHaveLength(1);
       expect(walks[0]!.stopped).toBe(true);
@@ -130,6 +149,25 @@ describe('a history walk that goes only as far as its findings need', () => {
     const branchWork = await branch.parallel!().work(2);
     expect(branchWork).toMatchObject({ kind: 'history' });
     expect(branchWork).not.toHaveProperty('niceness');
+  });
+
+  it('starts the check before a reading that blocks this thread, from this process (the helper would wait for it)', async () => {
+    const { r } = repoWithLateLoss();
+    for (const read of ['items', 'each'] as const) {
+      started.length = 0;
+      const source = historySource({
+        cwd: r.dir,
+        env: ENV,
+        unlistedPackBytes: read === 'each' ? 1 << 30 : 0,
+      });
+      const atFirst: Array<Array<{ viaHelper: boolean }>> = [];
+      const first = (): void => {
+        if (atFirst.length === 0) atFirst.push(walkAndCheck().checks.map(({ viaHelper }) => ({ viaHelper })));
+      };
+      if (read === 'each') await source.each!(first);
+      else for await (const _ of source.items()) first();
+      expect(atFirst, read).toEqual([[{ viaHelper: false }]]);
+    }
   });
 
   it('a finding in a blob no ref reaches takes the walk to its end, which then answers for the check', async () => {
