@@ -205,12 +205,13 @@ export function historySource(given: HistoryOptions): HistorySource {
   const foundBlobs = new Set<string>();
   /** Starts a check that waits for the end of the reading (sharedThread). */
   let checkNow: (() => void) | undefined;
-  /** Ends the check's grace at once (see checkBeforeBlocking). */
-  let checkAtOnce: (() => void) | undefined;
-  /** Told once the check's git has been started. */
-  let checkLaunched: (() => void) | undefined;
-  /** The reading blocks this thread (checkBeforeBlocking). */
-  let blocking = false;
+  /**
+   * Ends the check's grace now and starts it from this process (see checkBeforeBlocking); settles once
+   * its git has been started, or will not be (stopped meanwhile).
+   */
+  let startCheckNow: (() => Promise<void>) | undefined;
+  /** The check gave no answer (git failed, or it was stopped unanswered): the walk must. */
+  let checkGone = false;
   let shaped: Promise<HistoryShape> | undefined;
   const selected = options.refs !== undefined && options.refs.length > 0;
   let shape: HistoryShape = { shallow: false, promisor: undefined, packBytes: 0, packDir: '' };
@@ -289,6 +290,10 @@ export function historySource(given: HistoryOptions): HistorySource {
     // In a shared thread (a fleet), the grace lasts until the end of the reading: the other audits keep
     // the cores busy meanwhile, and an audit that finds anything never runs the check at all.
     // A reading about to block this thread starts it at once (checkBeforeBlocking).
+    let direct = false;
+    let atOnce!: () => void;
+    let launched!: () => void;
+    const launch = new Promise<void>((resolve) => (launched = resolve));
     const grace = options.sharedThread
       ? new Promise<void>((resolve) => {
           checkNow = resolve;
@@ -298,20 +303,25 @@ export function historySource(given: HistoryOptions): HistorySource {
           sleep(options.checkGraceMs ?? CHECK_GRACE_MS, undefined, { signal: stopCheck.signal }).catch(
             () => {},
           ),
-          new Promise<void>((resolve) => (checkAtOnce = resolve)),
+          new Promise<void>((resolve) => (atOnce = resolve)),
         ]);
+    if (!options.sharedThread)
+      startCheckNow = () => {
+        direct = true;
+        atOnce();
+        return launch;
+      };
     const checking = (async () => {
       await grace;
-      if (stopCheck.signal.aborted) return undefined;
+      if (stopCheck.signal.aborted) {
+        launched();
+        return undefined;
+      }
       checkStarted = true;
       // Started directly when this thread is about to block: through the helper, git would wait for
       // this thread's event loop to open its pipe, that is for the end of the reading.
-      const running = checkStore(
-        blocking ? { ...options, viaHelper: false } : options,
-        refs,
-        stopCheck.signal,
-      );
-      checkLaunched?.();
+      const running = checkStore(direct ? { ...options, viaHelper: false } : options, refs, stopCheck.signal);
+      launched();
       return running;
     })();
     checked = checking;
@@ -508,13 +518,7 @@ export function historySource(given: HistoryOptions): HistorySource {
    * read, and directly (see start()). Not in a shared thread: there it waits for the reading on purpose.
    */
   async function checkBeforeBlocking(): Promise<void> {
-    if (options.sharedThread || checkAtOnce === undefined || stopCheck.signal.aborted) return;
-    if (checkStarted) return;
-    blocking = true;
-    const launched = new Promise<void>((resolve) => (checkLaunched = resolve));
-    checkAtOnce();
-    // The check may end its grace unstarted (stopped meanwhile): then nothing is launched.
-    await Promise.race([launched, checked?.then(() => {})]);
+    if (!checkStarted && !stopCheck.signal.aborted) await startCheckNow?.();
   }
 
   /**
@@ -550,7 +554,6 @@ export function historySource(given: HistoryOptions): HistorySource {
     until?.runToEnd();
     if (!reach) void walk();
   }
-  let checkGone = false;
 
   /**
    * What is missing, once the walk has ended: its own answer, or for a walk stopped at what attributing

@@ -58,10 +58,7 @@ export class WalkUntil {
 
   /** The audit has failed: a walk waiting for the scan stops (its answers will not be asked for). */
   abandon(): void {
-    this.wanted.clear();
-    this.told.clear();
     this.final = true;
-    this.toTheEnd = false;
     this.controller.abort();
     this.wakeUp();
   }
