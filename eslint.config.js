@@ -73,8 +73,9 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS on purpose (bin/load-bundle.cjs: V8's code cache needs a script, not an ES module).
-    files: ['**/*.cjs'],
+    // CommonJS on purpose (bin/load-bundle.cjs: V8's code cache needs a script, not an ES module; the
+    // launcher, bin/keyward.js, so that a hook never starts Node's ESM loader: bin/package.json).
+    files: ['**/*.cjs', 'packages/cli/bin/keyward.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' },

@@ -31,6 +31,7 @@ function copyBundle(): string {
   mkdirSync(join(root, 'bundle'));
   copyFileSync(join(CLI, 'bin', 'load-bundle.cjs'), join(root, 'bin', 'load-bundle.cjs'));
   copyFileSync(join(CLI, 'bin', 'keyward.js'), join(root, 'bin', 'keyward.js'));
+  copyFileSync(join(CLI, 'bin', 'package.json'), join(root, 'bin', 'package.json'));
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   for (const name of readdirSync(join(CLI, 'bundle')).filter((n) => n.endsWith('.cjs')))
     copyFileSync(join(CLI, 'bundle', name), join(root, 'bundle', name));
@@ -155,6 +156,30 @@ describe('bin/load-bundle.cjs', () => {
     // The scan wrote its own, holding the functions a scan compiles, and left --version's as it was.
     expect(scanCache.length).toBeGreaterThan(versionBytes.length);
     expect(readFileSync(join(folder('cli'), versionCache)).equals(versionBytes)).toBe(true);
+  });
+
+  it('bin/keyward.js is a script under a package of ES modules, and a broken install exits 2 with one line', () => {
+    const other = copyBundle();
+    const bin = () =>
+      spawnSync(process.execPath, [join(other, 'bin', 'keyward.js'), 'scan', '--stdin'], {
+        cwd: other,
+        input: `OPENAI_API_KEY=${key}\n`,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' },
+      });
+    // The copy's package.json says "module", as the published one does; bin/package.json makes the
+    // launcher CommonJS, so a hook never starts Node's ES module loader.
+    expect(JSON.parse(readFileSync(join(other, 'bin', 'package.json'), 'utf8'))).toEqual({
+      type: 'commonjs',
+    });
+    const works = bin();
+    expectReported({ code: works.status, stdout: works.stdout, stderr: works.stderr });
+
+    rmSync(join(other, 'bundle', 'main.cjs'));
+    const broken = bin();
+    expect(broken.status).toBe(2);
+    expect(broken.stdout).toBe('');
+    expect(broken.stderr).toBe('keyward: cannot load the CLI (ENOENT); reinstall keyward\n');
   });
 
   it('in a read-only install: the same output, no stack trace, no file left, and no cache serialized', () => {
