@@ -1,5 +1,6 @@
 import type { RuleSpec } from './types.js';
 import { buildAutomaton, type AnchorAutomaton } from './anchors.js';
+import { captureGroupCount } from './capture-groups.js';
 
 export interface CompiledRule {
   spec: RuleSpec;
@@ -57,8 +58,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     );
   }
   const secretGroup = spec.secretGroup ?? 1;
-  const groups = new RegExp(`${spec.pattern}|`).exec('')!.length - 1;
-  if (secretGroup > groups)
+  if (secretGroup > captureGroupCount(spec.pattern))
     throw new RuleCompileError(spec.id, `pattern has no capture group ${secretGroup}`);
   return {
     spec,

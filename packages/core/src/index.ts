@@ -16,6 +16,7 @@ export {
 } from './compile.js';
 export { buildAutomaton, findAnchors, type AnchorAutomaton } from './anchors.js';
 export { redact, redactIn } from './redact.js';
+export { captureGroupCount } from './capture-groups.js';
 export { ruleForSecret } from './classify.js';
 export { fingerprint } from './fingerprint.js';
 export { shannonEntropy } from './entropy.js';

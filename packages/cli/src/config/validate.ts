@@ -1,4 +1,4 @@
-import { RULE_FAMILIES, type Severity } from '@keyward/core';
+import { RULE_FAMILIES, captureGroupCount, type Severity } from '@keyward/core';
 import { KeywardError } from '../errors.js';
 import { parseSize } from './size.js';
 import type { CustomRule, InlineAllowSetting, ResolvedConfig, RuleOverride, VerifyConfig } from './types.js';
@@ -229,7 +229,7 @@ function customRule(value: unknown, key: string, fail: Fail): CustomRule {
   if (!RULE_ID.test(id)) fail(`${key}.id`, 'must be lowercase letters, digits and dashes');
   const pattern = text('pattern', true)!;
   const compiled = regex(pattern, `${key}.pattern`, fail);
-  const groups = new RegExp(`${compiled.source}|`).exec('')!.length - 1;
+  const groups = captureGroupCount(compiled.source);
   const secretGroup =
     spec.secretGroup === undefined ? 1 : integer(spec.secretGroup, `${key}.secretGroup`, 0, 99, fail);
   if (secretGroup > groups)
