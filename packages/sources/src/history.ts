@@ -77,7 +77,7 @@ export interface HistoryOptions extends GitContext {
    * blobs first (see UNLISTED_PACK_BYTES).
    */
   unlistedPackBytes?: number;
-  /** A walk's output kept raw up to this size (see RAW_WALK_BYTES); above it, parsed and paced. */
+  /** A walk's output kept raw up to this size (see RAW_WALK_BYTES); above it, parsed. Paced either way. */
   rawWalkBytes?: number;
   /** How long git's check waits before it starts (see CHECK_GRACE_MS). */
   checkGraceMs?: number;

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { startGit, type GitContext } from '../git/exec.js';
 import { CompactWalk } from './compact-walk.js';
 import { MISSING_KEPT, RawWalk, type Walked } from './walked.js';
+import { RawPace } from './raw-pace.js';
 import type { WalkUntil } from './walk-until.js';
 
 /** What the walk asks for: revisions (`--all`, commit ids), and refs `--all` must leave to `aside`. */
@@ -30,8 +31,9 @@ export interface WalkRefs {
  * git's reading already filled. A longer output is parsed as it comes (its scan takes seconds anyway)
  * and kept compactly (CompactWalk: an id a blob and where each commit starts, no paths; issue 18).
  *
- * With `until`, a parsed walk stops once it has met the blobs `until` is asked about, and says it is
- * `partial`: it then names no missing object (see WalkUntil). A walk kept raw always runs to its end.
+ * With `until`, a walk stops once it has met the blobs `until` is asked about, and says it is `partial`:
+ * it then names no missing object (see WalkUntil). A walk kept raw is searched for them as it comes
+ * (RawPace), a parsed one parses them.
  */
 /**
  * `git rev-list <flags>` over the refs: options such as `--all` stay in argv (older git reads only
@@ -127,7 +129,7 @@ export async function walkReachable(
   };
   const rawUpTo = aside.length > 0 ? undefined : options.rawUpTo;
   const { raw, stopped } = await streamLines(args, context, input, take, rawUpTo, until);
-  if (raw) return new RawWalk(raw);
+  if (raw) return new RawWalk(raw, stopped);
   if (stopped) {
     const walk = reach();
     walk.partial = true;
@@ -140,9 +142,9 @@ export async function walkReachable(
 /**
  * Runs git with `input` lines on stdin and hands each line of its output to `take`; throws if git failed.
  * With `rawUpTo`, an output that stays within that many bytes is not split at all but returned whole.
- * With `until`, a line after which the walk has met every blob it was told of goes through its gate
- * (which may wait, leaving git blocked on the full pipe); once its signal is aborted git is stopped and
- * no further line is taken.
+ * With `until`, a line (a chunk, kept raw) after which the walk has met every blob it was told of goes
+ * through its gate (which may wait, leaving git blocked on the full pipe); once its signal is aborted git
+ * is stopped and no further line is taken (kept raw: the whole lines so far are returned).
  */
 async function streamLines(
   args: string[],
@@ -172,6 +174,8 @@ async function streamLines(
     return { stopped: true };
   };
   let kept: Buffer[] | undefined = rawUpTo === undefined ? undefined : [];
+  // Kept raw, the output is searched for what the walk must meet rather than parsed (RawPace).
+  const pace = kept && until ? new RawPace(until, kept) : undefined;
   let size = 0;
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     if (kept === undefined) {
@@ -180,7 +184,14 @@ async function streamLines(
     }
     kept.push(chunk);
     size += chunk.length;
-    if (size <= rawUpTo!) continue;
+    if (size <= rawUpTo!) {
+      if (pace && !(await pace.take(chunk))) {
+        const raw = RawPace.answered(kept);
+        // Returned unawaited, as below: git's exit is seen only once the loop has let go of its output.
+        return stopped().then((result) => ({ ...result, raw }));
+      }
+      continue;
+    }
     const all = kept;
     kept = undefined;
     for (const one of all) if (!(await split(one))) return stopped();

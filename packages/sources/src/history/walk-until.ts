@@ -63,9 +63,14 @@ export class WalkUntil {
     this.wakeUp();
   }
 
-  /** Called by the walk once it parses its output (never while it keeps the output raw). */
+  /** Called by the walk once it can tell what it met: as it parses its output, or searches it (RawPace). */
   parsing(alreadyMet: (oids: Set<string>) => void): void {
     this.alreadyMet = alreadyMet;
+  }
+
+  /** The blobs the walk is looking for, as far as it knows: for a walk searched rather than parsed (RawPace). */
+  looking(): string[] {
+    return [...this.wanted, ...this.told];
   }
 
   /** The walk met an object in a commit's tree. */
@@ -80,6 +85,11 @@ export class WalkUntil {
     if (this.toTheEnd || all === 0 || this.commitsMet * 2 < all) return;
     this.runToEnd();
     this.pace.late();
+  }
+
+  /** Whether the walk still goes only as far as it must: not to its end, not stopped. */
+  pacing(): boolean {
+    return !this.toTheEnd && !this.signal.aborted;
   }
 
   /** Whether the walk has met every blob it knows it must place (then it goes through `gate`). */

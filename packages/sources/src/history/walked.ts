@@ -56,7 +56,11 @@ export class RawWalk implements Walked {
   private searches = 0;
   private index: Set<string> | undefined;
 
-  constructor(private readonly bytes: Buffer) {
+  /** `partial`: stopped once it had met what it was asked about (RawPace), so it names no missing object. */
+  constructor(
+    private readonly bytes: Buffer,
+    readonly partial = false,
+  ) {
     // `?<id>` lines: objects the walk needed and did not find.
     let at = bytes[0] === 0x3f ? 0 : bytes.indexOf(MISSING_LINE);
     while (at !== -1) {
