@@ -14,6 +14,9 @@
  * largest sizes: both read by worker threads, whose ~35 MB each are part of that base, where 0.1 million is
  * read in one thread); 10x the objects at most 12x the time (a pair of sizes 10x apart, else the two
  * largest scaled); at 1 million blobs within 1.5x the list+read floor; keys early cost little more than none.
+ * With --reps, the history with no key, its floor and the one with early keys alternate, so both ratios
+ * compare runs made minutes apart at most (a single early run against the median of three gave 1.43x and
+ * 1.16-1.22x within half an hour on this VM).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -96,40 +99,52 @@ export async function historyScaleBench(ctx) {
   const rows = [];
   const reps = ctx.reps ?? 1;
   for (const blobs of sizes) {
+    const variants = {};
     for (const keys of Object.keys(PLANTS)) {
       const suffix = { none: '', spread: '-keys', early: '-early' }[keys];
       const dir = benchDir('history-scale', `${blobs}${suffix}.git`);
       ctx.log?.(`history-scale: building ${blobs} blobs, keys: ${keys}`);
       await ensureScaleRepo(dir, blobs, keys);
-      const objects = objectCount(dir);
       const out = benchPath('out', `history-scale-${blobs}${suffix}.json`);
-      const keyward = () =>
-        runKeyward(['scan', '--history', '--format', 'json', '--output', out], { cwd: dir });
-      const listAndRead = () =>
-        timedShell(
-          'git cat-file --batch-all-objects --unordered --batch-check="%(objecttype) %(objectname)" | ' +
-            'awk \'$1 == "blob" { print $2 }\' | git cat-file --batch > /dev/null',
-          { cwd: dir },
-        );
-      // With --reps, keyward and the floor alternate (a shared machine's speed moves run to run) and the
-      // medians are compared; the histories with keys run once (they have no floor to pair with).
-      const paired =
-        keys !== 'none' ? { run: keyward() } : interleaved(reps, { run: keyward, floor: listAndRead });
-      const { run, floor } = paired;
+      variants[keys] = {
+        dir,
+        out,
+        keyward: () => runKeyward(['scan', '--history', '--format', 'json', '--output', out], { cwd: dir }),
+      };
+    }
+    const listAndRead = () =>
+      timedShell(
+        'git cat-file --batch-all-objects --unordered --batch-check="%(objecttype) %(objectname)" | ' +
+          'awk \'$1 == "blob" { print $2 }\' | git cat-file --batch > /dev/null',
+        { cwd: variants.none.dir },
+      );
+    // With --reps, the history with no key, its floor and the one with early keys alternate (a shared
+    // machine's speed moves run to run; each target compares two of them) and medians are compared; the
+    // keys spread over the history run once, for recall.
+    const alternated = interleaved(reps, {
+      none: variants.none.keyward,
+      floor: listAndRead,
+      early: variants.early.keyward,
+    });
+    const runs = { none: alternated.none, spread: variants.spread.keyward(), early: alternated.early };
+    for (const keys of Object.keys(PLANTS)) {
+      const run = runs[keys];
+      const floor = keys === 'none' ? alternated.floor : undefined;
       let found = null;
       try {
-        found = JSON.parse(readFileSync(out, 'utf8')).findings.length;
+        found = JSON.parse(readFileSync(variants[keys].out, 'utf8')).findings.length;
       } catch {
         found = null;
       }
       rows.push({
         blobs,
         keys,
-        objects,
+        objects: objectCount(variants[keys].dir),
         seconds: run.wallS,
         nodeRssMB: run.nodeRssKB === null ? null : run.nodeRssKB / 1024,
         floorSeconds: floor?.wallS ?? null,
-        ...(floor ? { runsSeconds: run.runs, floorRunsSeconds: floor.runs } : {}),
+        ...(run.runs && run.runs.length > 1 ? { runsSeconds: run.runs } : {}),
+        ...(floor ? { floorRunsSeconds: floor.runs } : {}),
         found,
         planted: PLANTS[keys].length,
         ok: run.code === 0 || run.code === 1,
@@ -138,7 +153,7 @@ export async function historyScaleBench(ctx) {
   }
   printTable(
     ctx.write,
-    `History size: keyward scan --history (wall, keyward peak RSS) against listing + reading every blob${reps > 1 ? ` (medians of ${reps} interleaved runs; with keys, one run)` : ''}`,
+    `History size: keyward scan --history (wall, keyward peak RSS) against listing + reading every blob${reps > 1 ? ` (no key and early keys: medians of ${reps} interleaved runs; keys spread: one run)` : ''}`,
     ['blobs', 'objects', 'keys', 'keyward', 'peak RSS', 'bytes/object', 'list+read', 'findings'],
     rows.map((r) => [
       r.blobs.toLocaleString('en'),
@@ -174,11 +189,14 @@ export async function historyScaleBench(ctx) {
       `  ${c.fromBlobs.toLocaleString('en')} -> ${c.toBlobs.toLocaleString('en')} blobs: ` +
         `${c.bytesPerObject === null ? '-' : c.bytesPerObject.toFixed(0)} B/object, ${c.timeRatio.toFixed(2)}x the time\n`,
     );
-  for (const r of clean.filter((row) => row.runsSeconds && row.runsSeconds.length > 1))
+  for (const r of clean.filter((row) => row.runsSeconds)) {
+    const early = rows.find((e) => e.blobs === r.blobs && e.keys === 'early' && e.runsSeconds);
     ctx.write?.(
       `  ${r.blobs.toLocaleString('en')} blobs, runs in order: keyward ${r.runsSeconds.map(fmt.s).join(', ')}; ` +
-        `list+read ${r.floorRunsSeconds.map(fmt.s).join(', ')}\n`,
+        `list+read ${r.floorRunsSeconds.map(fmt.s).join(', ')}` +
+        `${early ? `; early keys ${early.runsSeconds.map(fmt.s).join(', ')}` : ''}\n`,
     );
+  }
   // Time growth over a true 10x step where the sizes hold one (the largest such), else the two largest scaled.
   const tenfold = clean
     .flatMap((to) => clean.filter((from) => to.blobs === from.blobs * 10).map((from) => [from, to]))
