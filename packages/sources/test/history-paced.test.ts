@@ -91,11 +91,18 @@ describe('a history walk that goes only as far as its findings need', () => {
   // A walk parsed as it comes (no raw output kept) and a check begun at once: what a large history gets.
   const paced = { rawWalkBytes: 0, checkGraceMs: 0 };
 
+  // A small history's walk is kept raw (searched, not parsed) unless rawWalkBytes says otherwise.
+  const raw = { checkGraceMs: 0 };
+
   it('places the findings, stops there, and still names an object missing further on (from the check)', async () => {
     const { r, key, keyCommit, lost } = repoWithLateLoss();
-    for (const read of [collect, pushed]) {
+    for (const [read, options] of [
+      [collect, paced],
+      [pushed, paced],
+      [collect, raw],
+    ] as const) {
       started.length = 0;
-      const source = historySource({ cwd: r.dir, env: ENV, ...paced });
+      const source = historySource({ cwd: r.dir, env: ENV, ...options });
       const items = await read(source);
       await vi.waitFor(() => expect(walkAndCheck().checks).toHaveLength(1));
       const findings = await source.resolve!(findSecrets(items, [key]));

@@ -178,7 +178,7 @@ describe('a walk kept raw, paced by searching its output (RawPace)', () => {
     expect(await wideMet(walked)).toBe(WIDE);
   });
 
-  it('takes a blob as met only once its whole line is in (a chunk may end inside its path)', async () => {
+  it('takes a blob as met once its whole line is in, in the order a parsed walk meets lines', async () => {
     const oid = 'a'.repeat(40);
     const { until } = paced();
     until.stopOnceMet([oid]);
@@ -194,6 +194,19 @@ describe('a walk kept raw, paced by searching its output (RawPace)', () => {
     // The line ends here: the walk has met everything and the scan has ended, so it stops.
     expect(await feed('\n')).toBe(false);
     expect(RawPace.answered(kept).toString()).toMatch(new RegExp(`${oid} dir/name\\.txt\\n$`));
+    // One chunk with the whole output: the blob, in the first of four commits, stops the walk there, as a
+    // parsed walk would, before the commits after it pass half the history.
+    const whole = paced(4);
+    whole.until.stopOnceMet([oid]);
+    const c = (n: number) => String(n).repeat(40);
+    const one = [
+      Buffer.from(
+        `commit ${c(1)}\n${c(1)}\n${oid} k.env\n` +
+          [2, 3, 4].map((n) => `commit ${c(n)}\n${c(n)}\n`).join(''),
+      ),
+    ];
+    expect(await new RawPace(whole.until, one).take(one[0]!)).toBe(false);
+    expect(whole.lates).toHaveLength(0);
     // A path-less line (a ref's target alone) and a `commit` inside a path do not count.
     const other = paced(3);
     other.until.stopOnceMet([oid]);

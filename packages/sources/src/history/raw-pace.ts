@@ -35,12 +35,28 @@ export class RawPace {
     if (!this.until.pacing()) return !this.until.signal.aborted;
     const lines = this.wholeLines(chunk);
     if (lines !== undefined) {
-      for (let at = lines.indexOf(COMMIT_LINE); at !== -1; at = lines.indexOf(COMMIT_LINE, at + 1))
-        this.until.metCommit();
-      for (const oid of linesHeld(lines, this.until.looking())) this.until.met(oid);
+      // In the order a parsed walk meets them: the commits before the last blob met here, the blobs, a
+      // stop at the gate if that was all, and only then the commits after (which may pass half the history).
+      const held = linesHeld(lines, this.until.looking());
+      const last = held.reduce((end, { at }) => Math.max(end, at), 0);
+      this.countCommits(lines, 0, last);
+      for (const { oid } of held) this.until.met(oid);
+      if (this.until.mayWait()) await this.until.gate();
+      if (this.until.signal.aborted) return false;
+      this.countCommits(lines, last, lines.length);
     }
     if (this.until.mayWait()) await this.until.gate();
     return !this.until.signal.aborted;
+  }
+
+  /** Tells the walk of each commit line starting in lines[from, to). */
+  private countCommits(lines: Buffer, from: number, to: number): void {
+    for (
+      let at = lines.indexOf(COMMIT_LINE, from);
+      at !== -1 && at < to;
+      at = lines.indexOf(COMMIT_LINE, at + 1)
+    )
+      this.until.metCommit();
   }
 
   /** The output up to its last whole line: what a walk stopped here has answered. */
@@ -64,27 +80,33 @@ export class RawPace {
   /** Removes from `oids` the blobs the kept output holds as whole lines (a look-back: WalkUntil.gate). */
   private forgetMet(oids: Set<string>): void {
     if (oids.size === 0) return;
-    for (const oid of linesHeld(RawPace.answered(this.kept), [...oids])) oids.delete(oid);
+    for (const { oid } of linesHeld(RawPace.answered(this.kept), [...oids])) oids.delete(oid);
   }
 }
 
 /**
  * The objects among `oids` whose line, `<id> <path>`, `lines` holds (whole lines, each after a line end but
- * the first). A few are searched for one by one; many (a history full of test keys) in one pass over the
- * lines' ids, since a search each would cost a pass each.
+ * the first), with where that line's line end stands. A few are searched for one by one; many (a history
+ * full of test keys) in one pass over the lines' ids, since a search each would cost a pass each.
  */
-function linesHeld(lines: Buffer, oids: readonly string[]): string[] {
-  if (oids.length <= SEARCHED_ONE_BY_ONE)
-    return oids.filter((oid) => lines.indexOf(`\n${oid} `, 0, 'latin1') !== -1);
+function linesHeld(lines: Buffer, oids: readonly string[]): Array<{ oid: string; at: number }> {
+  const held: Array<{ oid: string; at: number }> = [];
+  if (oids.length <= SEARCHED_ONE_BY_ONE) {
+    for (const oid of oids) {
+      const at = lines.indexOf(`\n${oid} `, 0, 'latin1');
+      if (at !== -1) held.push({ oid, at });
+    }
+    return held;
+  }
   const wanted = new Set(oids);
-  const held: string[] = [];
   for (let end = lines.indexOf(LF); end !== -1 && end + 1 < lines.length;) {
+    const at = end;
     const start = end + 1;
     end = lines.indexOf(LF, start);
     const space = lines.indexOf(0x20, start);
     if (space === -1 || (end !== -1 && space > end)) continue;
     const oid = lines.toString('latin1', start, space);
-    if (wanted.delete(oid)) held.push(oid);
+    if (wanted.delete(oid)) held.push({ oid, at });
   }
   return held;
 }
