@@ -18,13 +18,14 @@ const { runPipeline } = (await import('../dist/scan/pipeline.js')) as typeof Pip
  */
 const KEY = fakeKey('openai-project', 831);
 
-function history(withKey: boolean): TempRepo {
+/** Twelve module commits, and with a key, a commit adding it after module `keyAfter`. */
+function history(withKey: boolean, keyAfter = 3): TempRepo {
   const r = createRepo();
   const line = (i: number, n: number) => `export const value_${i}_${n} = compute(${n}, "${i}");\n`;
   for (let i = 0; i < 12; i++) {
     const text = Array.from({ length: 200 }, (_, n) => line(i, n)).join('');
     r.commit(`module ${i}`, { [`src/module-${i % 4}.ts`]: text });
-    if (withKey && i === 3) r.commit('config', { 'config.env': `OPENAI_API_KEY=${KEY}\n` });
+    if (withKey && i === keyAfter) r.commit('config', { 'config.env': `OPENAI_API_KEY=${KEY}\n` });
   }
   return r;
 }
@@ -245,13 +246,28 @@ describe('scan --history traces unreachable blobs while the walk still runs', ()
     expect(slow.trace.indexOf(TRACE)).toBeLessThan(slow.trace.indexOf(WALK));
   });
 
-  it('stops the connectivity check once a finding starts the walk (the walk finds what is missing too)', async () => {
-    const mark = join(traces, 'check-ran');
-    const slow = await scan(keyed, 1, {}, { ...slowly(), SLOW_CHECK_MARK: mark });
-    expect(slow.result.findings).toHaveLength(1);
-    expect(slow.result.source.incomplete).toBeFalsy();
-    await new Promise((done) => setTimeout(done, 2500));
-    expect(existsSync(mark)).toBe(false); // killed while it waited: its git never ran
+  it('stops the connectivity check once the walk goes to its end (a key past half the history), not before', async () => {
+    // A key late in the history: the walk passes half the commits first, so it goes to its end and says
+    // what is missing itself. The check, slowed here, is stopped while it waits: its git never runs.
+    const late = history(true, 9);
+    try {
+      const mark = join(traces, 'check-ran-late');
+      const slow = await scan(late, 1, {}, { ...slowly(), SLOW_CHECK_MARK: mark });
+      expect(slow.result.findings).toHaveLength(1);
+      expect(slow.result.source.incomplete).toBeFalsy();
+      await new Promise((done) => setTimeout(done, 2500));
+      expect(existsSync(mark)).toBe(false);
+    } finally {
+      late.cleanup();
+    }
+    // A key early: the walk stops at it (its output kept raw is searched, not parsed) and the check, left
+    // running, says what is missing: it runs to its end.
+    const mark = join(traces, 'check-ran-early');
+    const early = await scan(keyed, 1, {}, { ...slowly(), SLOW_CHECK_MARK: mark });
+    expect(early.result.findings).toHaveLength(1);
+    expect(early.result.findings[0]).toMatchObject({ path: 'config.env', reachable: true });
+    expect(early.result.source.incomplete).toBeFalsy();
+    expect(existsSync(mark)).toBe(true);
   });
 
   it('stops that trace when the walk says every key is reachable', async () => {
