@@ -15,7 +15,7 @@ import {
   shallowError,
   type HistoryShape,
 } from './history/complete.js';
-import { CHECK_NICENESS, checkStore } from './history/check-store.js';
+import { CHECK_NICENESS, IN_THREAD_CHECK_NICENESS, checkStore } from './history/check-store.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import { WalkUntil } from './history/walk-until.js';
 import { reachableCommits } from './history/reachable-commits.js';
@@ -319,8 +319,11 @@ export function historySource(given: HistoryOptions): HistorySource {
       }
       checkStarted = true;
       // Started directly when this thread is about to block: through the helper, git would wait for
-      // this thread's event loop to open its pipe, that is for the end of the reading.
-      const running = checkStore(direct ? { ...options, viaHelper: false } : options, refs, stopCheck.signal);
+      // this thread's event loop to open its pipe, that is for the end of the reading (its stdin is
+      // /dev/null for the same reason: launchDirect). Beside that reading it runs at normal priority.
+      const running = direct
+        ? checkStore({ ...options, viaHelper: false }, refs, stopCheck.signal, IN_THREAD_CHECK_NICENESS)
+        : checkStore(options, refs, stopCheck.signal);
       launched();
       return running;
     })();

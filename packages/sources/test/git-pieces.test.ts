@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scratch, tempDir } from '@keyward/test-utils';
@@ -12,6 +12,7 @@ import {
 } from '../src/git/cat-file.js';
 import { LogParser, RAW_LOG_FLAGS, streamLog } from '../src/git/log.js';
 import { OidMap } from '../src/git/oid-map.js';
+import { startGit } from '../src/git/exec.js';
 import { makeFifos } from '../src/git/fifos.js';
 import { withLargePipe } from '../src/git/large-pipe.js';
 import { isZeroOid, parseRawOutput } from '../src/git/raw.js';
@@ -395,5 +396,24 @@ describe('the unlisted pipeline side file', () => {
     await expect(readUnlistedRest('/nonexistent/keyward-side')).rejects.toMatchObject({
       data: { reason: 'the listing stopped short' },
     });
+  });
+});
+
+describe('startGit', () => {
+  it('gives a git with no input the end of its stdin at once, even while this thread is blocked', async () => {
+    const dir = tempDir();
+    const mark = join(dir, 'drained');
+    try {
+      // A git alias that reads its stdin to the end, then writes when it got there.
+      const alias = `alias.drain=!cat >/dev/null && node -e "require('fs').writeFileSync(process.argv[1], String(Date.now()))" '${mark}'`;
+      const { exited } = startGit(['-c', alias, 'drain'], { cwd: dir, env: ENV });
+      // Blocked as a history read in this thread is (blocking reads): no event-loop turn for 1.5 s.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+      const unblocked = Date.now();
+      expect(await exited).toBe(0);
+      expect(Number(readFileSync(mark, 'utf8'))).toBeLessThan(unblocked - 500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

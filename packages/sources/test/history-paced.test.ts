@@ -6,11 +6,11 @@ import { fakeKey, Scratch, tempDir } from '@keyward/test-utils';
 import type * as Exec from '../src/git/exec.js';
 import type * as AtHead from '../src/history/at-head.js';
 import { historySource } from '../src/history.js';
-import { CHECK_NICENESS } from '../src/history/check-store.js';
+import { CHECK_NICENESS, IN_THREAD_CHECK_NICENESS } from '../src/history/check-store.js';
 import { collect, ENV, findSecrets, pushed } from './helpers.js';
 
-/** Every git started through startGit: its arguments, whether the spawn helper started it, whether stopped. */
-const started: Array<{ args: string[]; viaHelper: boolean; stopped: boolean }> = [];
+/** Every git started through startGit: its arguments, whether the spawn helper started it, its niceness, whether stopped. */
+const started: Array<{ args: string[]; viaHelper: boolean; niceness?: number; stopped: boolean }> = [];
 
 vi.mock('../src/git/exec.js', async (importOriginal) => {
   const real = await importOriginal<typeof Exec>();
@@ -18,7 +18,12 @@ vi.mock('../src/git/exec.js', async (importOriginal) => {
     ...real,
     startGit: (...call: Parameters<typeof real.startGit>) => {
       const git = real.startGit(...call);
-      const record = { args: call[0], viaHelper: call[1].viaHelper === true, stopped: false };
+      const record = {
+        args: call[0],
+        viaHelper: call[1].viaHelper === true,
+        ...(call[3]?.niceness === undefined ? {} : { niceness: call[3].niceness }),
+        stopped: false,
+      };
       started.push(record);
       const kill = git.child.kill.bind(git.child);
       git.child.kill = () => {
@@ -149,6 +154,7 @@ describe('a history walk that goes only as far as its findings need', () => {
     const plan = whole.parallel!();
     const work = await plan.work(2);
     expect(walkAndCheck().checks).toHaveLength(1);
+    expect(walkAndCheck().checks[0]!.niceness).toBe(CHECK_NICENESS);
     expect(work).toMatchObject({ kind: 'history', niceness: CHECK_NICENESS });
     await plan.finish?.(undefined).catch(() => {}); // the store is partial: that is not this test's
     // --branch: no check runs (the walk says what is missing).
@@ -167,13 +173,15 @@ describe('a history walk that goes only as far as its findings need', () => {
         env: ENV,
         unlistedPackBytes: read === 'each' ? 1 << 30 : 0,
       });
-      const atFirst: Array<Array<{ viaHelper: boolean }>> = [];
+      const atFirst: Array<Array<{ viaHelper: boolean; niceness?: number }>> = [];
       const first = (): void => {
-        if (atFirst.length === 0) atFirst.push(walkAndCheck().checks.map(({ viaHelper }) => ({ viaHelper })));
+        if (atFirst.length === 0)
+          atFirst.push(walkAndCheck().checks.map(({ viaHelper, niceness }) => ({ viaHelper, niceness })));
       };
       if (read === 'each') await source.each!(first);
       else for await (const _ of source.items()) first();
-      expect(atFirst, read).toEqual([[{ viaHelper: false }]]);
+      // At normal priority beside a reading in this thread (one at niceness 10 waited for its end).
+      expect(atFirst, read).toEqual([[{ viaHelper: false, niceness: IN_THREAD_CHECK_NICENESS }]]);
     }
   });
 

@@ -20,7 +20,13 @@ export function lowerPriority(pid: number, niceness: number): void {
   }
 }
 
-/** Starts `command` (an argv) by forking this process, with `input` on its stdin (closed once written). */
+/**
+ * Starts `command` (an argv) by forking this process, with `input` on its stdin (closed once written). No
+ * input: stdin is /dev/null. A pipe would reach its end only when this thread's event loop closes it, and
+ * a history read in this thread with blocking reads turns its loop only every few MiB: git's check
+ * (`rev-list --stdin`, no input) waited for the end of the reading before it began. 0.1M blobs: 1.79-1.85 s
+ * before, 1.45-1.58 s after (6 interleaved runs).
+ */
 export function launchDirect(
   command: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; input: string; niceness?: number },
@@ -29,16 +35,19 @@ export function launchDirect(
   const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [options.input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  child.stdin.on('error', () => {}); // it may exit before reading all of its input
-  child.stdin.end(options.input);
+  if (child.stdin) {
+    child.stdin.on('error', () => {}); // it may exit before reading all of its input
+    child.stdin.end(options.input);
+  }
   if (options.niceness !== undefined && child.pid !== undefined) lowerPriority(child.pid, options.niceness);
   const closed = new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
   closed.catch(() => {}); // awaited by the caller
-  return { stdout: child.stdout, stderr: child.stderr, closed, kill: () => child.kill() };
+  // Piped as spawned (stdio above), whatever stdin is.
+  return { stdout: child.stdout!, stderr: child.stderr!, closed, kill: () => child.kill() };
 }
