@@ -34,19 +34,17 @@ export class RawPace {
     // Going to its end (or stopped): nothing to look for.
     if (!this.until.pacing()) return !this.until.signal.aborted;
     const lines = this.wholeLines(chunk);
-    if (lines !== undefined) {
-      // In the order a parsed walk meets them: the commits before the last blob met here, the blobs, a
-      // stop at the gate if that was all, and only then the commits after (which may pass half the history).
-      const held = linesHeld(lines, this.until.looking());
-      const last = held.reduce((end, { at }) => Math.max(end, at), 0);
-      this.countCommits(lines, 0, last);
-      for (const { oid } of held) this.until.met(oid);
-      if (this.until.mayWait()) await this.until.gate();
-      if (this.until.signal.aborted) return false;
-      this.countCommits(lines, last, lines.length);
-    }
+    // In the order a parsed walk meets them: the commits before the last blob met here, the blobs, a stop
+    // at the gate if that was all (or a wait for the scan), and only then the commits after (which may
+    // pass half the history).
+    const held = linesHeld(lines, this.until.looking());
+    const last = held.reduce((end, { at }) => Math.max(end, at), 0);
+    this.countCommits(lines, 0, last);
+    for (const { oid } of held) this.until.met(oid);
     if (this.until.mayWait()) await this.until.gate();
-    return !this.until.signal.aborted;
+    if (this.until.signal.aborted) return false;
+    this.countCommits(lines, last, lines.length);
+    return true;
   }
 
   /** Tells the walk of each commit line starting in lines[from, to). */
@@ -65,12 +63,12 @@ export class RawPace {
     return all.subarray(0, all.lastIndexOf(LF) + 1);
   }
 
-  /** The carried start of a line plus this chunk's whole lines (each preceded by its LF), if any. */
-  private wholeLines(chunk: Buffer): Buffer | undefined {
+  /** The carried start of a line plus this chunk's whole lines (each preceded by its LF): none, empty. */
+  private wholeLines(chunk: Buffer): Buffer {
     const last = chunk.lastIndexOf(LF);
     if (last === -1) {
       this.carry = Buffer.concat([this.carry, chunk]);
-      return undefined;
+      return EMPTY;
     }
     const lines = Buffer.concat([this.carry, chunk.subarray(0, last + 1)]);
     this.carry = chunk.subarray(last); // from its LF: the next line's start is searched with it
@@ -115,4 +113,5 @@ function linesHeld(lines: Buffer, oids: readonly string[]): Array<{ oid: string;
 const SEARCHED_ONE_BY_ONE = 16;
 
 const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
 const COMMIT_LINE = Buffer.from('\ncommit ');

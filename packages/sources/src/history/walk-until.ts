@@ -94,7 +94,7 @@ export class WalkUntil {
 
   /** Whether the walk has met every blob it knows it must place (then it goes through `gate`). */
   mayWait(): boolean {
-    return this.wanted.size === 0 && !this.toTheEnd && this.alreadyMet !== undefined && !this.signal.aborted;
+    return this.wanted.size === 0 && this.alreadyMet !== undefined && this.pacing();
   }
 
   /**
