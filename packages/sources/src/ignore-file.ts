@@ -7,6 +7,12 @@ export type IgnoreVerdict = 'ignored' | 'unignored' | undefined;
 export interface IgnoreFile {
   /** `rel`: POSIX path relative to the file's folder, without a trailing slash. */
   test(rel: string, isDir: boolean): IgnoreVerdict;
+  /**
+   * test() of `name` inside `folder` ('' for the file's own folder), for a walk that has found `folder` and
+   * every folder above it not ignored by these rules (no verdict): only the entry's own name and path are
+   * left to judge, not each folder on its way down again.
+   */
+  testChild(folder: string, name: string, isDir: boolean): IgnoreVerdict;
 }
 
 /** A pattern body with no wildcard, escape, space, `!` or `#`, and no `.`/`..` segment: compared as text. */
@@ -48,11 +54,14 @@ export function compileIgnoreFile(patterns: string | readonly string[]): IgnoreF
 
 function libraryRules(patterns: string | readonly string[]): IgnoreFile {
   const rules = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
+  const test = (rel: string, isDir: boolean): IgnoreVerdict => {
+    const result = rules.test(isDir ? `${rel}/` : rel);
+    return result.ignored ? 'ignored' : result.unignored ? 'unignored' : undefined;
+  };
+  // A `!` pattern can re-include below a folder another pattern ignores: the whole path is judged.
   return {
-    test(rel, isDir) {
-      const result = rules.test(isDir ? `${rel}/` : rel);
-      return result.ignored ? 'ignored' : result.unignored ? 'unignored' : undefined;
-    },
+    test,
+    testChild: (folder, name, isDir) => test(folder === '' ? name : `${folder}/${name}`, isDir),
   };
 }
 
@@ -130,6 +139,9 @@ class SplitRules implements IgnoreFile {
   private readonly dirPaths = new Set<string>();
   /** `*.o`: base-name suffixes, keyed by their last character so that a name checks only a few. */
   private readonly suffixes = new Map<number, { suffix: string; dirOnly: boolean }[]>();
+  /** testChild()'s last folder, lower-cased: a walk asks about every entry of one folder in a row. */
+  private folder = '';
+  private folderLower = '';
 
   /**
    * `complex`: the patterns `ignore` judges, with one run of text per pattern (requiredLiteral), or
@@ -169,6 +181,29 @@ class SplitRules implements IgnoreFile {
       if (slash === -1) break;
       start = slash + 1;
     }
+    return this.testComplex(rel, lower, isDir);
+  }
+
+  testChild(folder: string, name: string, isDir: boolean): IgnoreVerdict {
+    if (folder !== this.folder) {
+      this.folder = folder;
+      this.folderLower = folder.toLowerCase();
+    }
+    const lower = name.toLowerCase();
+    if (this.names.has(lower) || (isDir && this.dirNames.has(lower))) return 'ignored';
+    const candidates = this.suffixes.get(lower.charCodeAt(lower.length - 1));
+    if (candidates) {
+      for (const { suffix, dirOnly } of candidates)
+        if ((isDir || !dirOnly) && lower.endsWith(suffix)) return 'ignored';
+    }
+    if (this.paths.size === 0 && this.dirPaths.size === 0 && !this.complex) return undefined;
+    const path = folder === '' ? lower : `${this.folderLower}/${lower}`;
+    if (this.paths.has(path) || (isDir && this.dirPaths.has(path))) return 'ignored';
+    return this.testComplex(folder === '' ? name : `${folder}/${name}`, path, isDir);
+  }
+
+  /** The patterns `ignore` judges, asked only when the path holds one of their runs of text. */
+  private testComplex(rel: string, lower: string, isDir: boolean): IgnoreVerdict {
     if (!this.complex) return undefined;
     const { rules, literals } = this.complex;
     if (literals && !literals.some((literal) => lower.includes(literal))) return undefined;

@@ -58,6 +58,24 @@ export class IgnoreStack {
     this.layers.length -= count;
   }
 
+  /**
+   * The rules for the entries of folder `dir` (absolute), for a walk that judges them one by one. `known`:
+   * the walk found `dir` clean (IgnoreFolder.judge) on its way down, so each rule judges an entry's own
+   * name and path only; otherwise each judges every folder on the entry's path (the walk's first folder).
+   */
+  folder(dir: string, known: boolean): IgnoreFolder {
+    const rules: IgnoreFile[] = [];
+    const folders: string[] = [];
+    const inside = withSlash(dir);
+    for (const layer of this.layers) {
+      if (!inside.startsWith(layer.dir)) continue;
+      const rel = inside.slice(layer.dir.length, -sep.length);
+      rules.push(layer.rules);
+      folders.push(sep === '/' ? rel : rel.replace(/\\/g, '/'));
+    }
+    return new IgnoreFolder(rules, folders, known);
+  }
+
   /** Whether `path` (absolute, POSIX or native) is ignored; `isDir` for folder patterns like `build/`. */
   ignores(path: string, isDir: boolean): boolean {
     let ignored = false;
@@ -70,6 +88,41 @@ export class IgnoreStack {
       else if (verdict === 'unignored') ignored = false;
     }
     return ignored;
+  }
+}
+
+/**
+ * An entry's verdict in a walk: ignored; or not, with no rule having said "ignored" (`clean`: the walk can
+ * judge a clean folder's entries by their own names); or re-included by a deeper `!` pattern (`kept`).
+ */
+export type EntryVerdict = 'ignored' | 'clean' | 'kept';
+
+/**
+ * The rules that apply in one folder of a walk, each with the folder's path relative to it, worked out once
+ * for all the folder's entries rather than for each (git.git's tree: ~5,000 entries under 37 ignore files).
+ */
+export class IgnoreFolder {
+  constructor(
+    private readonly rules: readonly IgnoreFile[],
+    private readonly folders: readonly string[],
+    private readonly known: boolean,
+  ) {}
+
+  judge(name: string, isDir: boolean): EntryVerdict {
+    let ignored = false;
+    let clean = true;
+    for (let i = 0; i < this.rules.length; i++) {
+      const rules = this.rules[i]!;
+      const folder = this.folders[i]!;
+      const verdict = this.known
+        ? rules.testChild(folder, name, isDir)
+        : rules.test(folder === '' ? name : `${folder}/${name}`, isDir);
+      if (verdict === 'ignored') {
+        ignored = true;
+        clean = false;
+      } else if (verdict === 'unignored') ignored = false;
+    }
+    return ignored ? 'ignored' : clean ? 'clean' : 'kept';
   }
 }
 

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
-import { IgnoreStack, VENDOR_DIRS } from './ignore-rules.js';
+import { IgnoreStack, VENDOR_DIRS, type IgnoreFolder } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
 import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
 import { isBinary, newSourceStats, type ScanSource, type SourceStats } from './source.js';
@@ -31,6 +31,8 @@ interface Frame {
   entries: Dirent[];
   next: number;
   layers: number;
+  /** The ignore rules for this folder's entries (undefined with `--no-ignore`). */
+  ignore: IgnoreFolder | undefined;
 }
 
 /**
@@ -58,7 +60,8 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
       ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
     }
     const stack: Frame[] = [];
-    const open = (dir: string, shown: string): Frame | undefined => {
+    // `known`: the folder was judged clean on the way down (IgnoreStack.folder).
+    const open = (dir: string, shown: string, known: boolean): Frame | undefined => {
       let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -77,9 +80,16 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
       // The repository's own excludes apply too, as in git and ripgrep.
       if (useIgnore && names.has('.git'))
         layers += ignores.addFile(dir, join(dir, '.git', 'info', 'exclude'));
-      return { dir, shown, entries, next: 0, layers };
+      return {
+        dir,
+        shown,
+        entries,
+        next: 0,
+        layers,
+        ignore: useIgnore ? ignores.folder(dir, known) : undefined,
+      };
     };
-    const first = open(root, display(root));
+    const first = open(root, display(root), false);
     if (first) stack.push(first);
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
@@ -97,12 +107,13 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
         continue;
       }
       const isDir = entry.isDirectory();
-      if (useIgnore && ((isDir && VENDOR_DIRS.includes(entry.name)) || ignores.ignores(abs, isDir))) {
+      const verdict = frame.ignore?.judge(entry.name, isDir);
+      if (verdict === 'ignored' || (useIgnore && isDir && VENDOR_DIRS.includes(entry.name))) {
         stats.skipped.ignored++;
         continue;
       }
       if (isDir) {
-        const child = open(abs, shown);
+        const child = open(abs, shown, verdict === 'clean');
         if (child) stack.push(child);
       } else if (entry.isFile()) {
         yield { abs, shown };
