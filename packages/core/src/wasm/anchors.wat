@@ -64,7 +64,7 @@
     (param $count i32) (param $stop_at i32) (param $wide i32) (result i32)
     (local $lo0a v128) (local $hi0a v128) (local $lo1a v128) (local $hi1a v128) (local $lo2a v128) (local $hi2a v128)
     (local $lo0b v128) (local $hi0b v128) (local $lo1b v128) (local $hi1b v128) (local $lo2b v128) (local $hi2b v128)
-    (local $nib v128) (local $v v128) (local $mb v128)
+    (local $nib v128) (local $v v128) (local $mb v128) (local $l v128) (local $h v128)
     (local $m v128) (local $m2 v128)
     (local $i i32) (local $a i32) (local $lanes i32) (local $p i32)
     (local $key i32) (local $q i32) (local $g i32) (local $k i32) (local $kend i32) (local $rec i32) (local $r i32)
@@ -92,82 +92,81 @@
             (global.set $resume (local.get $i))
             (br $done)))
         (local.set $a (i32.add (local.get $in) (local.get $i)))
-        ;; Block at i, buckets 0-7. The high nibble is (v >> 4) & 15 with a 16-bit shift: one instruction on x64.
-        (local.set $v (v128.load (local.get $a)))
-        (local.set $m
-          (v128.and
-            (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
-            (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
-        (local.set $v (v128.load offset=1 (local.get $a)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
-        (local.set $v (v128.load offset=2 (local.get $a)))
-        (local.set $m
-          (v128.and (local.get $m)
-            (v128.and
-              (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
-        ;; Block at i + 16.
-        (local.set $v (v128.load offset=16 (local.get $a)))
-        (local.set $m2
-          (v128.and
-            (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
-            (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
-        (local.set $v (v128.load offset=17 (local.get $a)))
-        (local.set $m2
-          (v128.and (local.get $m2)
-            (v128.and
-              (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
-        (local.set $v (v128.load offset=18 (local.get $a)))
-        (local.set $m2
-          (v128.and (local.get $m2)
-            (v128.and
-              (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
-        ;; Buckets 8-15 only in a wide plan: a branch that always goes the same way, and leaves an 8-bucket plan
-        ;; the code (and register use) it had before there were 16 buckets.
+        ;; A wide plan (16 buckets) looks up both sets of tables with the same nibbles: each of the six loads
+        ;; is split once, not once a set (measured on the worktree bench's text: see bench/README).
         (if (local.get $wide)
           (then
             (local.set $v (v128.load (local.get $a)))
-            (local.set $mb
-              (v128.and
-                (i8x16.swizzle (local.get $lo0b) (v128.and (local.get $v) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi0b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l)) (i8x16.swizzle (local.get $hi0a) (local.get $h))))
+            (local.set $mb (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l)) (i8x16.swizzle (local.get $hi0b) (local.get $h))))
             (local.set $v (v128.load offset=1 (local.get $a)))
-            (local.set $mb
-              (v128.and (local.get $mb)
-                (v128.and
-                  (i8x16.swizzle (local.get $lo1b) (v128.and (local.get $v) (local.get $nib)))
-                  (i8x16.swizzle (local.get $hi1b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m (v128.and (local.get $m) (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l)) (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
+            (local.set $mb (v128.and (local.get $mb) (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l)) (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
             (local.set $v (v128.load offset=2 (local.get $a)))
-            (local.set $mb
-              (v128.and (local.get $mb)
-                (v128.and
-                  (i8x16.swizzle (local.get $lo2b) (v128.and (local.get $v) (local.get $nib)))
-                  (i8x16.swizzle (local.get $hi2b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m (v128.and (local.get $m) (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l)) (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
+            (local.set $mb (v128.and (local.get $mb) (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l)) (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
             (local.set $m (v128.or (local.get $m) (local.get $mb)))
             (local.set $v (v128.load offset=16 (local.get $a)))
-            (local.set $mb
-              (v128.and
-                (i8x16.swizzle (local.get $lo0b) (v128.and (local.get $v) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi0b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m2 (v128.and (i8x16.swizzle (local.get $lo0a) (local.get $l)) (i8x16.swizzle (local.get $hi0a) (local.get $h))))
+            (local.set $mb (v128.and (i8x16.swizzle (local.get $lo0b) (local.get $l)) (i8x16.swizzle (local.get $hi0b) (local.get $h))))
             (local.set $v (v128.load offset=17 (local.get $a)))
-            (local.set $mb
-              (v128.and (local.get $mb)
-                (v128.and
-                  (i8x16.swizzle (local.get $lo1b) (v128.and (local.get $v) (local.get $nib)))
-                  (i8x16.swizzle (local.get $hi1b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m2 (v128.and (local.get $m2) (v128.and (i8x16.swizzle (local.get $lo1a) (local.get $l)) (i8x16.swizzle (local.get $hi1a) (local.get $h)))))
+            (local.set $mb (v128.and (local.get $mb) (v128.and (i8x16.swizzle (local.get $lo1b) (local.get $l)) (i8x16.swizzle (local.get $hi1b) (local.get $h)))))
             (local.set $v (v128.load offset=18 (local.get $a)))
-            (local.set $mb
-              (v128.and (local.get $mb)
+            (local.set $l (v128.and (local.get $v) (local.get $nib)))
+            (local.set $h (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))
+            (local.set $m2 (v128.and (local.get $m2) (v128.and (i8x16.swizzle (local.get $lo2a) (local.get $l)) (i8x16.swizzle (local.get $hi2a) (local.get $h)))))
+            (local.set $mb (v128.and (local.get $mb) (v128.and (i8x16.swizzle (local.get $lo2b) (local.get $l)) (i8x16.swizzle (local.get $hi2b) (local.get $h)))))
+            (local.set $m2 (v128.or (local.get $m2) (local.get $mb)))
+          )
+          (else
+            ;; Block at i, buckets 0-7. The high nibble is (v >> 4) & 15 with a 16-bit shift: one instruction on x64.
+            (local.set $v (v128.load (local.get $a)))
+            (local.set $m
+              (v128.and
+                (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
+                (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $v (v128.load offset=1 (local.get $a)))
+            (local.set $m
+              (v128.and (local.get $m)
                 (v128.and
-                  (i8x16.swizzle (local.get $lo2b) (v128.and (local.get $v) (local.get $nib)))
-                  (i8x16.swizzle (local.get $hi2b) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
-            (local.set $m2 (v128.or (local.get $m2) (local.get $mb)))))
+                  (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $v (v128.load offset=2 (local.get $a)))
+            (local.set $m
+              (v128.and (local.get $m)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            ;; Block at i + 16.
+            (local.set $v (v128.load offset=16 (local.get $a)))
+            (local.set $m2
+              (v128.and
+                (i8x16.swizzle (local.get $lo0a) (v128.and (local.get $v) (local.get $nib)))
+                (i8x16.swizzle (local.get $hi0a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+            (local.set $v (v128.load offset=17 (local.get $a)))
+            (local.set $m2
+              (v128.and (local.get $m2)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo1a) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi1a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $v (v128.load offset=18 (local.get $a)))
+            (local.set $m2
+              (v128.and (local.get $m2)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2a) (v128.and (local.get $v) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2a) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+          ))
         (if (v128.any_true (v128.or (local.get $m) (local.get $m2)))
           (then
             ;; One bit per candidate lane of the 32, lowest first.
