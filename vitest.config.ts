@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// The anchor finder has a relaxed-SIMD build that V8 takes from 11.4 (Node 22); on older V8 (Node 20) the
+// tests enable it, so that both builds are tested wherever the tests run (teddy-finder.test.ts).
+const [v8Major = 0, v8Minor = 0] = process.versions.v8.split('.').map(Number);
+const relaxedSimdFlag =
+  v8Major < 11 || (v8Major === 11 && v8Minor < 4) ? ['--experimental-wasm-relaxed-simd'] : [];
+
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of the workspace packages, not their build output.
@@ -17,5 +23,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    execArgv: relaxedSimdFlag,
   },
 });

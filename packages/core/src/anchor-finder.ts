@@ -137,7 +137,7 @@ class SwitchingAnchorFinder implements AnchorFinder {
       if (this.seen < this.warmup) return null;
       // No plan to take after all: planning costs what it did, so wait as long as without one.
       if (this.seen < WASM_WARMUP_BYTES && !this.options.plan && !this.fittingPlan()) return null;
-      this.wasm = compiledAnchorsModule() === null ? null : this.newWasmFinder();
+      this.wasm = compiledAnchorsModule(this.options.simd) === null ? null : this.newWasmFinder();
     }
     return this.wasm;
   }

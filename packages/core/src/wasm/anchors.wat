@@ -11,8 +11,8 @@
 ;; 3 bytes (most false candidates stop there, after one probe), and the literals of the group found are
 ;; verified exactly, 8 bytes at a time. Verification is inlined in the scan loop: a call would clobber the
 ;; vector registers that hold the tables. (On x64, V8 adds a saturating add to every i8x16.swizzle for
-;; out-of-range indices; i8x16.relaxed_swizzle, not shipped in Node 20's V8, measured ~15% faster here with
-;; --experimental-wasm-relaxed-simd.)
+;; out-of-range indices. scripts/gen-wasm.mjs also assembles this text with every swizzle as i8x16.relaxed_swizzle,
+;; which is a bare pshufb; teddy-finder.ts runs that build where the runtime validates it: V8 11.4+, Node 22.)
 ;;
 ;; Everything the scan needs is written into linear memory by JS (teddy.ts, `encodeTeddyConfig`):
 ;;   0..95     buckets 0-7: nibble tables lo0 hi0 lo1 hi1 lo2 hi2 (16 bytes each; bit b = bucket b)

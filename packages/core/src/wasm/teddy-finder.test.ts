@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildAutomaton, findAnchors, type AnchorAutomaton } from '../anchors.js';
-import { WasmAnchorFinder, type WasmFinderOptions } from './teddy-finder.js';
+import {
+  WasmAnchorFinder,
+  compiledAnchorsModule,
+  defaultAnchorsSimd,
+  type AnchorsSimd,
+  type WasmFinderOptions,
+} from './teddy-finder.js';
 import { planTeddy } from './teddy.js';
 import {
   bruteForceHits,
@@ -40,6 +46,13 @@ const TRICKY = [
 
 const cache = new Map<string, [WasmAnchorFinder, AnchorAutomaton]>();
 
+/** The build every finder below runs (each describe block sets it for its tests). */
+let simdUnderTest: AnchorsSimd = 'strict';
+
+function makeFinder(literals: readonly string[], options: WasmFinderOptions = {}): WasmAnchorFinder {
+  return new WasmAnchorFinder(literals, { ...options, simd: simdUnderTest });
+}
+
 /** Checks the WASM finder against both the JS automaton and brute force. */
 function expectSameHits(
   literals: readonly string[],
@@ -48,20 +61,35 @@ function expectSameHits(
   from = 0,
   to = bytes.length,
 ): void {
-  const key = JSON.stringify([literals, options]);
+  const key = JSON.stringify([literals, options, simdUnderTest]);
   let engines = cache.get(key);
-  if (!engines)
-    cache.set(key, (engines = [new WasmAnchorFinder(literals, options), buildAutomaton(literals)]));
+  if (!engines) cache.set(key, (engines = [makeFinder(literals, options), buildAutomaton(literals)]));
   const [finder, automaton] = engines;
   const expected = bruteForceHits(literals, bytes, from, to);
   expect(collect((onHit) => findAnchors(automaton, bytes, from, to, onHit))).toEqual(expected);
   expect(collect((onHit) => finder.find(bytes, from, to, onHit))).toEqual(expected);
 }
 
-describe('WasmAnchorFinder', () => {
+describe('the builds of anchors.wat', () => {
+  it('are both available to these tests (vitest.config.ts enables relaxed SIMD on V8 before 11.4)', () => {
+    expect(compiledAnchorsModule('strict')).not.toBeNull();
+    expect(compiledAnchorsModule('relaxed')).not.toBeNull();
+  });
+
+  it('default to the relaxed one where the runtime validates it', () => {
+    expect(defaultAnchorsSimd()).toBe('relaxed');
+    expect(new WasmAnchorFinder(['sk-', 'key']).find).toBeTypeOf('function');
+  });
+});
+
+describe.each(['strict', 'relaxed'] as const)('WasmAnchorFinder, %s swizzles', (simd) => {
+  beforeEach(() => {
+    simdUnderTest = simd;
+  });
+
   it('finds every anchor of a small text, in (end, id) order', () => {
     const text = new TextEncoder().encode('const API_KEY = "x"; // SK-ANT-API key');
-    const finder = new WasmAnchorFinder(TRICKY);
+    const finder = makeFinder(TRICKY);
     const hits = collect((onHit) => finder.find(text, 0, text.length, onHit));
     const names = [];
     for (let k = 0; k < hits.length; k += 2) names.push(`${TRICKY[hits[k]!]}@${hits[k + 1]}`);
@@ -138,7 +166,7 @@ describe('WasmAnchorFinder', () => {
   it('does not fold bytes that are not letters (@ vs `, [ vs {, _ vs DEL) and folds only ASCII letters', () => {
     const bytes = new TextEncoder().encode('x`y x@y X@Y {q} [q] [Q] a\x7fb a_b A_B');
     expectSameHits(TRICKY, bytes);
-    const finder = new WasmAnchorFinder(['x@y', '[q]', 'a_b']);
+    const finder = makeFinder(['x@y', '[q]', 'a_b']);
     expect(collect((onHit) => finder.find(bytes, 0, bytes.length, onHit))).toEqual([
       0, 7, 0, 11, 1, 19, 1, 23, 2, 31, 2, 35,
     ]);
@@ -173,7 +201,7 @@ describe('WasmAnchorFinder', () => {
 
   it('scans an inputView in place, at any offset, and agrees with a copy', () => {
     const random = seededRandom(6);
-    const finder = new WasmAnchorFinder(REAL, { chunkBytes: 64 });
+    const finder = makeFinder(REAL, { chunkBytes: 64 });
     const source = plantedText(random, REAL, 10_000);
     const view = finder.inputView(source.length);
     expect(finder.owns(view)).toBe(true);
@@ -189,7 +217,7 @@ describe('WasmAnchorFinder', () => {
   });
 
   it('grows its memory for a large inputView; older views are detached', () => {
-    const finder = new WasmAnchorFinder(REAL);
+    const finder = makeFinder(REAL);
     const small = finder.inputView(16);
     const big = finder.inputView(8 << 20);
     expect(big.length).toBe(8 << 20);
@@ -208,7 +236,7 @@ describe('WasmAnchorFinder', () => {
   });
 
   it('rejects a range outside the array', () => {
-    const finder = new WasmAnchorFinder(REAL);
+    const finder = makeFinder(REAL);
     const bytes = new Uint8Array(10);
     expect(() => finder.find(bytes, 0, 11, () => {})).toThrow(RangeError);
     expect(() => finder.find(bytes, 5, 4, () => {})).toThrow(RangeError);
@@ -260,16 +288,14 @@ describe('WasmAnchorFinder', () => {
 
   it('takes a plan made earlier for the same literals, reuses its own for a repeated list, rejects a foreign one', () => {
     const plan = planTeddy(REAL);
-    const finder = new WasmAnchorFinder(REAL, { plan });
+    const finder = makeFinder(REAL, { plan });
     expect(finder.plan).toBe(plan);
     const bytes = plantedText(seededRandom(9), REAL, 5000);
     expect(collect((onHit) => finder.find(bytes, 0, bytes.length, onHit))).toEqual(
       bruteForceHits(REAL, bytes),
     );
-    expect(new WasmAnchorFinder(TRICKY).plan).toBe(new WasmAnchorFinder(TRICKY).plan);
-    expect(() => new WasmAnchorFinder(TRICKY, { plan })).toThrow(/made for other anchor literals/);
-    expect(() => new WasmAnchorFinder([...REAL.slice(1), REAL[0]!], { plan })).toThrow(
-      /other anchor literals/,
-    );
+    expect(makeFinder(TRICKY).plan).toBe(makeFinder(TRICKY).plan);
+    expect(() => makeFinder(TRICKY, { plan })).toThrow(/made for other anchor literals/);
+    expect(() => makeFinder([...REAL.slice(1), REAL[0]!], { plan })).toThrow(/other anchor literals/);
   });
 });
