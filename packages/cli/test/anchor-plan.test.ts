@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { teddyPlanFromData } from '@keyward/core';
@@ -15,5 +17,16 @@ describe('the prefilter plan shipped in the bundle', () => {
     expect(plan).toBeDefined();
     const scanner = buildScanner(await loadConfig({ cwd: tempDir() }));
     expect(plan!.literals).toEqual(scanner.ruleSet.automaton.anchors);
+  });
+
+  it('is the one the bundled code finds beside itself (read by directory, not by a URL built at run time)', async () => {
+    const bundle = dirname(PLAN);
+    const chunk = readdirSync(bundle).find((name) => /^hook-path-.*\.cjs$/.test(name));
+    expect(chunk).toBeDefined();
+    const { bundledAnchorPlan } = createRequire(import.meta.url)(join(bundle, chunk!)) as {
+      bundledAnchorPlan: () => { literals: readonly string[] } | undefined;
+    };
+    const scanner = buildScanner(await loadConfig({ cwd: tempDir() }));
+    expect(bundledAnchorPlan()?.literals).toEqual(scanner.ruleSet.automaton.anchors);
   });
 });

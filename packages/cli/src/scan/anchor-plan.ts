@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { teddyPlanFromData, type TeddyPlan } from '@keyward/core';
 
 let read: TeddyPlan | undefined | null = null;
@@ -11,7 +12,9 @@ let read: TeddyPlan | undefined | null = null;
 export function bundledAnchorPlan(): TeddyPlan | undefined {
   if (read !== null) return read;
   try {
-    read = teddyPlanFromData(JSON.parse(readFileSync(new URL('./teddy-plan.json', import.meta.url), 'utf8')));
+    // By directory, not by URL: the bundle would turn import.meta.url into a URL built at run time (see
+    // canRunWorkers in pipeline.ts).
+    read = teddyPlanFromData(JSON.parse(readFileSync(join(import.meta.dirname, 'teddy-plan.json'), 'utf8')));
   } catch {
     read = undefined;
   }
