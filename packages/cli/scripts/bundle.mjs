@@ -11,7 +11,8 @@
  * workspace packages are never published, a user's install fetches one tarball, and nothing resolves from
  * node_modules at run time. The licences of what was bundled go to bundle/THIRD-PARTY-LICENSES.txt.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -111,5 +112,23 @@ const { RULES } = await import(pathToFileURL(join(packages, 'rules/dist/index.js
 const anchors = core.compileRules(RULES).automaton.anchors;
 writeFileSync(
   join(outdir, 'teddy-plan.json'),
-  `${JSON.stringify(core.teddyPlanData(core.planTeddy(anchors)))}\n`,
+  `${JSON.stringify(core.teddyPlanData(refinedOnCode(core.planTeddy(anchors))))}\n`,
 );
+
+/**
+ * The plan with its buckets refined on real code (core's refineTeddyPlan): the first 4 MB of the TypeScript
+ * compiler the build already installs (pinned by the lockfile). Measured with the refined plan against the
+ * model's, alternating in one process: the prefilter's time 0.90x on npm code, 0.89x on git.git's files,
+ * 0.93x on the worktree bench's text (candidate positions per MB: npm 10,935 -> 8,021, git.git 8,554 ->
+ * 4,469, Go 12,561 -> 10,834, Python 8,830 -> 6,315). Without that file the model's plan is kept.
+ */
+function refinedOnCode(plan) {
+  let text;
+  try {
+    text = readFileSync(createRequire(import.meta.url).resolve('typescript/lib/typescript.js'));
+  } catch {
+    console.warn('bundle: typescript/lib/typescript.js not found; the prefilter plan is not refined');
+    return plan;
+  }
+  return core.refineTeddyPlan(plan, new Uint8Array(text.subarray(0, 4 << 20)));
+}

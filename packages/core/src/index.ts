@@ -7,6 +7,7 @@ export {
   type TeddyPlan,
   type TeddyPlanData,
 } from './wasm/teddy.js';
+export { refineTeddyPlan, teddyCandidateRate } from './wasm/teddy-refine.js';
 export {
   compileRules,
   compileRule,

@@ -1,0 +1,126 @@
+import { TEDDY_WINDOW, byteVariants, teddyPlanFromData, type TeddyPlan } from './teddy.js';
+
+/**
+ * Moves a plan's literals between buckets while that lowers how often some bucket fires on `text`: each
+ * firing is a candidate lane, which the scan pays for beyond its block loop (a hash probe, often a check).
+ * planTeddy scores buckets with bytes taken as independent, so it cannot see that `put` (input, output) or
+ * `api` are common: literals whose bytes mix into such sequences are best kept apart. Counted here on real
+ * text, every 3-byte sequence of it, through the plan's own nibble tables. Deterministic; each pass moves
+ * each literal (in id order) to the bucket that lowers the count most, until a pass moves none or `passes`
+ * ran. The result is a plan like any other: every literal in exactly one bucket (teddyPlanFromData checks).
+ */
+export function refineTeddyPlan(plan: TeddyPlan, text: Uint8Array, passes = 4): TeddyPlan {
+  const { literals } = plan;
+  const buckets = plan.buckets.map((bucket) => [...bucket]);
+  const sample = sequencesThatMayFire(literals, text);
+  const n = sample.keys.length;
+  const firing = buckets.map((bucket) => firingOf(literals, bucket, sample.keys));
+  // How many buckets fire on each sequence: a sequence costs when at least one does.
+  const firingCount = new Uint8Array(n);
+  for (const fires of firing) for (let i = 0; i < n; i++) firingCount[i]! += fires[i]!;
+
+  for (let pass = 0; pass < passes; pass++) {
+    let moved = 0;
+    for (let id = 0; id < literals.length; id++) {
+      const from = buckets.findIndex((bucket) => bucket.includes(id));
+      const rest = buckets[from]!.filter((other) => other !== id);
+      const firesWithout = firingOf(literals, rest, sample.keys);
+      let best: { to: number; delta: number; members: number[]; fires: Uint8Array } | undefined;
+      for (let to = 0; to < buckets.length; to++) {
+        if (to === from) continue;
+        const members = [...buckets[to]!, id].sort((a, b) => a - b);
+        const fires = firingOf(literals, members, sample.keys);
+        let delta = 0;
+        for (let i = 0; i < n; i++) {
+          const before = firingCount[i]!;
+          const after = before - firing[from]![i]! - firing[to]![i]! + firesWithout[i]! + fires[i]!;
+          if (before === 0 && after > 0) delta += sample.counts[i]!;
+          else if (before > 0 && after === 0) delta -= sample.counts[i]!;
+        }
+        if (delta < (best?.delta ?? 0)) best = { to, delta, members, fires };
+      }
+      if (!best) continue;
+      for (let i = 0; i < n; i++) {
+        firingCount[i] =
+          firingCount[i]! - firing[from]![i]! - firing[best.to]![i]! + firesWithout[i]! + best.fires[i]!;
+      }
+      buckets[from] = rest;
+      buckets[best.to] = best.members;
+      firing[from] = firesWithout;
+      firing[best.to] = best.fires;
+      moved++;
+    }
+    if (moved === 0) break;
+  }
+  const refined = teddyPlanFromData({ literals: [...literals], buckets });
+  if (!refined) throw new Error('refineTeddyPlan lost a literal'); // cannot happen: moves keep each literal once
+  return refined;
+}
+
+/** Candidate positions per MB of `text` under `plan` (any bucket firing), for reports and tests. */
+export function teddyCandidateRate(plan: TeddyPlan, text: Uint8Array): number {
+  let count = 0;
+  for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) {
+    let bits = 0xffff;
+    for (let k = 0; k < TEDDY_WINDOW; k++) {
+      const x = text[p + k]!;
+      bits &= plan.lo[k * 16 + (x & 15)]! & plan.hi[k * 16 + (x >> 4)]!;
+    }
+    if (bits !== 0) count++;
+  }
+  return text.length === 0 ? 0 : count / (text.length / (1 << 20));
+}
+
+/** The distinct 3-byte sequences of `text` that some bucket of some plan for `literals` could fire on. */
+function sequencesThatMayFire(
+  literals: readonly string[],
+  text: Uint8Array,
+): { keys: Int32Array; counts: Float64Array } {
+  const all = masksOf(
+    literals,
+    literals.map((_, id) => id),
+  );
+  const counts = new Map<number, number>();
+  for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) {
+    const key = text[p]! | (text[p + 1]! << 8) | (text[p + 2]! << 16);
+    if (fires(all, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const keys = Int32Array.from(counts.keys()).sort();
+  return { keys, counts: Float64Array.from(keys, (key) => counts.get(key)!) };
+}
+
+/** Per window byte: which low and which high nibbles the members accept (both cases of letters). */
+interface Masks {
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+function masksOf(literals: readonly string[], members: readonly number[]): Masks {
+  const lo = new Int32Array(TEDDY_WINDOW);
+  const hi = new Int32Array(TEDDY_WINDOW);
+  for (const id of members) {
+    for (let k = 0; k < TEDDY_WINDOW; k++) {
+      for (const v of byteVariants(literals[id]!.charCodeAt(k))) {
+        lo[k]! |= 1 << (v & 15);
+        hi[k]! |= 1 << (v >> 4);
+      }
+    }
+  }
+  return { lo, hi };
+}
+
+function fires(masks: Masks, key: number): boolean {
+  for (let k = 0; k < TEDDY_WINDOW; k++) {
+    const b = (key >> (8 * k)) & 255;
+    if (((masks.lo[k]! >> (b & 15)) & 1) === 0 || ((masks.hi[k]! >> (b >> 4)) & 1) === 0) return false;
+  }
+  return true;
+}
+
+function firingOf(literals: readonly string[], members: readonly number[], keys: Int32Array): Uint8Array {
+  const out = new Uint8Array(keys.length);
+  if (members.length === 0) return out;
+  const masks = masksOf(literals, members);
+  for (let i = 0; i < keys.length; i++) out[i] = fires(masks, keys[i]!) ? 1 : 0;
+  return out;
+}
