@@ -115,4 +115,19 @@ describe('createScanner', () => {
     expect(expected.map(([, secret]) => secret)).toEqual(plain.map((f) => f.secret));
     expect(expected.map(([, secret]) => secret)).toEqual([value, project]);
   });
+
+  it('scans its input buffer where it lies, with the findings of a copy (before and after WASM is set up)', () => {
+    const own = createScanner(RULES);
+    const filler = 'const value = compute(input, output); // nothing here\n'.repeat(4000); // > the WASM warm-up
+    const text = new TextEncoder().encode(`${filler}const k = "${project}";\n`);
+    for (let round = 0; round < 6; round++) {
+      const buffer = own.inputBuffer(text.length);
+      buffer.set(text);
+      const inPlace = own.scan(buffer.subarray(0, text.length), 'a.ts');
+      expect(inPlace.map((f) => [f.ruleId, f.line, f.secret])).toEqual([
+        ['openai-project-key', 4001, project],
+      ]);
+      expect(own.scan(text.slice(), 'a.ts')).toEqual(inPlace);
+    }
+  });
 });

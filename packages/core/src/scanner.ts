@@ -23,6 +23,12 @@ export interface Scanner {
   /** Findings in one piece of content (suppressed ones included, marked `suppressed`). */
   scan(bytes: Uint8Array, path: string): Finding[];
   scanText(text: string, path: string): Finding[];
+  /**
+   * A buffer of at least `size` bytes to read the next input into: scan() of a view of it from offset 0 then
+   * reads it where it lies, with no copy (the prefilter's own WASM memory once it is set up). Valid until
+   * the next inputBuffer() or scan(); a larger request may give other memory, without what this one held.
+   */
+  inputBuffer(size: number): Uint8Array;
   readonly ruleSet: CompiledRuleSet;
 }
 
@@ -55,7 +61,12 @@ export function createScanner(
     if (matches.length === 0) return [];
     return toFindings(ruleSet, bytes, path, resolveOverlaps(matches), inlineAllow);
   };
-  return { scan, scanText: (text, path) => scan(encoder.encode(text), path), ruleSet };
+  return {
+    scan,
+    scanText: (text, path) => scan(encoder.encode(text), path),
+    inputBuffer: (size) => matcher.inputView(size),
+    ruleSet,
+  };
 }
 
 /**
@@ -88,6 +99,11 @@ class Matcher {
       ...(planFor ? { planFor } : {}),
     });
     for (const rule of set.rules) if (rule.spec.generic) primeAssignment(rule.spec.generic);
+  }
+
+  /** See Scanner.inputBuffer. */
+  inputView(size: number): Uint8Array {
+    return this.finder.inputView(size);
   }
 
   run(input: Uint8Array): Match[] {

@@ -2,6 +2,7 @@ export {
   emptySkips,
   newSourceStats,
   isBinary,
+  type ReadOptions,
   type ScanSource,
   type ResolveHints,
   type SourceStats,

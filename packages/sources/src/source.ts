@@ -61,11 +61,21 @@ export interface ResolveHints {
  * reuse one buffer for `bytes`. It keeps findings on `addedLines` only, and hands the findings to `resolve`
  * (history uses it to trace blobs back to the commits that introduced them).
  */
+/** Where a source may read content into (the working tree's files; other sources read as they must). */
+export interface ReadOptions {
+  /**
+   * A buffer of at least `size` bytes for the next item's bytes: the scanner's own input region, which it
+   * scans with no copy (Scanner.inputBuffer). Valid until the next call; a larger request may give other
+   * memory, without what the earlier one held.
+   */
+  buffer?: (size: number) => Uint8Array;
+}
+
 export interface ScanSource {
   mode: ScanStats['mode'];
   /** Range or ref description for the summary, e.g. `a1b2c3..d4e5f6 (3 commits)`. */
   describe?: string;
-  items(): AsyncIterable<ContentItem> | Iterable<ContentItem>;
+  items(read?: ReadOptions): AsyncIterable<ContentItem> | Iterable<ContentItem>;
   /**
    * The items pushed instead of pulled: `take` is called with each, in order (its bytes valid only during
    * the call), and the promise settles once all were taken. The pipeline prefers it where a source has
@@ -156,5 +166,6 @@ export function newSourceStats(): SourceStats {
 
 /** Binary content: a NUL byte in the first 8 KiB (git's own heuristic). */
 export function isBinary(bytes: Uint8Array, length = bytes.length): boolean {
-  return bytes.subarray(0, Math.min(length, 8192)).indexOf(0) !== -1;
+  // As a Buffer: its indexOf is memchr, a plain Uint8Array's a byte loop (a scanner's buffer is a plain one).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(length, bytes.length, 8192)).indexOf(0) !== -1;
 }

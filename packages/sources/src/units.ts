@@ -1,7 +1,7 @@
 import type { ContentItem } from '@keyward/core';
 import { FileReader } from './read-file.js';
 import { packedPathReader } from './packed-paths.js';
-import type { SourceStats, WorktreeWork } from './source.js';
+import type { ReadOptions, SourceStats, WorktreeWork } from './source.js';
 import { readWorktreeFile } from './worktree.js';
 
 /**
@@ -11,8 +11,9 @@ import { readWorktreeFile } from './worktree.js';
 export function unitReader(
   work: WorktreeWork,
   stats: SourceStats,
+  read?: ReadOptions,
 ): (index: number) => ContentItem | undefined {
-  const reader = new FileReader();
+  const reader = new FileReader(read?.buffer);
   const file = packedPathReader(work.files);
   return (index) => readWorktreeFile(reader, file(index), work.maxSize, stats);
 }

@@ -200,8 +200,8 @@ export function worktreeSource(options: WorktreeOptions): ScanSource {
   const head: WorktreeFile[] = [];
   return {
     mode: 'worktree',
-    *items() {
-      const reader = new FileReader();
+    *items(read) {
+      const reader = new FileReader(read?.buffer);
       const files = packed ? unpackedPaths(packed) : restOfWalk(walk ?? walkWorktree(options, stats), head);
       for (const file of files) {
         const item = readWorktreeFile(reader, file, options.maxFileSize, stats);

@@ -59,7 +59,8 @@ export async function runPipeline(
   } else if (source.each) {
     await source.each(take);
   } else {
-    const iterable = source.items();
+    // Files are read straight into the scanner's input region (no copy of each into WASM memory).
+    const iterable = source.items({ buffer: (size) => scanner.inputBuffer(size) });
     if (Symbol.iterator in iterable) for (const item of iterable) take(item);
     else for await (const item of iterable) take(item);
   }

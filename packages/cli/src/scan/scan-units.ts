@@ -45,7 +45,7 @@ export function scanWorktreeUnits(
   found: Found,
 ): WorkerOutput {
   const { output, take } = unitCollector(scanner, found);
-  const read = unitReader(work, output.stats);
+  const read = unitReader(work, output.stats, { buffer: (size) => scanner.inputBuffer(size) });
   for (let unit = claim(); unit < work.files.count; unit = claim()) {
     const item = read(unit);
     if (item) take(unit, item);
