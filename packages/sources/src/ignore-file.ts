@@ -15,6 +15,11 @@ export interface IgnoreFile {
   testChild(folder: string, name: string, isDir: boolean): IgnoreVerdict;
 }
 
+/** The path of `name` in `folder` ('' for the ignore file's own folder), as test() takes it. */
+export function childPath(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`;
+}
+
 /** A pattern body with no wildcard, escape, space, `!` or `#`, and no `.`/`..` segment: compared as text. */
 const PLAIN = /^(?!\.\.?(?:\/|$))[\x21-\x7e]+$/;
 const SPECIAL = /[*?[\]\\!#]|\/\.\.?(?:\/|$)/;
@@ -61,7 +66,7 @@ function libraryRules(patterns: string | readonly string[]): IgnoreFile {
   // A `!` pattern can re-include below a folder another pattern ignores: the whole path is judged.
   return {
     test,
-    testChild: (folder, name, isDir) => test(folder === '' ? name : `${folder}/${name}`, isDir),
+    testChild: (folder, name, isDir) => test(childPath(folder, name), isDir),
   };
 }
 
@@ -199,7 +204,7 @@ class SplitRules implements IgnoreFile {
     if (this.paths.size === 0 && this.dirPaths.size === 0 && !this.complex) return undefined;
     const path = folder === '' ? lower : `${this.folderLower}/${lower}`;
     if (this.paths.has(path) || (isDir && this.dirPaths.has(path))) return 'ignored';
-    return this.testComplex(folder === '' ? name : `${folder}/${name}`, path, isDir);
+    return this.testComplex(childPath(folder, name), path, isDir);
   }
 
   /** The patterns `ignore` judges, asked only when the path holds one of their runs of text. */

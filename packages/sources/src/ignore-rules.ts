@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { compileIgnoreFile, type IgnoreFile } from './ignore-file.js';
+import { childPath, compileIgnoreFile, type IgnoreFile } from './ignore-file.js';
 
 /** Folders of third-party code skipped by default (counted as ignored; `--no-ignore` scans them). */
 export const VENDOR_DIRS = [
@@ -69,9 +69,8 @@ export class IgnoreStack {
     const inside = withSlash(dir);
     for (const layer of this.layers) {
       if (!inside.startsWith(layer.dir)) continue;
-      const rel = inside.slice(layer.dir.length, -sep.length);
       rules.push(layer.rules);
-      folders.push(sep === '/' ? rel : rel.replace(/\\/g, '/'));
+      folders.push(posix(inside.slice(layer.dir.length, -sep.length)));
     }
     return new IgnoreFolder(rules, folders, known);
   }
@@ -81,7 +80,7 @@ export class IgnoreStack {
     let ignored = false;
     for (const { dir, rules } of this.layers) {
       if (!path.startsWith(dir)) continue;
-      const rel = sep === '/' ? path.slice(dir.length) : path.slice(dir.length).replace(/\\/g, '/');
+      const rel = posix(path.slice(dir.length));
       if (rel === '') continue;
       const verdict = rules.test(rel, isDir);
       if (verdict === 'ignored') ignored = true;
@@ -116,7 +115,7 @@ export class IgnoreFolder {
       const folder = this.folders[i]!;
       const verdict = this.known
         ? rules.testChild(folder, name, isDir)
-        : rules.test(folder === '' ? name : `${folder}/${name}`, isDir);
+        : rules.test(childPath(folder, name), isDir);
       if (verdict === 'ignored') {
         ignored = true;
         clean = false;
@@ -174,6 +173,11 @@ export class RepoPathIgnore {
     }
     return rules;
   }
+}
+
+/** A native relative path with `/` between its parts, as ignore rules take it. */
+function posix(rel: string): string {
+  return sep === '/' ? rel : rel.replace(/\\/g, '/');
 }
 
 function withSlash(dir: string): string {

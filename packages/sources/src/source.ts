@@ -55,12 +55,6 @@ export interface ResolveHints {
   standsAlone?: (finding: Finding) => boolean;
 }
 
-/**
- * What the scan pipeline needs from a source (working tree, staged index, range, pre-push, history, stdin).
- * The pipeline scans every item it yields with the core before asking for the next one, so a source may
- * reuse one buffer for `bytes`. It keeps findings on `addedLines` only, and hands the findings to `resolve`
- * (history uses it to trace blobs back to the commits that introduced them).
- */
 /** Where a source may read content into (the working tree's files; other sources read as they must). */
 export interface ReadOptions {
   /**
@@ -71,6 +65,12 @@ export interface ReadOptions {
   buffer?: (size: number) => Uint8Array;
 }
 
+/**
+ * What the scan pipeline needs from a source (working tree, staged index, range, pre-push, history, stdin).
+ * The pipeline scans every item it yields with the core before asking for the next one, so a source may
+ * reuse one buffer for `bytes`. It keeps findings on `addedLines` only, and hands the findings to `resolve`
+ * (history uses it to trace blobs back to the commits that introduced them).
+ */
 export interface ScanSource {
   mode: ScanStats['mode'];
   /** Range or ref description for the summary, e.g. `a1b2c3..d4e5f6 (3 commits)`. */

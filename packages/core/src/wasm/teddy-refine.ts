@@ -1,4 +1,4 @@
-import { TEDDY_WINDOW, byteVariants, teddyPlanFromData, type TeddyPlan } from './teddy.js';
+import { TEDDY_WINDOW, candidateBuckets, nibbleTables, teddyPlanFromData, type TeddyPlan } from './teddy.js';
 
 /**
  * Moves a plan's literals between buckets while that lowers how often some bucket fires on `text`: each
@@ -60,14 +60,7 @@ export function refineTeddyPlan(plan: TeddyPlan, text: Uint8Array, passes = 4): 
 /** Candidate positions per MB of `text` under `plan` (any bucket firing), for reports and tests. */
 export function teddyCandidateRate(plan: TeddyPlan, text: Uint8Array): number {
   let count = 0;
-  for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) {
-    let bits = 0xffff;
-    for (let k = 0; k < TEDDY_WINDOW; k++) {
-      const x = text[p + k]!;
-      bits &= plan.lo[k * 16 + (x & 15)]! & plan.hi[k * 16 + (x >> 4)]!;
-    }
-    if (bits !== 0) count++;
-  }
+  for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) if (candidateBuckets(plan, text, p) !== 0) count++;
   return text.length === 0 ? 0 : count / (text.length / (1 << 20));
 }
 
@@ -76,10 +69,7 @@ function sequencesThatMayFire(
   literals: readonly string[],
   text: Uint8Array,
 ): { keys: Int32Array; counts: Float64Array } {
-  const all = masksOf(
-    literals,
-    literals.map((_, id) => id),
-  );
+  const all = nibbleTables(literals, [literals.map((_, id) => id)]);
   const counts = new Map<number, number>();
   for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) {
     const key = text[p]! | (text[p + 1]! << 8) | (text[p + 2]! << 16);
@@ -89,30 +79,11 @@ function sequencesThatMayFire(
   return { keys, counts: Float64Array.from(keys, (key) => counts.get(key)!) };
 }
 
-/** Per window byte: which low and which high nibbles the members accept (both cases of letters). */
-interface Masks {
-  lo: Int32Array;
-  hi: Int32Array;
-}
-
-function masksOf(literals: readonly string[], members: readonly number[]): Masks {
-  const lo = new Int32Array(TEDDY_WINDOW);
-  const hi = new Int32Array(TEDDY_WINDOW);
-  for (const id of members) {
-    for (let k = 0; k < TEDDY_WINDOW; k++) {
-      for (const v of byteVariants(literals[id]!.charCodeAt(k))) {
-        lo[k]! |= 1 << (v & 15);
-        hi[k]! |= 1 << (v >> 4);
-      }
-    }
-  }
-  return { lo, hi };
-}
-
-function fires(masks: Masks, key: number): boolean {
+/** Whether the one bucket of `tables` (bit 0) fires on the 3 bytes packed in `key` (first byte lowest). */
+function fires(tables: { lo: Uint16Array; hi: Uint16Array }, key: number): boolean {
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const b = (key >> (8 * k)) & 255;
-    if (((masks.lo[k]! >> (b & 15)) & 1) === 0 || ((masks.hi[k]! >> (b >> 4)) & 1) === 0) return false;
+    if ((tables.lo[k * 16 + (b & 15)]! & tables.hi[k * 16 + (b >> 4)]! & 1) === 0) return false;
   }
   return true;
 }
@@ -120,7 +91,7 @@ function fires(masks: Masks, key: number): boolean {
 function firingOf(literals: readonly string[], members: readonly number[], keys: Int32Array): Uint8Array {
   const out = new Uint8Array(keys.length);
   if (members.length === 0) return out;
-  const masks = masksOf(literals, members);
-  for (let i = 0; i < keys.length; i++) out[i] = fires(masks, keys[i]!) ? 1 : 0;
+  const tables = nibbleTables(literals, [members]);
+  for (let i = 0; i < keys.length; i++) out[i] = fires(tables, keys[i]!) ? 1 : 0;
   return out;
 }

@@ -317,6 +317,19 @@ export function planTeddy(rawLiterals: readonly string[]): TeddyPlan {
 
 /** The nibble tables for lower-cased `literals` placed in `buckets`. */
 function planWithBuckets(literals: string[], buckets: number[][]): TeddyPlan {
+  const { lo, hi } = nibbleTables(literals, buckets);
+  const lengths = literals.map((l) => l.length);
+  return { literals, buckets, lo, hi, minLength: Math.min(...lengths), maxLength: Math.max(...lengths) };
+}
+
+/**
+ * The tables of `buckets` of lower-cased `literals`: lo[k * 16 + nibble] / hi[k * 16 + nibble] hold bit b when
+ * a literal of bucket b has that low / high nibble at window byte k, in either case of a letter.
+ */
+export function nibbleTables(
+  literals: readonly string[],
+  buckets: readonly (readonly number[])[],
+): { lo: Uint16Array; hi: Uint16Array } {
   const lo = new Uint16Array(TEDDY_WINDOW * 16);
   const hi = new Uint16Array(TEDDY_WINDOW * 16);
   buckets.forEach((members, b) => {
@@ -329,8 +342,7 @@ function planWithBuckets(literals: string[], buckets: number[][]): TeddyPlan {
       }
     }
   });
-  const lengths = literals.map((l) => l.length);
-  return { literals, buckets, lo, hi, minLength: Math.min(...lengths), maxLength: Math.max(...lengths) };
+  return { lo, hi };
 }
 
 /** Bucket bits the tables give to the 3 bytes at bytes[p..p+3) (what the SIMD scan computes per lane). */
