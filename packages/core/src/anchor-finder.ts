@@ -34,7 +34,8 @@ export interface AnchorFinder {
   /**
    * Calls onHit(anchorId, endOffset) for every anchor occurrence in bytes[from, to), overlapping ones too:
    * by increasing end offset, ties by increasing anchor id. Case-insensitive for ASCII letters only.
-   * Not reentrant: onHit must not call this finder.
+   * Occurrences of a gated anchor (options.gates) that no assignment follows may be left out: the WASM
+   * finder leaves them out, the JS automaton reports them. Not reentrant: onHit must not call this finder.
    */
   find(bytes: Uint8Array, from: number, to: number, onHit: (anchorId: number, end: number) => void): void;
   /**

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '@keyward/rules';
 import { randomString, rng } from '@keyward/rules';
+import { buildAutomaton, findAnchors } from './anchors.js';
+import { assignmentText, gateKeeps, seededRandom } from './wasm/__tests__/reference.js';
 import {
+  assignmentGate,
   genericValueRejection,
   isSecretName,
   matchAssignment,
@@ -110,3 +113,45 @@ describe('primeAssignment', () => {
     expect(before).toMatchObject({ nameStart: 0, nameEnd: 6, valueStart: 11, valueEnd: 35 });
   });
 });
+
+describe('assignmentGate', () => {
+  it('gates a keyword by its rules: a scheme word when one contains it, the shortest value they take', () => {
+    expect(assignmentGate('token', [spec])).toEqual({ scheme: true, minValue: spec.minLength });
+    expect(assignmentGate('key', [spec])).toEqual({ scheme: false, minValue: spec.minLength });
+    expect(assignmentGate('KEY', [spec, { ...spec, minLength: 8, authSchemes: ['apikey'] }])).toEqual({
+      scheme: true,
+      minValue: 8,
+    });
+    expect(assignmentGate('key', [])).toBeUndefined();
+  });
+
+  it('never drops a keyword hit that matchAssignment takes (the WASM gate is checked against this one)', () => {
+    const keywords = RULES.find((r) => r.id === 'generic-secret')!.keywords;
+    const automaton = buildAutomaton(keywords);
+    const gates = keywords.map((keyword) => assignmentGate(keyword.toLowerCase(), [spec])!);
+    const random = seededRandom(5);
+    let taken = 0;
+    let dropped = 0;
+    for (let round = 0; round < 40; round++) {
+      const bytes = assignmentText(random, 300);
+      findAnchors(automaton, bytes, 0, bytes.length, (id, end) => {
+        const start = end - keywords[id]!.length;
+        const keeps = gateKeeps(bytes, end, gates[id]!);
+        if (matchAssignment(bytes, start, end, spec)) {
+          taken++;
+          expect(keeps, `${latin1Line(bytes, start)} dropped`).toBe(true);
+        } else if (!keeps) dropped++;
+      });
+    }
+    expect(taken).toBeGreaterThan(200);
+    expect(dropped).toBeGreaterThan(1000);
+  });
+});
+
+function latin1Line(bytes: Uint8Array, at: number): string {
+  let start = at;
+  while (start > 0 && bytes[start - 1] !== 0x0a) start--;
+  let end = at;
+  while (end < bytes.length && bytes[end] !== 0x0a) end++;
+  return JSON.stringify(String.fromCharCode(...bytes.subarray(start, end)));
+}

@@ -5,7 +5,9 @@ import { wordiness } from './english.js';
 /**
  * The generic rule's cheap byte-level gate. Secret-like keywords fire ~1,000 times per MB of real code;
  * after each hit we check, with no regex and no string copy, that the keyword sits in a name that is
- * assigned a long token-like value. Only the ~25 per MB that pass pay for words, entropy and filters.
+ * assigned a long token-like value. Only the ~25 per MB that pass pay for words, entropy and filters. The
+ * WASM prefilter checks the first part itself (AssignmentGate) and hands JS only the ~10-25% of hits that
+ * may pass.
  */
 
 const NAME = 1; // [A-Za-z0-9_.-]
@@ -13,7 +15,8 @@ const VALUE = 2; // token alphabet of a secret value: base64, base64url, hex, `.
 const BLANK = 4; // space, tab
 const QUOTE = 8; // " ' `
 
-const CLASS = new Uint8Array(256);
+/** Each byte's classes (bits NAME 1, VALUE 2, BLANK 4, QUOTE 8): the WASM prefilter's gate reads them too. */
+export const CLASS = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   const c = String.fromCharCode(b);
   if (/[A-Za-z0-9_.-]/.test(c)) CLASS[b]! |= NAME;
@@ -90,6 +93,34 @@ export function matchAssignment(
   }
   const end = valueEnd(bytes, i, quote, spec);
   return end === undefined ? undefined : assignment(nameStartOf(bytes, kwStart), nameEnd, i, end);
+}
+
+/**
+ * What the prefilter may check of a keyword hit before JS sees it (the WASM finder's assignment gate, in
+ * anchors.wat): whether an operator (`=`, `:`, `:=`, `=>`, not `==` or `::`) follows the name the keyword
+ * sits in, and then a value of at least `minValue` token bytes (or a word and a blank: an auth scheme). Hits
+ * that fail could never pass matchAssignment; dropping them there spares a call into JS for ~80% of the
+ * generic rules' keyword hits in real code.
+ */
+export interface AssignmentGate {
+  /** The keyword may be a whole auth scheme word (`token`, `bearer`): a blank after the name keeps the hit. */
+  scheme: boolean;
+  /** The shortest value the anchor's rules take (0: no value check). */
+  minValue: number;
+}
+
+/**
+ * The gate for an anchor all of whose rules are generic (none has a pattern to run), else undefined: a hit
+ * of it is kept for those rules' matchAssignment only. `literal` is the anchor, lower-cased.
+ */
+export function assignmentGate(literal: string, specs: readonly GenericSpec[]): AssignmentGate | undefined {
+  if (specs.length === 0) return undefined;
+  return {
+    scheme: specs.some((spec) =>
+      spec.authSchemes.some((scheme) => scheme.toLowerCase().includes(literal.toLowerCase())),
+    ),
+    minValue: Math.min(...specs.map((spec) => spec.minLength)),
+  };
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { Confidence, FilterVerdict, Finding, GenericSpec, RuleSpec } from './types.js';
 import { compileRules, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { createAnchorFinder, type AnchorFinder, type TeddyPlan } from './anchor-finder.js';
-import { matchAssignment, isSecretName, genericValueRejection, primeAssignment } from './generic.js';
+import {
+  assignmentGate,
+  genericValueRejection,
+  isSecretName,
+  matchAssignment,
+  primeAssignment,
+  type AssignmentGate,
+} from './generic.js';
 import { placeholderReason } from './placeholder.js';
 import { ALLOWLISTED, CHECKSUM_FAILS, PUBLIC_KEY, genericVerdict, placeholderVerdict } from './filters.js';
 import { checksumApplies, checksumHolds } from './checksum.js';
@@ -96,6 +103,7 @@ class Matcher {
     this.windowEnd = new Int32Array(set.rules.length);
     this.finder = createAnchorFinder(set.automaton.anchors, {
       automaton: set.automaton,
+      gates: assignmentGates(set),
       ...(planFor ? { planFor } : {}),
     });
     for (const rule of set.rules) if (rule.spec.generic) primeAssignment(rule.spec.generic);
@@ -158,6 +166,22 @@ class Matcher {
 }
 
 const JUDGED_NAMES_MAX = 4096;
+
+/**
+ * The prefilter's gate for each anchor that only generic rules use: hit() would give its hits to
+ * matchAssignment alone, so the WASM finder drops those no assignment follows (most of them) itself.
+ */
+export function assignmentGates(set: CompiledRuleSet): Array<AssignmentGate | undefined> {
+  return set.rulesByAnchor.map((indexes, anchor) => {
+    const specs: GenericSpec[] = [];
+    for (const index of indexes) {
+      const rule = set.rules[index]!;
+      if (rule.regex !== undefined || !rule.spec.generic) return undefined;
+      specs.push(rule.spec.generic);
+    }
+    return assignmentGate(set.automaton.anchors[anchor]!, specs);
+  });
+}
 
 /**
  * Runs a format rule's pattern on the line around one anchor, at most `window` bytes either side, widened

@@ -22,9 +22,18 @@
 ;;             slot = (key * 0x9e3779b1) >>> 24, linear probing; group -1 marks an empty slot
 ;;   2304..    group g's literals are list[start[g] .. start[g+1]) (up to 129 x i32)
 ;;   2824..    list: i32 addresses of literal records (up to 128)
-;;   records   8-aligned: len i32, id i32, words i32, pad i32, then words x (mask i64, value i64): the literal
+;;   3336..3591 byte classes of the assignment gate (generic.ts's CLASS: 1 name, 2 value, 4 blank, 8 quote)
+;;   records   8-aligned: len i32, id i32, words i32, gate i32, then words x (mask i64, value i64): the literal
 ;;             matches at p when (load64(p + 8w) & mask) == value for every word (letters compare with 0x20
-;;             masked off, so ASCII case is ignored; bytes past the literal have mask 0).
+;;             masked off, so ASCII case is ignored; bytes past the literal have mask 0). gate: 0, or bit 0 for
+;;             a keyword only the generic rules use, bit 1 when it may be an auth scheme word, bits 8-15 the
+;;             shortest value its rules take.
+;;
+;; The assignment gate: a gated keyword's hit is kept only when what follows could pass generic.ts's
+;; matchAssignment (the rest of a name, an operator, a long enough value); most keywords in code sit in
+;; calls, types and prose, and each hit handed to JS costs a call into the interpreter early in a scan. It
+;; checks a subset of what matchAssignment does, in the same order, and keeps the hit wherever it would
+;; read past $n (a chunk's end: JS then sees the whole input).
 ;;
 ;; Hits are i64 keys (end << 32 | id) appended to an output array, then sorted, so that JS reads them in the
 ;; order the JS automaton reports them: by end offset, then by anchor id.
@@ -68,7 +77,7 @@
     (local $m v128) (local $m2 v128)
     (local $i i32) (local $a i32) (local $lanes i32) (local $p i32)
     (local $key i32) (local $q i32) (local $g i32) (local $k i32) (local $kend i32) (local $rec i32) (local $r i32)
-    (local $w i32) (local $end i32)
+    (local $w i32) (local $end i32) (local $flags i32) (local $j i32) (local $c i32) (local $lim i32) (local $vs i32)
     (local.set $lo0a (v128.load (i32.const 0)))
     (local.set $hi0a (v128.load (i32.const 16)))
     (local.set $lo1a (v128.load (i32.const 32)))
@@ -213,6 +222,85 @@
                             (local.set $r (i32.add (local.get $r) (i32.const 16)))
                             (local.set $w (i32.sub (local.get $w) (i32.const 1)))
                             (br_if $words (local.get $w)))
+                          ;; A keyword of the generic rules only: kept if an assignment may follow (see below).
+                          (local.set $flags (i32.load offset=12 (local.get $rec)))
+                          (if (i32.and (local.get $flags) (i32.const 1))
+                            (then
+                              (block $keep
+                                ;; The rest of the name: [A-Za-z0-9_.-], at most 80 bytes past the keyword.
+                                (local.set $j (local.get $end))
+                                (local.set $lim (i32.add (local.get $end) (i32.const 80)))
+                                (loop $name
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                  (local.set $c (i32.load8_u offset=3336
+                                    (i32.load8_u (i32.add (local.get $in) (local.get $j)))))
+                                  (if (i32.and (i32.and (local.get $c) (i32.const 1)) (i32.lt_u (local.get $j) (local.get $lim)))
+                                    (then
+                                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                      (br $name))))
+                                ;; `Bearer <token>`: a blank after a name that may be an auth scheme word.
+                                (br_if $keep
+                                  (i32.and (i32.ne (i32.and (local.get $c) (i32.const 4)) (i32.const 0))
+                                    (i32.ne (i32.and (local.get $flags) (i32.const 2)) (i32.const 0))))
+                                ;; A closing quote, then a bracket (`"api_key": `, `env['KEY'] = `), then blanks.
+                                (if (i32.and (local.get $c) (i32.const 8))
+                                  (then (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+                                (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                (if (i32.eq (i32.load8_u (i32.add (local.get $in) (local.get $j))) (i32.const 0x5d))
+                                  (then (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+                                (loop $blanks
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                  (local.set $c (i32.load8_u (i32.add (local.get $in) (local.get $j))))
+                                  (if (i32.and (i32.load8_u offset=3336 (local.get $c)) (i32.const 4))
+                                    (then
+                                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                      (br $blanks))))
+                                ;; The operator: `:` or `:=`, `=` or `=>`; not `::` or `==`.
+                                (br_if $mismatch
+                                  (i32.and (i32.ne (local.get $c) (i32.const 0x3a)) (i32.ne (local.get $c) (i32.const 0x3d))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                (local.set $vs (i32.load8_u (i32.add (local.get $in) (local.get $j))))
+                                (br_if $mismatch (i32.eq (local.get $vs) (local.get $c)))
+                                (if (i32.or
+                                      (i32.and (i32.eq (local.get $c) (i32.const 0x3a)) (i32.eq (local.get $vs) (i32.const 0x3d)))
+                                      (i32.and (i32.eq (local.get $c) (i32.const 0x3d)) (i32.eq (local.get $vs) (i32.const 0x3e))))
+                                  (then (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+                                ;; The value: blanks, an opening quote, then at least the shortest value's length
+                                ;; of token bytes; or a word and a blank, which may be an auth scheme.
+                                (local.set $lim (i32.shr_u (i32.and (local.get $flags) (i32.const 0xff00)) (i32.const 8)))
+                                (br_if $keep (i32.eqz (local.get $lim)))
+                                (loop $blanks2
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                  (local.set $c (i32.load8_u offset=3336
+                                    (i32.load8_u (i32.add (local.get $in) (local.get $j)))))
+                                  (if (i32.and (local.get $c) (i32.const 4))
+                                    (then
+                                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                      (br $blanks2))))
+                                (if (i32.and (local.get $c) (i32.const 8))
+                                  (then (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+                                (local.set $vs (local.get $j))
+                                (local.set $lim (i32.add (local.get $j) (local.get $lim)))
+                                (loop $value
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $lim)))
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                  (if (i32.and (i32.load8_u offset=3336
+                                        (i32.load8_u (i32.add (local.get $in) (local.get $j)))) (i32.const 2))
+                                    (then
+                                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                      (br $value))))
+                                (local.set $j (local.get $vs))
+                                (loop $word
+                                  (br_if $keep (i32.ge_u (local.get $j) (local.get $n)))
+                                  (local.set $c (i32.load8_u offset=3336
+                                    (i32.load8_u (i32.add (local.get $in) (local.get $j)))))
+                                  (if (i32.and (local.get $c) (i32.const 1))
+                                    (then
+                                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                                      (br $word))))
+                                (br_if $keep (i32.and (i32.gt_u (local.get $j) (local.get $vs)) (i32.shr_u (i32.and (local.get $c) (i32.const 4)) (i32.const 2))))
+                                (br $mismatch))))
                           (i64.store
                             (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))
                             (i64.or

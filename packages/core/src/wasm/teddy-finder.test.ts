@@ -8,9 +8,15 @@ import {
   type WasmFinderOptions,
 } from './teddy-finder.js';
 import { planTeddy } from './teddy.js';
+import { RULES } from '@keyward/rules';
+import { compileRules } from '../compile.js';
+import type { AssignmentGate } from '../generic.js';
+import { assignmentGates } from '../scanner.js';
 import {
+  assignmentText,
   bruteForceHits,
   collect,
+  gateKeeps,
   plant,
   plantedText,
   randomBytes,
@@ -298,4 +304,71 @@ describe.each(['strict', 'relaxed'] as const)('WasmAnchorFinder, %s swizzles', (
     expect(() => makeFinder(TRICKY, { plan })).toThrow(/made for other anchor literals/);
     expect(() => makeFinder([...REAL.slice(1), REAL[0]!], { plan })).toThrow(/other anchor literals/);
   });
+
+  it('leaves out the hits of gated keywords that no assignment follows, as the reference gate does', () => {
+    const literals = ['key', 'token', 'secret', 'passw', 'auth', 'bearer', 'sk-', 'api_'];
+    const gates = literals.map((l): AssignmentGate | undefined =>
+      l === 'sk-' ? undefined : { scheme: l === 'token' || l === 'bearer', minValue: l === 'auth' ? 0 : 16 },
+    );
+    expectGatedHits(literals, gates, 11);
+  });
+
+  it('gates the real anchors as the scanner does (16 buckets), and keeps every hit of the format rules', () => {
+    const gates = assignmentGates(compileRules(RULES));
+    expect(gates.filter(Boolean).length).toBeGreaterThan(3);
+    expectGatedHits(REAL, gates, 12);
+  });
 });
+
+/**
+ * A finder with `gates` reports the automaton's hits less the gated ones the reference gate drops: exactly
+ * so when it scans a whole input in place; when it copies small chunks in, at most the automaton's hits and
+ * at least those (the gate keeps a hit it cannot judge before a chunk's end).
+ */
+function expectGatedHits(
+  literals: readonly string[],
+  gates: ReadonlyArray<AssignmentGate | undefined>,
+  seed: number,
+): void {
+  const random = seededRandom(seed);
+  const automaton = buildAutomaton(literals);
+  const whole = makeFinder(literals, { gates });
+  const chunked = makeFinder(literals, { gates, chunkBytes: 64 });
+  let dropped = 0;
+  let kept = 0;
+  for (let round = 0; round < 12; round++) {
+    const bytes = concat(assignmentText(random, 150), plantedText(random, literals, 1000));
+    const all = collect((onHit) => findAnchors(automaton, bytes, 0, bytes.length, onHit));
+    const expected = pairs(all).filter(([id, end]) => {
+      const gate = gates[id];
+      const keep = gate === undefined || gateKeeps(bytes, end, gate);
+      if (gate && keep) kept++;
+      else if (gate) dropped++;
+      return keep;
+    });
+    const view = whole.inputView(bytes.length);
+    view.set(bytes);
+    expect(pairs(collect((onHit) => whole.find(view, 0, bytes.length, onHit)))).toEqual(expected);
+    const copied = pairs(collect((onHit) => chunked.find(bytes, 0, bytes.length, onHit))).map(String);
+    const allKeys = new Set(pairs(all).map(String));
+    expect(copied.filter((hit) => !allKeys.has(hit))).toEqual([]);
+    const copiedKeys = new Set(copied);
+    expect(expected.map(String).filter((hit) => !copiedKeys.has(hit))).toEqual([]);
+  }
+  // Not vacuous: the texts hold gated hits of both kinds.
+  expect(dropped).toBeGreaterThan(100);
+  expect(kept).toBeGreaterThan(100);
+}
+
+function pairs(flat: readonly number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -7,6 +7,7 @@
  */
 import { ANCHORS_WASM_BASE64, ANCHORS_WASM_RELAXED_BASE64 } from './anchors-wasm.generated.js';
 import { decodeBase64 } from './base64.js';
+import type { AssignmentGate } from '../generic.js';
 import { encodeTeddyConfig, planTeddy, type TeddyPlan } from './teddy.js';
 
 /** The few WebAssembly JS-API members used here (the core compiles without DOM or Node type libraries). */
@@ -112,6 +113,11 @@ export interface WasmFinderOptions {
   hitCapacity?: number;
   /** The build of anchors.wat to run (default: defaultAnchorsSimd()). */
   simd?: AnchorsSimd;
+  /**
+   * Per anchor id, the assignment gate of a keyword that only generic rules use (generic.ts): its hits that
+   * no assignment follows are not reported. Anchors without one are reported at every occurrence.
+   */
+  gates?: ReadonlyArray<AssignmentGate | undefined>;
 }
 
 export class WasmAnchorFinder {
@@ -142,7 +148,7 @@ export class WasmAnchorFinder {
     }
     this.exports = new api.Instance(module, {}).exports as WasmExports;
 
-    const config = encodeTeddyConfig(this.plan);
+    const config = encodeTeddyConfig(this.plan, options.gates);
     this.wide = this.plan.buckets.length > 8 ? 1 : 0;
     const literalCount = this.plan.literals.length;
     // A paused scan keeps the hits it cannot hand out yet (those that may still tie with later ones, at most
@@ -172,7 +178,10 @@ export class WasmAnchorFinder {
     return bytes.buffer === this.exports.memory.buffer;
   }
 
-  /** Same contract as findAnchors (JS automaton): every occurrence, by end offset, ties by anchor id. */
+  /**
+   * Same contract as findAnchors (JS automaton): every occurrence, by end offset, ties by anchor id; but a
+   * gated anchor's (options.gates) only where an assignment may follow.
+   */
   find(bytes: Uint8Array, from: number, to: number, onHit: (anchorId: number, end: number) => void): void {
     if (!(from >= 0 && from <= to && to <= bytes.length)) {
       throw new RangeError(`anchor search range [${from}, ${to}) outside 0..${bytes.length}`);

@@ -9,6 +9,7 @@
  * literals' bytes), so which literals share a bucket decides how many false candidates reach verification: the
  * planner groups literals to keep that low.
  */
+import { CLASS, type AssignmentGate } from '../generic.js';
 
 export const TEDDY_BUCKETS = 16;
 /** Bytes of each literal the SIMD tables look at; shorter literals are not supported by the WASM finder. */
@@ -357,7 +358,7 @@ export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number):
 
 /**
  * Configuration layout (anchors.wat): nibble tables of buckets 0-7, then of buckets 8-15; the prefix hash table;
- * group starts; the literal list; literal records.
+ * group starts; the literal list; the byte classes of the assignment gate; literal records.
  */
 export const TABLES_AT = 0;
 /** Bytes of one set of nibble tables (lo and hi for each window byte). */
@@ -366,7 +367,8 @@ export const HASH_AT = 256;
 export const HASH_SLOTS = 256;
 export const GROUP_STARTS_AT = HASH_AT + 8 * HASH_SLOTS;
 export const LITERAL_LIST_AT = align8(GROUP_STARTS_AT + 4 * (TEDDY_MAX_LITERALS + 1));
-const RECORDS_AT = LITERAL_LIST_AT + 4 * TEDDY_MAX_LITERALS;
+export const CLASSES_AT = LITERAL_LIST_AT + 4 * TEDDY_MAX_LITERALS;
+const RECORDS_AT = CLASSES_AT + 256;
 
 function align8(n: number): number {
   return Math.ceil(n / 8) * 8;
@@ -384,11 +386,15 @@ export function prefixSlot(key: number): number {
 
 /**
  * The configuration block the scan reads from address 0 (see anchors.wat): nibble tables; a hash table from
- * each distinct 3-byte prefix to its group of literals; one verification record per literal: for each 8-byte
- * word, a mask (0xdf for letters, so case is ignored; 0xff for other bytes; 0 past the end) and the expected
- * value (the upper-cased literal).
+ * each distinct 3-byte prefix to its group of literals; the byte classes of generic.ts; one verification
+ * record per literal: its gate (`gates[id]`, flags: 1 gated, 2 may be an auth scheme, bits 8-15 the shortest
+ * value), then for each 8-byte word, a mask (0xdf for letters, so case is ignored; 0xff for other bytes; 0
+ * past the end) and the expected value (the upper-cased literal).
  */
-export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
+export function encodeTeddyConfig(
+  plan: TeddyPlan,
+  gates: ReadonlyArray<AssignmentGate | undefined> = [],
+): Uint8Array {
   const { literals } = plan;
   const recordAddress: number[] = [];
   let end = RECORDS_AT;
@@ -430,6 +436,7 @@ export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
     g++;
   }
   view.setInt32(GROUP_STARTS_AT + 4 * g, listed, true);
+  bytes.set(CLASS, CLASSES_AT);
 
   literals.forEach((l, id) => {
     const at = recordAddress[id]!;
@@ -437,6 +444,8 @@ export function encodeTeddyConfig(plan: TeddyPlan): Uint8Array {
     view.setInt32(at, l.length, true);
     view.setInt32(at + 4, id, true);
     view.setInt32(at + 8, words, true);
+    const gate = gates[id];
+    if (gate) view.setInt32(at + 12, 1 | (gate.scheme ? 2 : 0) | (Math.min(gate.minValue, 255) << 8), true);
     for (let i = 0; i < l.length; i++) {
       const code = l.charCodeAt(i);
       const letter = byteVariants(code).length === 2;

@@ -1,5 +1,6 @@
 import { RULES } from '@keyward/rules';
 import { compileRules } from '../../compile.js';
+import { CLASS, type AssignmentGate } from '../../generic.js';
 /** Test helpers for the anchor finders: a brute-force reference search, a seeded PRNG and input builders. */
 
 /** Every (anchorId, end) occurrence by brute force, ASCII case-insensitive, sorted by end then id. */
@@ -79,3 +80,82 @@ export function plant(bytes: Uint8Array, literal: string, at: number, upper = fa
 
 /** The scanner's real anchor set: every keyword of keyward's rules, lower-cased, as compileRules builds it. */
 export const REAL: readonly string[] = compileRules(RULES).automaton.anchors;
+
+/**
+ * The WASM finder's assignment gate (anchors.wat) in JS, seeing bytes [0, n): whether it keeps the hit of a
+ * gated keyword that ends at `end`. Wherever it would read past n it keeps the hit (JS decides then).
+ */
+export function gateKeeps(bytes: Uint8Array, end: number, gate: AssignmentGate, n = bytes.length): boolean {
+  const is = (i: number, bits: number) => (CLASS[bytes[i]!]! & bits) !== 0;
+  let j = end;
+  while (j < n && j < end + 80 && is(j, NAME)) j++;
+  if (j >= n) return true;
+  if (is(j, BLANK) && gate.scheme) return true;
+  if (is(j, QUOTE)) j++;
+  if (j < n && bytes[j] === 0x5d) j++;
+  while (j < n && is(j, BLANK)) j++;
+  if (j >= n) return true;
+  const op = bytes[j];
+  if (op !== 0x3a && op !== 0x3d) return false;
+  if (++j >= n) return true;
+  if (bytes[j] === op) return false; // `::`, `==`
+  if ((op === 0x3a && bytes[j] === 0x3d) || (op === 0x3d && bytes[j] === 0x3e)) j++;
+  if (gate.minValue === 0) return true;
+  while (j < n && is(j, BLANK)) j++;
+  if (j >= n) return true;
+  if (is(j, QUOTE)) j++;
+  const value = j;
+  while (j < n && j < value + gate.minValue && is(j, VALUE)) j++;
+  if (j >= n || j >= value + gate.minValue) return true;
+  // Too short for a value: a word and a blank may still be an auth scheme before one.
+  j = value;
+  while (j < n && is(j, NAME)) j++;
+  return j >= n || (j > value && is(j, BLANK));
+}
+
+const NAME = 1;
+const VALUE = 2;
+const BLANK = 4;
+const QUOTE = 8;
+
+/**
+ * Lines of would-be assignments from fragments: names holding the generic rules' keywords (and auth scheme
+ * words), closing quotes and brackets, every operator the gate and matchAssignment tell apart (and near
+ * misses), blanks, quotes, values of every length around the shortest, and scheme words before them.
+ */
+export function assignmentText(random: () => number, lines: number): Uint8Array {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const names = [
+    'api_key',
+    'API_KEY',
+    'token',
+    'Token',
+    'secret',
+    'db.password',
+    'pwd',
+    'auth',
+    'bearer',
+    'Bearer',
+    'basic',
+    'credKey',
+    'keys',
+    'x-api-key',
+    'monkey',
+    `${'k'.repeat(78)}key`,
+    'key',
+  ];
+  const afterName = ['', '', '"', "'", '`', ']', '"]', "']", ' ', '\t', '  '];
+  const ops = ['=', ':', ':=', '=>', '==', '::', '===', '(', '.', ',', ' ', '', '=\n', ':\t'];
+  const values = ['', ' ', '  ', '"', "'", '`', 'Bearer ', 'token ', 'basic\t', '>'];
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.~+/=%';
+  const ends = ['', '\n', '"', "'", ',', ';', ')', ' x', '(', '.', '\\n'];
+  let text = '';
+  for (let i = 0; i < lines; i++) {
+    let value = '';
+    const length = Math.floor(random() * 24);
+    for (let k = 0; k < length; k++) value += alphabet[Math.floor(random() * alphabet.length)];
+    text += pick(names) + pick(afterName) + pick(afterName.slice(0, 3)) + pick(ops) + pick(values) + value;
+    text += pick(ends) + (random() < 0.7 ? '\n' : '');
+  }
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
