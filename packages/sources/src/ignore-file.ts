@@ -48,13 +48,7 @@ export function compileIgnoreFile(patterns: string | readonly string[]): IgnoreF
     else rest.push(line);
   }
   if (rest.length === 0) return new SplitRules(plain, undefined);
-  const literals = rest.map(requiredLiteral);
-  return new SplitRules(plain, {
-    // Given as they came (text or list: `ignore` trims line ends differently), behind an empty first line
-    // so that a mark on a later line is not taken for the first line's.
-    rules: ignore().add(text ? `\n${rest.join('\n')}` : ['', ...rest]),
-    literals: literals.every((literal) => literal !== '') ? literals : undefined,
-  });
+  return new SplitRules(plain, new ComplexRules(rest, text));
 }
 
 function libraryRules(patterns: string | readonly string[]): IgnoreFile {
@@ -134,6 +128,40 @@ function plainRule(line: string): PlainRule | undefined {
   return { kind: anchored ? 'path' : 'name', text: body.toLowerCase(), dirOnly };
 }
 
+/**
+ * The patterns of a file without `!` that are not plain, judged by the `ignore` package, which is asked only
+ * about paths that hold one of their runs of text (requiredLiteral): in git.git that is every path but a few,
+ * so most files never build their `ignore` instance.
+ */
+class ComplexRules {
+  /** A path holds one of the runs; undefined when some pattern has none (then every path is asked about). */
+  readonly literal: RegExp | undefined;
+  /** Some run holds a `/`: a folder's path and an entry's name cannot be searched apart. */
+  readonly spansFolders: boolean;
+  private rules: Ignore | undefined;
+
+  constructor(
+    private readonly lines: readonly string[],
+    private readonly text: boolean,
+  ) {
+    const literals = lines.map(requiredLiteral);
+    const all = literals.every((literal) => literal !== '');
+    this.literal = all ? new RegExp(literals.map(escapeRegExp).join('|')) : undefined;
+    this.spansFolders = literals.some((literal) => literal.includes('/'));
+  }
+
+  test(rel: string, isDir: boolean): boolean {
+    // Given as they came (text or list: `ignore` trims line ends differently), behind an empty first line
+    // so that a mark on a later line is not taken for the first line's.
+    this.rules ??= ignore().add(this.text ? `\n${this.lines.join('\n')}` : ['', ...this.lines]);
+    return this.rules.test(isDir ? `${rel}/` : rel).ignored;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 /** Positive patterns only: a path is ignored when any pattern matches it or a folder above it. */
 class SplitRules implements IgnoreFile {
   /** Base names matched at any depth (`build`), and those matching folders only (`build/`). */
@@ -144,17 +172,20 @@ class SplitRules implements IgnoreFile {
   private readonly dirPaths = new Set<string>();
   /** `*.o`: base-name suffixes, keyed by their last character so that a name checks only a few. */
   private readonly suffixes = new Map<number, { suffix: string; dirOnly: boolean }[]>();
-  /** testChild()'s last folder, lower-cased: a walk asks about every entry of one folder in a row. */
-  private folder = '';
-  private folderLower = '';
-
+  /** The folders (lower-cased, '' for the file's own) that anchored paths end in: only their entries can match one. */
+  private readonly pathFolders = new Set<string>();
   /**
-   * `complex`: the patterns `ignore` judges, with one run of text per pattern (requiredLiteral), or
-   * undefined literals when some pattern has none.
+   * testChild()'s last folder, lower-cased, and what holds for all its entries: a walk asks about every entry of
+   * one folder in a row.
    */
+  private folder: string | undefined;
+  private folderLower = '';
+  private folderHasPaths = false;
+  private folderHoldsLiteral = false;
+
   constructor(
     plain: readonly PlainRule[],
-    private readonly complex: { rules: Ignore; literals: string[] | undefined } | undefined,
+    private readonly complex: ComplexRules | undefined,
   ) {
     for (const { kind, text, dirOnly } of plain) {
       if (kind === 'suffix') {
@@ -162,8 +193,10 @@ class SplitRules implements IgnoreFile {
         const list = this.suffixes.get(key) ?? [];
         list.push({ suffix: text, dirOnly });
         this.suffixes.set(key, list);
-      } else if (kind === 'path') (dirOnly ? this.dirPaths : this.paths).add(text);
-      else (dirOnly ? this.dirNames : this.names).add(text);
+      } else if (kind === 'path') {
+        (dirOnly ? this.dirPaths : this.paths).add(text);
+        this.pathFolders.add(text.slice(0, Math.max(0, text.lastIndexOf('/'))));
+      } else (dirOnly ? this.dirNames : this.names).add(text);
     }
   }
 
@@ -190,10 +223,7 @@ class SplitRules implements IgnoreFile {
   }
 
   testChild(folder: string, name: string, isDir: boolean): IgnoreVerdict {
-    if (folder !== this.folder) {
-      this.folder = folder;
-      this.folderLower = folder.toLowerCase();
-    }
+    if (folder !== this.folder) this.enter(folder);
     const lower = name.toLowerCase();
     if (this.names.has(lower) || (isDir && this.dirNames.has(lower))) return 'ignored';
     const candidates = this.suffixes.get(lower.charCodeAt(lower.length - 1));
@@ -201,17 +231,34 @@ class SplitRules implements IgnoreFile {
       for (const { suffix, dirOnly } of candidates)
         if ((isDir || !dirOnly) && lower.endsWith(suffix)) return 'ignored';
     }
-    if (this.paths.size === 0 && this.dirPaths.size === 0 && !this.complex) return undefined;
-    const path = folder === '' ? lower : `${this.folderLower}/${lower}`;
-    if (this.paths.has(path) || (isDir && this.dirPaths.has(path))) return 'ignored';
-    return this.testComplex(childPath(folder, name), path, isDir);
+    if (this.folderHasPaths) {
+      const path = folder === '' ? lower : `${this.folderLower}/${lower}`;
+      if (this.paths.has(path) || (isDir && this.dirPaths.has(path))) return 'ignored';
+    }
+    const complex = this.complex;
+    if (complex === undefined) return undefined;
+    if (complex.literal !== undefined && !this.folderHoldsLiteral) {
+      // A run without `/` lies in the folder's path or in the name: the folder's was searched on entering it.
+      const text = complex.spansFolders && folder !== '' ? `${this.folderLower}/${lower}` : lower;
+      if (!complex.literal.test(text)) return undefined;
+    }
+    return complex.test(childPath(folder, name), isDir) ? 'ignored' : undefined;
+  }
+
+  private enter(folder: string): void {
+    this.folder = folder;
+    this.folderLower = folder.toLowerCase();
+    this.folderHasPaths = this.pathFolders.has(this.folderLower);
+    const complex = this.complex;
+    this.folderHoldsLiteral =
+      complex?.literal !== undefined && !complex.spansFolders && complex.literal.test(this.folderLower);
   }
 
   /** The patterns `ignore` judges, asked only when the path holds one of their runs of text. */
   private testComplex(rel: string, lower: string, isDir: boolean): IgnoreVerdict {
-    if (!this.complex) return undefined;
-    const { rules, literals } = this.complex;
-    if (literals && !literals.some((literal) => lower.includes(literal))) return undefined;
-    return rules.test(isDir ? `${rel}/` : rel).ignored ? 'ignored' : undefined;
+    const complex = this.complex;
+    if (complex === undefined || (complex.literal !== undefined && !complex.literal.test(lower)))
+      return undefined;
+    return complex.test(rel, isDir) ? 'ignored' : undefined;
   }
 }

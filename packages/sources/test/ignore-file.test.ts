@@ -106,6 +106,50 @@ describe('compiled ignore files', () => {
     }
   });
 
+  it('judge an entry of a folder not ignored (testChild) as they judge its whole path, folder after folder', () => {
+    const next = rng(20);
+    // Runs of text that hold a `/` (`doc/o`), that lie in a folder's name (`git-core-`) or in an entry's.
+    const more = ['doc/o*', 'a/b*', 'git-core-*/x*', '*/trash dir', 'c+/?'];
+    let asked = 0;
+    let ignored = 0;
+    for (let round = 0; round < 1500; round++) {
+      const count = 1 + Math.floor(next() * 8);
+      const pool = [...PATTERNS, ...more];
+      const patterns = Array.from({ length: count }, () => pool[Math.floor(next() * pool.length)]!);
+      const compiled = compileIgnoreFile(patterns);
+      // A walk's order: folders one after another, each asked about several entries in a row.
+      for (let f = 0; f < 4; f++) {
+        // The folders anchored paths and runs of text name (`doc/out`, `a/b`, `git-core-*/x*`), and others.
+        const named = ['', '', 'doc', 'a', 'b', 'a/b', 'git-core-x', 'doc/out', 'Doc'];
+        const folder = next() < 0.6 ? named[Math.floor(next() * named.length)]! : randomPath(next).rel;
+        const parts = folder === '' ? [] : folder.split('/');
+        const clean = parts.every(
+          (_, i) => compiled.test(parts.slice(0, i + 1).join('/'), true) === undefined,
+        );
+        if (!clean) continue;
+        for (let e = 0; e < 5; e++) {
+          const name = NAMES[Math.floor(next() * NAMES.length)]!;
+          const isDir = next() < 0.3;
+          const rel = folder === '' ? name : `${folder}/${name}`;
+          const expected = compiled.test(rel, isDir);
+          asked++;
+          if (expected === 'ignored') ignored++;
+          expect({ patterns, folder, name, isDir, verdict: compiled.testChild(folder, name, isDir) }).toEqual(
+            {
+              patterns,
+              folder,
+              name,
+              isDir,
+              verdict: expected,
+            },
+          );
+        }
+      }
+    }
+    expect(asked).toBeGreaterThan(10_000);
+    expect(ignored).toBeGreaterThan(2_000);
+  });
+
   it('leave a file with `!` patterns to the `ignore` package, in order', () => {
     const rules = compileIgnoreFile(['*.env', '!example.env']);
     expect(rules.test('prod.env', false)).toBe('ignored');
