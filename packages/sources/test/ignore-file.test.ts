@@ -1,7 +1,7 @@
 import ignore from 'ignore';
 import { describe, expect, it } from 'vitest';
 import { rng } from '@keyward/test-utils';
-import { compileIgnoreFile } from '../src/ignore-file.js';
+import { compileIgnoreFile, type IgnoreVerdict } from '../src/ignore-file.js';
 
 /** What the `ignore` package alone says: the meaning compileIgnoreFile must keep. */
 function libraryVerdict(patterns: string[], rel: string, isDir: boolean) {
@@ -29,6 +29,11 @@ const PATTERNS = [
 ];
 const NEGATIONS = ['!x.o', '!build/', '!/doc/out', '!*.A'];
 
+/** A verdict as expected, the case that gave it shown beside it when it is not. */
+function expectVerdict(context: object, verdict: IgnoreVerdict, expected: IgnoreVerdict): void {
+  expect({ ...context, verdict }).toEqual({ ...context, verdict: expected });
+}
+
 function randomPath(next: () => number): { rel: string; isDir: boolean } {
   const depth = 1 + Math.floor(next() * 4);
   const parts = Array.from({ length: depth }, () => NAMES[Math.floor(next() * NAMES.length)]!);
@@ -48,12 +53,7 @@ describe('compiled ignore files', () => {
         const { rel, isDir } = randomPath(next);
         const expected = libraryVerdict(patterns, rel, isDir);
         if (expected === 'ignored') ignored++;
-        expect({ patterns, rel, isDir, verdict: compiled.test(rel, isDir) }).toEqual({
-          patterns,
-          rel,
-          isDir,
-          verdict: expected,
-        });
+        expectVerdict({ patterns, rel, isDir }, compiled.test(rel, isDir), expected);
       }
     }
     // The draw exercises both answers, not only "not ignored".
@@ -134,15 +134,7 @@ describe('compiled ignore files', () => {
           const expected = compiled.test(rel, isDir);
           asked++;
           if (expected === 'ignored') ignored++;
-          expect({ patterns, folder, name, isDir, verdict: compiled.testChild(folder, name, isDir) }).toEqual(
-            {
-              patterns,
-              folder,
-              name,
-              isDir,
-              verdict: expected,
-            },
-          );
+          expectVerdict({ patterns, folder, name, isDir }, compiled.testChild(folder, name, isDir), expected);
         }
       }
     }
