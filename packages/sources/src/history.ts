@@ -15,7 +15,7 @@ import {
   shallowError,
   type HistoryShape,
 } from './history/complete.js';
-import { CHECK_NICENESS, IN_THREAD_CHECK_NICENESS, checkStore } from './history/check-store.js';
+import { IN_THREAD_CHECK_NICENESS, READER_NICENESS, checkStore } from './history/check-store.js';
 import { walkReachable, type WalkRefs } from './history/reachable.js';
 import { WalkUntil } from './history/walk-until.js';
 import { reachableCommits } from './history/reachable-commits.js';
@@ -646,12 +646,12 @@ export function historySource(given: HistoryOptions): HistorySource {
           // One run per worker: each further split costs a cat-file whose delta cache starts cold (measured
           // on the generated 20,000-commit history: 8 runs took 2.9 s of git CPU, 2 runs 1.8 s). On two
           // cores balance matters little: while one worker scans its tail, its git and it fill both.
-          // While git's check runs beside the reading, the readers take its priority: the scan workers
-          // (this process's threads) come first, and the readers and the check share what they leave.
-          // Else the check, starved while they read, ran alone at the end with a core idle (2M blobs: the
-          // reading ended at 24.4 s, the check at 35.0 s; with the readers niced, 25.4 and 28.9 s).
+          // While git's check runs beside the reading, the readers go below it: the scan workers (this
+          // process's threads) come first, then the check, then the readers. Else the check, starved while
+          // they read, ran alone at the end with a core idle (2M blobs: the reading ended at 24.4 s, the
+          // check at 35.0 s; with the readers niced as the check, 25.4 and 28.9 s; READER_NICENESS).
           const checking = checkStarted && !stopCheck.signal.aborted;
-          const niceness = checking ? CHECK_NICENESS : undefined;
+          const niceness = checking ? READER_NICENESS : undefined;
           return historyWork(options, listed.blobs, workers, (await pipesFor(workers))?.paths, niceness);
         } catch (error) {
           await removePipes();

@@ -6,7 +6,7 @@ import { fakeKey, Scratch, tempDir } from '@keyward/test-utils';
 import type * as Exec from '../src/git/exec.js';
 import type * as AtHead from '../src/history/at-head.js';
 import { historySource } from '../src/history.js';
-import { CHECK_NICENESS, IN_THREAD_CHECK_NICENESS } from '../src/history/check-store.js';
+import { CHECK_NICENESS, IN_THREAD_CHECK_NICENESS, READER_NICENESS } from '../src/history/check-store.js';
 import { collect, ENV, findSecrets, pushed } from './helpers.js';
 
 /** Every git started through startGit: its arguments, whether the spawn helper started it, its niceness, whether stopped. */
@@ -145,7 +145,7 @@ describe('a history walk that goes only as far as its findings need', () => {
     await vi.waitFor(() => expect(walkAndCheck().walks.map((walk) => walk.stopped)).toEqual([true]));
   });
 
-  it("gives the workers' readers the check's niceness while it runs beside them, and none without one", async () => {
+  it("lowers the workers' readers below the check while it runs beside them, and not at all without one", async () => {
     const { r } = repoWithLateLoss();
     // Listed (however small) and split over workers; the check begins while git lists (slowly here).
     const split = { parallelMinBytes: 0, unlistedPackBytes: 0 };
@@ -155,7 +155,10 @@ describe('a history walk that goes only as far as its findings need', () => {
     const work = await plan.work(2);
     expect(walkAndCheck().checks).toHaveLength(1);
     expect(walkAndCheck().checks[0]!.niceness).toBe(CHECK_NICENESS);
-    expect(work).toMatchObject({ kind: 'history', niceness: CHECK_NICENESS });
+    expect(work).toMatchObject({ kind: 'history', niceness: READER_NICENESS });
+    // Both below the scan workers (this process, niceness 0); the check above the readers.
+    expect(CHECK_NICENESS).toBeGreaterThan(0);
+    expect(READER_NICENESS).toBeGreaterThan(CHECK_NICENESS);
     await plan.finish?.(undefined).catch(() => {}); // the store is partial: that is not this test's
     // --branch: no check runs (the walk says what is missing).
     const branch = historySource({ cwd: r.dir, env: ENV, ...split, refs: ['main'] });
