@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { CLASS } from '../generic.js';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { WAT_PATH } from '../../scripts/gen-wasm.mjs';
 import {
+  CLASSES_AT,
   GROUP_STARTS_AT,
   HASH_AT,
   HASH_SLOTS,
@@ -196,6 +198,22 @@ describe('encodeTeddyConfig', () => {
     const at = record(2);
     expect([...bytes.subarray(at + 16, at + 24)]).toEqual([0xdf, 0xff, 0xdf, 0, 0, 0, 0, 0]);
     expect([...bytes.subarray(at + 24, at + 27)]).toEqual([...bytesOf('X@Y')]);
+
+    // The assignment gate: generic.ts's byte classes, and each gated literal's flags in its record.
+    expect([...bytes.subarray(CLASSES_AT, CLASSES_AT + 256)]).toEqual([...CLASS]);
+    expect([0, 1, 2, 3, 4].map((id) => i32(record(id) + 12))).toEqual([0, 0, 0, 0, 0]);
+    const gated = encodeTeddyConfig(plan, [
+      { scheme: true, minValue: 16 },
+      undefined,
+      { scheme: false, minValue: 300 },
+    ]);
+    const flags = new DataView(gated.buffer);
+    expect([0, 1, 2, 3].map((id) => flags.getInt32(record(id) + 12, true))).toEqual([
+      1 | 2 | (16 << 8),
+      0,
+      1 | (255 << 8), // at most 255: a longer value still passes the check of 255
+      0,
+    ]);
   });
 
   it('uses the addresses anchors.wat reads (hand-written there)', () => {
@@ -203,6 +221,10 @@ describe('encodeTeddyConfig', () => {
     for (const offset of [HASH_AT, HASH_AT + 4, GROUP_STARTS_AT, GROUP_STARTS_AT + 4, LITERAL_LIST_AT]) {
       expect(wat).toContain(`offset=${offset} `);
     }
+    // The assignment gate's byte classes, each read as offset=<CLASSES_AT> and nowhere else.
+    const classReads = wat.match(/i32\.load8_u offset=(\d+)/g) ?? [];
+    expect(classReads.length).toBeGreaterThan(3);
+    expect(new Set(classReads)).toEqual(new Set([`i32.load8_u offset=${CLASSES_AT}`]));
     expect(wat).toContain(`(i32.const 0x9e3779b1)) (i32.const ${32 - Math.log2(HASH_SLOTS)}))`);
     expect(wat).toContain(`(i32.const 1)) (i32.const ${HASH_SLOTS - 1}))`);
     for (let table = 0; table < 12; table++) expect(wat).toContain(`(v128.load (i32.const ${16 * table})))`);
