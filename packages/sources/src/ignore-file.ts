@@ -207,15 +207,9 @@ class SplitRules implements IgnoreFile {
       const slash = lower.indexOf('/', start);
       const end = slash === -1 ? lower.length : slash;
       const folder = slash !== -1 || isDir;
-      const name = lower.slice(start, end);
-      if (this.names.has(name) || (folder && this.dirNames.has(name))) return 'ignored';
+      if (this.nameIgnored(lower.slice(start, end), folder)) return 'ignored';
       const path = lower.slice(0, end);
       if (this.paths.has(path) || (folder && this.dirPaths.has(path))) return 'ignored';
-      const candidates = this.suffixes.get(name.charCodeAt(name.length - 1));
-      if (candidates) {
-        for (const { suffix, dirOnly } of candidates)
-          if ((folder || !dirOnly) && name.endsWith(suffix)) return 'ignored';
-      }
       if (slash === -1) break;
       start = slash + 1;
     }
@@ -225,12 +219,7 @@ class SplitRules implements IgnoreFile {
   testChild(folder: string, name: string, isDir: boolean): IgnoreVerdict {
     if (folder !== this.folder) this.enter(folder);
     const lower = name.toLowerCase();
-    if (this.names.has(lower) || (isDir && this.dirNames.has(lower))) return 'ignored';
-    const candidates = this.suffixes.get(lower.charCodeAt(lower.length - 1));
-    if (candidates) {
-      for (const { suffix, dirOnly } of candidates)
-        if ((isDir || !dirOnly) && lower.endsWith(suffix)) return 'ignored';
-    }
+    if (this.nameIgnored(lower, isDir)) return 'ignored';
     if (this.folderHasPaths) {
       const path = folder === '' ? lower : `${this.folderLower}/${lower}`;
       if (this.paths.has(path) || (isDir && this.dirPaths.has(path))) return 'ignored';
@@ -243,6 +232,17 @@ class SplitRules implements IgnoreFile {
       if (!complex.literal.test(text)) return undefined;
     }
     return complex.test(childPath(folder, name), isDir) ? 'ignored' : undefined;
+  }
+
+  /** Whether a name or suffix pattern matches `name` (lower-cased), at any depth; `isDir`: a folder's name. */
+  private nameIgnored(name: string, isDir: boolean): boolean {
+    if (this.names.has(name) || (isDir && this.dirNames.has(name))) return true;
+    const candidates = this.suffixes.get(name.charCodeAt(name.length - 1));
+    if (candidates) {
+      for (const { suffix, dirOnly } of candidates)
+        if ((isDir || !dirOnly) && name.endsWith(suffix)) return true;
+    }
+    return false;
   }
 
   private enter(folder: string): void {
