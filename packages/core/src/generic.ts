@@ -111,7 +111,7 @@ export interface AssignmentGate {
 
 /**
  * The gate for an anchor all of whose rules are generic (none has a pattern to run), else undefined: a hit
- * of it is kept for those rules' matchAssignment only. `literal` is the anchor, lower-cased.
+ * of it is kept for those rules' matchAssignment only. `literal` is the anchor, in any case.
  */
 export function assignmentGate(literal: string, specs: readonly GenericSpec[]): AssignmentGate | undefined {
   if (specs.length === 0) return undefined;

@@ -13,8 +13,8 @@ export function refineTeddyPlan(plan: TeddyPlan, text: Uint8Array, passes = 4): 
   const { literals } = plan;
   const buckets = plan.buckets.map((bucket) => [...bucket]);
   const sample = sequencesThatMayFire(literals, text);
-  const n = sample.keys.length;
-  const firing = buckets.map((bucket) => firingOf(literals, bucket, sample.keys));
+  const n = sample.counts.length;
+  const firing = buckets.map((bucket) => firingOf(literals, bucket, sample.sequences));
   // How many buckets fire on each sequence: a sequence costs when at least one does.
   const firingCount = new Uint8Array(n);
   for (const fires of firing) for (let i = 0; i < n; i++) firingCount[i]! += fires[i]!;
@@ -24,12 +24,12 @@ export function refineTeddyPlan(plan: TeddyPlan, text: Uint8Array, passes = 4): 
     for (let id = 0; id < literals.length; id++) {
       const from = buckets.findIndex((bucket) => bucket.includes(id));
       const rest = buckets[from]!.filter((other) => other !== id);
-      const firesWithout = firingOf(literals, rest, sample.keys);
+      const firesWithout = firingOf(literals, rest, sample.sequences);
       let best: { to: number; delta: number; members: number[]; fires: Uint8Array } | undefined;
       for (let to = 0; to < buckets.length; to++) {
         if (to === from) continue;
         const members = [...buckets[to]!, id].sort((a, b) => a - b);
-        const fires = firingOf(literals, members, sample.keys);
+        const fires = firingOf(literals, members, sample.sequences);
         let delta = 0;
         for (let i = 0; i < n; i++) {
           const before = firingCount[i]!;
@@ -64,34 +64,38 @@ export function teddyCandidateRate(plan: TeddyPlan, text: Uint8Array): number {
   return text.length === 0 ? 0 : count / (text.length / (1 << 20));
 }
 
-/** The distinct 3-byte sequences of `text` that some bucket of some plan for `literals` could fire on. */
+/**
+ * The distinct 3-byte sequences of `text` that some bucket of some plan for `literals` could fire on, one after
+ * another in `sequences`, each with how often it occurs.
+ */
 function sequencesThatMayFire(
   literals: readonly string[],
   text: Uint8Array,
-): { keys: Int32Array; counts: Float64Array } {
+): { sequences: Uint8Array; counts: Float64Array } {
   const all = nibbleTables(literals, [literals.map((_, id) => id)]);
   const counts = new Map<number, number>();
   for (let p = 0; p + TEDDY_WINDOW <= text.length; p++) {
+    if (candidateBuckets(all, text, p) === 0) continue;
     const key = text[p]! | (text[p + 1]! << 8) | (text[p + 2]! << 16);
-    if (fires(all, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const keys = Int32Array.from(counts.keys()).sort();
-  return { keys, counts: Float64Array.from(keys, (key) => counts.get(key)!) };
+  const sequences = new Uint8Array(TEDDY_WINDOW * keys.length);
+  keys.forEach((key, i) => {
+    for (let k = 0; k < TEDDY_WINDOW; k++) sequences[TEDDY_WINDOW * i + k] = (key >> (8 * k)) & 255;
+  });
+  return { sequences, counts: Float64Array.from(keys, (key) => counts.get(key)!) };
 }
 
-/** Whether the one bucket of `tables` (bit 0) fires on the 3 bytes packed in `key` (first byte lowest). */
-function fires(tables: { lo: Uint16Array; hi: Uint16Array }, key: number): boolean {
-  for (let k = 0; k < TEDDY_WINDOW; k++) {
-    const b = (key >> (8 * k)) & 255;
-    if ((tables.lo[k * 16 + (b & 15)]! & tables.hi[k * 16 + (b >> 4)]! & 1) === 0) return false;
-  }
-  return true;
-}
-
-function firingOf(literals: readonly string[], members: readonly number[], keys: Int32Array): Uint8Array {
-  const out = new Uint8Array(keys.length);
+/** For each sequence, 1 when the one bucket `members` (of `literals`) fires on it, else 0. */
+function firingOf(
+  literals: readonly string[],
+  members: readonly number[],
+  sequences: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(sequences.length / TEDDY_WINDOW);
   if (members.length === 0) return out;
   const tables = nibbleTables(literals, [members]);
-  for (let i = 0; i < keys.length; i++) out[i] = fires(tables, keys[i]!) ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = candidateBuckets(tables, sequences, TEDDY_WINDOW * i) & 1;
   return out;
 }

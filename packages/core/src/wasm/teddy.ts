@@ -346,12 +346,15 @@ export function nibbleTables(
   return { lo, hi };
 }
 
-/** Bucket bits the tables give to the 3 bytes at bytes[p..p+3) (what the SIMD scan computes per lane). */
-export function candidateBuckets(plan: TeddyPlan, bytes: Uint8Array, p: number): number {
+/**
+ * Bucket bits the tables (a plan's, or nibbleTables') give to the 3 bytes at bytes[p..p+3) (what the SIMD scan
+ * computes per lane).
+ */
+export function candidateBuckets(tables: Pick<TeddyPlan, 'lo' | 'hi'>, bytes: Uint8Array, p: number): number {
   let bits = 0xffff;
   for (let k = 0; k < TEDDY_WINDOW; k++) {
     const x = bytes[p + k] ?? 0;
-    bits &= plan.lo[k * 16 + (x & 15)]! & plan.hi[k * 16 + (x >> 4)]!;
+    bits &= tables.lo[k * 16 + (x & 15)]! & tables.hi[k * 16 + (x >> 4)]!;
   }
   return bits;
 }
