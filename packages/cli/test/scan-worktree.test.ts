@@ -137,6 +137,32 @@ describe('keyward scan (working tree)', () => {
     expect(r.stdout).toContain('a.txt');
   });
 
+  it('`-` as a path says that standard input is --stdin', async () => {
+    const r = await scan('-');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'keyward: -: no such file or directory (standard input is scanned with --stdin)\n',
+    );
+  });
+
+  // Linux file names are bytes; macOS and Windows refuse names that are not valid UTF-8.
+  it.skipIf(process.platform !== 'linux')(
+    'a file whose name is not valid UTF-8 is named as such, and the scan is incomplete (exit 3)',
+    async () => {
+      write({ 'a.txt': 'hello\n' });
+      writeFileSync(
+        Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff]), Buffer.from('.txt')]),
+        'x\n',
+      );
+      const r = await scan();
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        'bad\uFFFD.txt: cannot read (its name is not valid UTF-8, and Node opens files by UTF-8 names)',
+      );
+      expect(r.stderr).toMatch(/1 file\b/);
+    },
+  );
+
   it('an unknown flag or a malformed config is one line and exit 2, never a stack trace', async () => {
     const flag = await scan('--frobnicate');
     expect(flag.code).toBe(2);

@@ -141,7 +141,9 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
         stats.incomplete = true;
         stats.warnings.push(`${path}: symbolic link loop`);
       } else {
-        stats.errors.push(`${path}: no such file or directory`);
+        // `-` is standard input in many tools (rg, cat); here that is --stdin.
+        const hint = path === '-' ? ' (standard input is scanned with --stdin)' : '';
+        stats.errors.push(`${path}: no such file or directory${hint}`);
       }
       continue;
     }
@@ -164,7 +166,7 @@ export function readWorktreeFile(
     else {
       stats.skipped.unreadable++;
       stats.incomplete = true;
-      stats.warnings.push(`${file.shown}: cannot read (${result.reason})`);
+      stats.warnings.push(`${file.shown}: cannot read (${unreadableReason(file, result.reason)})`);
     }
     return undefined;
   }
@@ -173,6 +175,16 @@ export function readWorktreeFile(
     return undefined;
   }
   return { path: file.shown, bytes: result.bytes };
+}
+
+/**
+ * A name that is not valid UTF-8 reaches JavaScript with U+FFFD in place of its bad bytes, and that name
+ * does not exist: say so rather than "no such file" for a file the walk has just listed.
+ */
+function unreadableReason(file: WorktreeFile, reason: string | undefined): string | undefined {
+  return reason === 'no such file or directory' && file.shown.includes('\uFFFD')
+    ? 'its name is not valid UTF-8, and Node opens files by UTF-8 names'
+    : reason;
 }
 
 /**
