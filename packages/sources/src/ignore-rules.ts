@@ -54,6 +54,12 @@ export class IgnoreStack {
     return 1;
   }
 
+  /** Adds the layers of `other` (rules from folders above this walk) after this stack's own; returns how many. */
+  append(other: IgnoreStack): number {
+    this.layers.push(...other.layers);
+    return other.layers.length;
+  }
+
   leave(count: number): void {
     this.layers.length -= count;
   }

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
+import { ancestorIgnores } from './ignore-ancestors.js';
 import { IgnoreStack, VENDOR_DIRS, type IgnoreFolder } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
 import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
@@ -59,6 +60,8 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
     if (useIgnore && options.ignorePaths) {
       ignores.addPatterns(resolve(options.ignorePaths.baseDir), options.ignorePaths.patterns);
     }
+    const above = useIgnore ? ancestorIgnores(root) : undefined;
+    if (above) ignores.append(above);
     const stack: Frame[] = [];
     // `known`: the folder was judged clean on the way down (IgnoreStack.folder).
     const open = (dir: string, shown: string, known: boolean): Frame | undefined => {

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { IGNORE_FILES, IgnoreStack } from './ignore-rules.js';
+
+/**
+ * The ignore files that apply to a walk begun below the top of a git work tree: those of every folder from
+ * the top down to `root`'s parent, and the top's `.git/info/exclude`, as a walk from the top would have met
+ * them (ripgrep reads them too). So `keyward scan packages/api` skips the `.env` files a `*.env` at the top
+ * ignores, as a scan from the top does. Undefined when there are none: `root` is the top, or is not inside a
+ * work tree (outside one, as in ripgrep, no folder above the walk counts), or is itself ignored by them. A
+ * folder named on the command line is scanned (a build output the top's `.gitignore` ignores, say), by its
+ * own ignore files, as ripgrep does.
+ */
+export function ancestorIgnores(root: string): IgnoreStack | undefined {
+  const folders = foldersBelowTop(root);
+  if (folders === undefined || folders.length === 0) return undefined;
+  const stack = new IgnoreStack();
+  let added = 0;
+  for (const [i, folder] of folders.entries()) {
+    for (const file of IGNORE_FILES) added += stack.addFile(folder, join(folder, file));
+    if (i === 0) added += stack.addFile(folder, join(folder, '.git', 'info', 'exclude'));
+  }
+  if (added === 0 || stack.ignores(root, true)) return undefined;
+  return stack;
+}
+
+/**
+ * The folders from the work tree's top (the nearest folder above `root` that holds `.git`, a folder or a
+ * worktree's file) down to `root`'s parent; [] when `root` is the top, undefined outside a work tree.
+ */
+function foldersBelowTop(root: string): string[] | undefined {
+  if (existsSync(join(root, '.git'))) return [];
+  const above: string[] = [];
+  for (let folder = dirname(root); ; folder = dirname(folder)) {
+    above.push(folder);
+    if (existsSync(join(folder, '.git'))) return above.reverse();
+    if (dirname(folder) === folder) return undefined;
+  }
+}
