@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IGNORE_FILES, IgnoreStack } from './ignore-rules.js';
+import { workTreeTop } from './work-tree-top.js';
 
 /**
  * The ignore files that apply to a walk begun below the top of a git work tree: those of every folder from
@@ -25,15 +25,16 @@ export function ancestorIgnores(root: string): IgnoreStack | undefined {
 }
 
 /**
- * The folders from the work tree's top (the nearest folder above `root` that holds `.git`, a folder or a
- * worktree's file) down to `root`'s parent; [] when `root` is the top, undefined outside a work tree.
+ * The folders from the work tree's top down to `root`'s parent; [] when `root` is the top, undefined
+ * outside a work tree.
  */
 function foldersBelowTop(root: string): string[] | undefined {
-  if (existsSync(join(root, '.git'))) return [];
-  const above: string[] = [];
-  for (let folder = dirname(root); ; folder = dirname(folder)) {
-    above.push(folder);
-    if (existsSync(join(folder, '.git'))) return above.reverse();
-    if (dirname(folder) === folder) return undefined;
+  const top = workTreeTop(root);
+  if (top === undefined) return undefined;
+  const folders: string[] = [];
+  for (let folder = root; folder !== top;) {
+    folder = dirname(folder);
+    folders.push(folder);
   }
+  return folders.reverse();
 }

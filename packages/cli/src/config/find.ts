@@ -3,14 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import { KeywardError } from '../errors.js';
 import { CONFIG_FILE_NAMES } from './types.js';
 
-/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
-export function findRepoRoot(start: string): string | undefined {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 /** The folder to start looking from: the scanned path itself, or its folder when it is a file. */
 export function startDir(cwd: string, scanRoot: string | undefined): string {
   const path = resolve(cwd, scanRoot ?? '.');

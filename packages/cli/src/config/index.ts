@@ -1,6 +1,6 @@
 export { loadConfig, parseConfigFile, type LoadConfigOptions } from './load.js';
 export { applyConfigToRules, isAllowedByConfig } from './apply.js';
-export { findConfigFile, findRepoRoot } from './find.js';
+export { findConfigFile } from './find.js';
 export { parseSize } from './size.js';
 export { validateConfig } from './validate.js';
 export {

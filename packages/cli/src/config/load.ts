@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { KeywardError } from '../errors.js';
-import { findConfigFile, findRepoRoot, startDir } from './find.js';
+import { workTreeTop } from '@keyward/sources';
+import { findConfigFile, startDir } from './find.js';
 import { jsonErrorOffset, lineColumn } from './json-error.js';
 import type { ResolvedConfig } from './types.js';
 import { validateConfig, type ValidatedConfig } from './validate.js';
@@ -23,7 +24,7 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
   const start = startDir(options.cwd, options.scanRoot);
-  const repoRoot = findRepoRoot(start);
+  const repoRoot = workTreeTop(start);
   const file = options.explicitPath
     ? resolve(options.cwd, options.explicitPath)
     : findConfigFile(start, repoRoot);
