@@ -4,6 +4,7 @@ import { KeywardError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Report, ReporterOptions } from '../report.js';
 import { loadReporter } from './load.js';
+import { REPOSITORY_PATH_FORMATS, withRepositoryPaths } from './repository-paths.js';
 
 export interface EmitOptions extends ReporterOptions {
   format: string;
@@ -32,13 +33,14 @@ export async function emitReport(
   options: EmitOptions,
   io: Pick<Io, 'stdout' | 'cwd'>,
 ): Promise<void> {
+  const shown = REPOSITORY_PATH_FORMATS.has(options.format) ? withRepositoryPaths(report, io.cwd) : report;
   // An agent audit's text names the agent, why and the fix under each finding (a merged one too).
   const reporter =
     options.format === 'text' && report.scan.mode === 'agents'
       ? (await import('../agents/text.js')).agentsTextReporter
       : await loadReporter(options.format);
   // A file never gets colour codes, whatever the terminal is.
-  const text = await reporter(report, {
+  const text = await reporter(shown, {
     ...options,
     color: options.output ? false : options.color,
     git: options.git ?? { cwd: io.cwd, env: options.env },
@@ -47,7 +49,7 @@ export async function emitReport(
   else if (text.length > 0) io.stdout.write(text);
   if (options.format === 'github' && options.env.GITHUB_STEP_SUMMARY) {
     const { githubStepSummary } = await import('./github.js');
-    appendStepSummary(options.env.GITHUB_STEP_SUMMARY, githubStepSummary(report));
+    appendStepSummary(options.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown));
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeKey, runCli, tempDir } from '@keyward/test-utils';
+import { createRepo, fakeKey, runCli, tempDir, type TempRepo } from '@keyward/test-utils';
 import { expectValidSarif } from './sarif-schema.js';
 
 let dir: string;
@@ -76,5 +76,46 @@ describe('keyward scan --format (end to end)', () => {
     const zero = await scan(['--exit-zero']);
     expect(zero.code).toBe(0);
     expect(zero.stdout).toContain('openai-project-key');
+  });
+});
+
+describe('CI formats of a working-tree scan below the top of a repository', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = createRepo();
+    repo.write({ 'packages/api/src/app.ts': `const key = "${project}";\n` });
+  });
+  afterEach(() => repo.cleanup());
+  const api = () => join(repo.dir, 'packages', 'api');
+
+  it('name files from the top, as GitHub, code scanning and GitLab read them; text keeps the folder run in', async () => {
+    const summary = join(repo.dir, 'summary.md');
+    writeFileSync(summary, '');
+    const github = await runCli(['scan', '--format', 'github'], {
+      cwd: api(),
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(github.stdout).toMatch(/^::error file=packages\/api\/src\/app\.ts,line=1,/);
+    expect(readFileSync(summary, 'utf8')).toContain('packages/api/src/app.ts');
+    const sarif = expectValidSarif((await runCli(['scan', '--format', 'sarif'], { cwd: api() })).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'packages/api/src/app.ts',
+    );
+    const gitlab = JSON.parse((await runCli(['scan', '--format', 'gitlab'], { cwd: api() })).stdout);
+    expect(gitlab.vulnerabilities[0].location.file).toBe('packages/api/src/app.ts');
+    const text = await runCli(['scan'], { cwd: api() });
+    expect(text.stdout).toContain(' src/app.ts:1:');
+    const json = JSON.parse((await runCli(['scan', '--format', 'json'], { cwd: api() })).stdout);
+    expect(json.findings[0].path).toBe('src/app.ts');
+  });
+
+  it("from the folder above a checkout, name files from that checkout's top", async () => {
+    const github = await runCli(['scan', repo.dir, '--format', 'github'], { cwd: join(repo.dir, '..') });
+    expect(github.stdout).toMatch(/^::error file=packages\/api\/src\/app\.ts,line=1,/);
+  });
+
+  it('outside any repository, paths stay as the scan reports them', async () => {
+    const github = await scan(['--format', 'github']);
+    expect(github.stdout).toMatch(/file=(admin\.ts|app\.env),/);
   });
 });
