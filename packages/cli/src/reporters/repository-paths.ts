@@ -4,9 +4,10 @@ import type { Report } from '../report.js';
 
 /**
  * The formats whose readers resolve a path against the top of the repository: GitHub's workflow commands
- * and step summary, code scanning's SARIF upload, GitLab's secret-detection report.
+ * and step summary, code scanning's SARIF upload, GitLab's secret-detection report and the `file` of a
+ * JUnit test case (GitLab's test reports, Jenkins).
  */
-export const REPOSITORY_PATH_FORMATS: ReadonlySet<string> = new Set(['github', 'sarif', 'gitlab']);
+export const REPOSITORY_PATH_FORMATS: ReadonlySet<string> = new Set(['github', 'sarif', 'gitlab', 'junit']);
 
 /**
  * A working-tree report with each path relative to the top of its git work tree, where the scan reports

@@ -103,6 +103,8 @@ describe('CI formats of a working-tree scan below the top of a repository', () =
     );
     const gitlab = JSON.parse((await runCli(['scan', '--format', 'gitlab'], { cwd: api() })).stdout);
     expect(gitlab.vulnerabilities[0].location.file).toBe('packages/api/src/app.ts');
+    const junit = (await runCli(['scan', '--format', 'junit'], { cwd: api() })).stdout;
+    expect(junit).toContain(' file="packages/api/src/app.ts" line="1"');
     const text = await runCli(['scan'], { cwd: api() });
     expect(text.stdout).toContain(' src/app.ts:1:');
     const json = JSON.parse((await runCli(['scan', '--format', 'json'], { cwd: api() })).stdout);
