@@ -1,10 +1,10 @@
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRepo, rng, tempDir, type TempRepo } from '@keyward/test-utils';
-import { IGNORE_FILES } from '../src/ignore-rules.js';
 import { newSourceStats } from '../src/source.js';
 import { listWorktree } from '../src/worktree.js';
+import { drawPatterns, growTree } from './random-tree.js';
 
 /** The files a walk from `cwd` lists, as reported (relative to `cwd`). */
 const listed = (cwd: string, useIgnore = true) =>
@@ -105,29 +105,20 @@ describe('a walk from any folder of a work tree', () => {
 
   it('lists the files a walk from the top lists beneath it, on 40 random trees', () => {
     const next = rng(2718);
-    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-    const patterns = () => {
-      const lines = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(PATTERNS));
-      if (next() < 0.25) lines.push(pick(NEGATIONS));
-      return `${lines.join('\n')}\n`;
+    const draw = {
+      next,
+      names: NAMES,
+      patterns: PATTERNS,
+      negations: NEGATIONS,
+      maxPatterns: 3,
+      ignoreFileChance: 0.45,
     };
     let compared = 0;
     for (let round = 0; round < 40; round++) {
       const repo = createRepo();
       dirs.push(repo.dir);
-      const grow = (dir: string, depth: number) => {
-        for (let i = 0; i < 2 + Math.floor(next() * 4); i++) {
-          const path = join(dir, pick(NAMES));
-          if (depth < 3 && next() < 0.45) {
-            if (!isFolderOrFree(path)) continue; // a file drawn before took the name
-            mkdirSync(path, { recursive: true });
-            grow(path, depth + 1);
-          } else if (isFree(path)) writeFileSync(path, 'x\n');
-        }
-        if (next() < 0.45) writeFileSync(join(dir, pick(IGNORE_FILES)), patterns());
-      };
-      grow(repo.dir, 0);
-      if (next() < 0.3) writeFileSync(join(repo.dir, '.git', 'info', 'exclude'), patterns());
+      growTree(repo.dir, draw);
+      if (next() < 0.3) writeFileSync(join(repo.dir, '.git', 'info', 'exclude'), drawPatterns(draw));
       const fromTop = listed(repo.dir);
       // Every folder the top's walk enters (it holds a listed file), walked on its own.
       const folders = new Set(fromTop.flatMap((p) => foldersOf(p)));
@@ -151,21 +142,4 @@ describe('a walk from any folder of a work tree', () => {
 function foldersOf(path: string): string[] {
   const parts = path.split('/');
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
-}
-
-function isFolderOrFree(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return true;
-  }
-}
-
-function isFree(path: string): boolean {
-  try {
-    statSync(path);
-    return false;
-  } catch {
-    return true;
-  }
 }

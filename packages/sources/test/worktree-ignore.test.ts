@@ -1,10 +1,11 @@
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng, tempDir } from '@keyward/test-utils';
-import { IGNORE_FILES, IgnoreStack, VENDOR_DIRS } from '../src/ignore-rules.js';
+import { IgnoreStack, VENDOR_DIRS } from '../src/ignore-rules.js';
 import { newSourceStats } from '../src/source.js';
 import { listWorktree } from '../src/worktree.js';
+import { drawPatterns, growTree } from './random-tree.js';
 
 const NAMES = [
   'a',
@@ -49,14 +50,6 @@ function reference(root: string, ignorePaths: { baseDir: string; patterns: strin
   return out;
 }
 
-function isFolderOrFree(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return true;
-  }
-}
-
 describe('the working-tree walk with ignore files', () => {
   const dirs: string[] = [];
   afterAll(() => {
@@ -65,36 +58,21 @@ describe('the working-tree walk with ignore files', () => {
 
   it('lists what judging every path whole lists, on 150 random trees with nested ignore files', () => {
     const next = rng(1818);
-    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-    const patterns = () => {
-      const lines = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(PATTERNS));
-      if (next() < 0.25) lines.push(pick(NEGATIONS));
-      return `${lines.join('\n')}\n`;
+    const draw = {
+      next,
+      names: NAMES,
+      patterns: PATTERNS,
+      negations: NEGATIONS,
+      maxPatterns: 4,
+      ignoreFileChance: 0.4,
     };
+    const patterns = () => drawPatterns(draw);
     let listed = 0;
     let skipped = 0;
     for (let round = 0; round < 150; round++) {
       const root = tempDir('keyward-walk-');
       dirs.push(root);
-      const grow = (dir: string, depth: number) => {
-        for (let i = 0; i < 2 + Math.floor(next() * 4); i++) {
-          const name = pick(NAMES);
-          const path = join(dir, name);
-          if (depth < 3 && next() < 0.45) {
-            if (!isFolderOrFree(path)) continue; // the name is taken by a file drawn before
-            mkdirSync(path, { recursive: true });
-            grow(path, depth + 1);
-          } else {
-            try {
-              writeFileSync(path, 'x\n', { flag: 'wx' });
-            } catch {
-              // the name is taken (a folder, or a file drawn before): keep what is there
-            }
-          }
-        }
-        if (next() < 0.4) writeFileSync(join(dir, pick(IGNORE_FILES)), patterns());
-      };
-      grow(root, 0);
+      growTree(root, draw);
       // Config patterns from the root, and from a folder above it when the walk starts below (a named path).
       const start =
         next() < 0.3
