@@ -93,4 +93,27 @@ describe('parallel working-tree scan', () => {
       expect({ ...parts[i]!.report.scan, durationMs: 0 }).toEqual({ ...alone.scan, durationMs: 0 });
     }
   });
+
+  // Linux file names are bytes; macOS and Windows refuse names that are not valid UTF-8.
+  it.skipIf(process.platform !== 'linux')(
+    'workers read a file whose folder and name are not valid UTF-8, as one thread does',
+    () => {
+      const folder = Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9])]);
+      const file = Buffer.concat([folder, Buffer.from('/k'), Buffer.from([0xff]), Buffer.from('y.ts')]);
+      const key = fakeKey('openai-project', 977);
+      mkdirSync(folder);
+      writeFileSync(file, `const key = "${key}";\n`);
+      try {
+        for (const jobs of [1, 8]) {
+          const found = scan(jobs).report.findings.filter((f) => f.secret === key);
+          expect({ jobs, paths: found.map((f) => f.path) }).toEqual({
+            jobs,
+            paths: ['caf\uFFFD/k\uFFFDy.ts'],
+          });
+        }
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  );
 });

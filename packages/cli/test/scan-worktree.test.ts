@@ -147,19 +147,26 @@ describe('keyward scan (working tree)', () => {
 
   // Linux file names are bytes; macOS and Windows refuse names that are not valid UTF-8.
   it.skipIf(process.platform !== 'linux')(
-    'a file whose name is not valid UTF-8 is named as such, and the scan is incomplete (exit 3)',
+    'scans files whose names are not valid UTF-8, and a folder of that kind by its own ignore file',
     async () => {
-      write({ 'a.txt': 'hello\n' });
-      writeFileSync(
-        Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff]), Buffer.from('.txt')]),
-        'x\n',
+      const bytes = (...parts: Array<string | number>) =>
+        Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from([p]))));
+      const folder = bytes(`${dir}/d`, 0xe9, 'j', 0xe0);
+      mkdirSync(folder);
+      writeFileSync(Buffer.concat([folder, bytes('/k', 0xff, 'y.txt')]), `k="${project}"\n`);
+      writeFileSync(Buffer.concat([folder, bytes('/.gitignore')]), '*.env\n');
+      writeFileSync(Buffer.concat([folder, bytes('/local.env')]), `k="${admin}"\n`);
+      writeFileSync(bytes(`${dir}/top`, 0xfe, '.py'), `k="${admin}"\n`);
+      const r = await scan('--format', 'json');
+      expect(r.code).toBe(1);
+      const found = JSON.parse(r.stdout).findings.map(
+        (f: { path: string; ruleId: string }) => `${f.ruleId} ${f.path}`,
       );
-      const r = await scan();
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain(
-        'bad\uFFFD.txt: cannot read (its name is not valid UTF-8, and Node opens files by UTF-8 names)',
-      );
-      expect(r.stderr).toMatch(/1 file\b/);
+      expect(found.sort()).toEqual([
+        'openai-admin-key top\uFFFD.py',
+        'openai-project-key d\uFFFDj\uFFFD/k\uFFFDy.txt',
+      ]);
+      expect(r.stderr).toMatch(/1 ignored/);
     },
   );
 

@@ -14,6 +14,13 @@ export const VENDOR_DIRS = [
   '.yarn',
 ];
 
+const SEP = Buffer.from(sep);
+
+/** `name` (a relative path) in folder `dir`, through the folder's raw path when it has one (worktree.ts). */
+export function pathIn(dir: string, raw: Buffer | undefined, name: string): string | Buffer {
+  return raw ? Buffer.concat([raw, SEP, Buffer.from(name)]) : join(dir, name);
+}
+
 /** Ignore files read in every folder, gitignore syntax: git's own and keyward's. */
 export const IGNORE_FILES = ['.gitignore', '.keywardignore'];
 
@@ -35,15 +42,18 @@ export class IgnoreStack {
     if (patterns.length > 0) this.layers.push({ dir: withSlash(dir), rules: compileIgnoreFile(patterns) });
   }
 
-  /** Reads the ignore files of `dir` if it has any (names from its directory listing); returns the layers added. */
-  enter(dir: string, names: ReadonlySet<string>): number {
+  /**
+   * Reads the ignore files of `dir` if it has any (names from its directory listing); returns the layers
+   * added. `raw`: the folder's path as bytes, where it is not valid UTF-8 (the files are read through it).
+   */
+  enter(dir: string, names: ReadonlySet<string>, raw?: Buffer): number {
     let added = 0;
-    for (const file of IGNORE_FILES) if (names.has(file)) added += this.addFile(dir, join(dir, file));
+    for (const file of IGNORE_FILES) if (names.has(file)) added += this.addFile(dir, pathIn(dir, raw, file));
     return added;
   }
 
   /** Adds the patterns of `file` as rules for `dir` and below; returns 1 if it was read, else 0. */
-  addFile(dir: string, file: string): number {
+  addFile(dir: string, file: string | Buffer): number {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

@@ -22,7 +22,7 @@ export class FileReader {
    * Callers open only what a listing said is a regular file: a FIFO would block here.
    */
   read(
-    path: string,
+    path: string | Buffer,
     maxSize: number,
   ): { bytes: Uint8Array } | { skip: 'tooLarge' | 'unreadable'; reason?: string } {
     let fd: number;

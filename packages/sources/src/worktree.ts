@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:
 import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
 import { ancestorIgnores } from './ignore-ancestors.js';
-import { IgnoreStack, VENDOR_DIRS, type IgnoreFolder } from './ignore-rules.js';
+import { IgnoreStack, VENDOR_DIRS, pathIn, type IgnoreFolder } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
 import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
 import { isBinary, newSourceStats, type ScanSource, type SourceStats } from './source.js';
@@ -22,14 +22,21 @@ export interface WorktreeOptions {
 
 /** A file to scan: where it is, and the path reported for it (relative to cwd, `/`-separated). */
 export interface WorktreeFile {
-  abs: string;
+  /** Its path; the raw bytes of it where a name on the way is not valid UTF-8 (Linux names are bytes). */
+  abs: string | Buffer;
   shown: string;
 }
 
+/** A folder entry: a Dirent, or one read as bytes with its raw name beside the decoded one. */
+type Entry = Pick<Dirent, 'name' | 'isDirectory' | 'isFile' | 'isSymbolicLink'> & { raw?: Buffer };
+
 interface Frame {
+  /** The folder's path as text (names that are not UTF-8 hold U+FFFD): for ignore rules and display. */
   dir: string;
+  /** The folder's path as bytes, where a name on the way is not valid UTF-8: what the calls are given. */
+  raw: Buffer | undefined;
   shown: string;
-  entries: Dirent[];
+  entries: Entry[];
   next: number;
   layers: number;
   /** The ignore rules for this folder's entries (undefined with `--no-ignore`). */
@@ -64,12 +71,10 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
     if (above) ignores.append(above);
     const stack: Frame[] = [];
     // `known`: the folder was judged clean on the way down (IgnoreStack.folder).
-    const open = (dir: string, shown: string, known: boolean): Frame | undefined => {
-      let entries: Dirent[];
+    const open = (dir: string, shown: string, known: boolean, raw?: Buffer): Frame | undefined => {
+      let entries: Entry[];
       try {
-        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-        );
+        entries = listFolder(dir, raw).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (error) {
         stats.skipped.unreadable++;
         stats.incomplete = true;
@@ -79,12 +84,13 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
         return undefined;
       }
       const names = new Set(entries.map((e) => e.name));
-      let layers = useIgnore ? ignores.enter(dir, names) : 0;
+      let layers = useIgnore ? ignores.enter(dir, names, raw) : 0;
       // The repository's own excludes apply too, as in git and ripgrep.
       if (useIgnore && names.has('.git'))
-        layers += ignores.addFile(dir, join(dir, '.git', 'info', 'exclude'));
+        layers += ignores.addFile(dir, pathIn(dir, raw, join('.git', 'info', 'exclude')));
       return {
         dir,
+        raw,
         shown,
         entries,
         next: 0,
@@ -104,6 +110,7 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
       const entry = frame.entries[frame.next++]!;
       if (entry.name === '.git') continue; // git's object store is not content; --history scans it
       const abs = frame.dir + sep + entry.name; // path.join normalises: measurable per file, and not needed here
+      const raw = frame.raw || entry.raw ? rawChild(frame, entry) : undefined;
       const shown = frame.shown === '.' ? entry.name : `${frame.shown}/${entry.name}`;
       if (entry.isSymbolicLink()) {
         stats.skipped.links++;
@@ -116,10 +123,10 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
         continue;
       }
       if (isDir) {
-        const child = open(abs, shown, verdict === 'clean');
+        const child = open(abs, shown, verdict === 'clean', raw);
         if (child) stack.push(child);
       } else if (entry.isFile()) {
-        yield { abs, shown };
+        yield { abs: raw ?? abs, shown };
       } else {
         stats.skipped.unreadable++; // sockets, FIFOs, devices: never opened (a FIFO would block)
       }
@@ -156,6 +163,30 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
   }
 }
 
+/**
+ * A folder's entries. Node decodes names as UTF-8, and a name that is not (Linux names are bytes) comes back
+ * with U+FFFD in it, a name no file has: such a folder is listed again as bytes, each entry keeping its raw
+ * name to be opened by. A folder reached through such a name is listed by its raw path.
+ */
+function listFolder(dir: string, raw: Buffer | undefined): Entry[] {
+  const entries = readdirSync(raw ?? dir, { withFileTypes: true });
+  if (!entries.some((e) => e.name.includes('\uFFFD'))) return entries;
+  return readdirSync(raw ?? dir, { withFileTypes: true, encoding: 'buffer' }).map((e) => ({
+    name: e.name.toString('utf8'),
+    raw: e.name,
+    isDirectory: () => e.isDirectory(),
+    isFile: () => e.isFile(),
+    isSymbolicLink: () => e.isSymbolicLink(),
+  }));
+}
+
+const SEP = Buffer.from(sep);
+
+/** The raw path of `entry` in `frame`'s folder. */
+function rawChild(frame: Frame, entry: Entry): Buffer {
+  return Buffer.concat([frame.raw ?? Buffer.from(frame.dir), SEP, entry.raw ?? Buffer.from(entry.name)]);
+}
+
 /** Reads one listed file, counting what it skips: binary, oversized, unreadable. */
 export function readWorktreeFile(
   reader: FileReader,
@@ -169,7 +200,7 @@ export function readWorktreeFile(
     else {
       stats.skipped.unreadable++;
       stats.incomplete = true;
-      stats.warnings.push(`${file.shown}: cannot read (${unreadableReason(file, result.reason)})`);
+      stats.warnings.push(`${file.shown}: cannot read (${result.reason})`);
     }
     return undefined;
   }
@@ -178,16 +209,6 @@ export function readWorktreeFile(
     return undefined;
   }
   return { path: file.shown, bytes: result.bytes };
-}
-
-/**
- * A name that is not valid UTF-8 reaches JavaScript with U+FFFD in place of its bad bytes, and that name
- * does not exist: say so rather than "no such file" for a file the walk has just listed.
- */
-function unreadableReason(file: WorktreeFile, reason: string | undefined): string | undefined {
-  return reason === 'no such file or directory' && file.shown.includes('\uFFFD')
-    ? 'its name is not valid UTF-8, and Node opens files by UTF-8 names'
-    : reason;
 }
 
 /**

@@ -14,6 +14,18 @@ describe('packed path lists', () => {
     expect(Array.from({ length: packed.count }, (_, i) => read(i))).toEqual(files);
   });
 
+  it('gives a path that is not valid UTF-8 back as its bytes, and one holding U+FFFD itself as text', () => {
+    const raw = Buffer.concat([Buffer.from('/repo/caf'), Buffer.from([0xe9]), Buffer.from('/k.ts')]);
+    const files = [
+      { abs: raw, shown: 'caf\uFFFD/k.ts' },
+      { abs: '/repo/\uFFFD.ts', shown: '\uFFFD.ts' },
+      { abs: '/repo/plain.ts', shown: 'plain.ts' },
+    ];
+    const read = packedPathReader(packPaths(files));
+    expect([read(0), read(1), read(2)]).toEqual(files);
+    expect(Buffer.isBuffer(read(0).abs)).toBe(true);
+  });
+
   it('packs an empty list', () => {
     const packed = packPaths([]);
     expect(packed.count).toBe(0);
