@@ -111,7 +111,10 @@ const TABLE = {
         describe:
           'with --history: incremental audit; skip blobs this folder records as scanned clean under the same version, rules and config, and record the new clean ones (blob ids only, never a secret)',
       },
-      'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
+      'max-blob-size': {
+        type: 'string',
+        describe: 'skip files or blobs larger than this, and lines of --stdin (e.g. 10MB)',
+      },
       stdin: { type: 'boolean', describe: 'scan standard input' },
       'stdin-name': { type: 'string', describe: 'path to report for --stdin content' },
       ...output,
@@ -229,7 +232,10 @@ const TABLE = {
       history: { type: 'boolean', describe: 'baseline every blob in the repository' },
       stdin: { type: 'boolean', describe: 'baseline standard input' },
       'stdin-name': { type: 'string', describe: 'path to record for --stdin content' },
-      'max-blob-size': { type: 'string', describe: 'skip files or blobs larger than this (e.g. 10MB)' },
+      'max-blob-size': {
+        type: 'string',
+        describe: 'skip files or blobs larger than this, and lines of --stdin (e.g. 10MB)',
+      },
       ...config,
       ignore: { type: 'boolean', default: true, describe: 'honour ignore files (--no-ignore)' },
       output: {

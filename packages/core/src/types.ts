@@ -232,4 +232,20 @@ export interface ContentItem extends Provenance {
   bytes: Uint8Array;
   blobId?: string;
   addedLines?: Array<[number, number]>;
+  /** Set when the item is one part of a longer content read in parts (stdin): see ContentPart. */
+  part?: ContentPart;
+}
+
+/**
+ * One part of a content too long to hold whole (a log on stdin). Parts overlap by some lines on each side so
+ * that a secret across a cut, or the context before it, is whole in one of them; `addedLines` then names the
+ * lines this part answers for, so each finding is reported by one part only.
+ */
+export interface ContentPart {
+  /** The line of the whole content that the part's first line is: findings' lines count from it. */
+  firstLine: number;
+  /** Bytes the part adds to the whole (its overlap with the part before not counted). */
+  newBytes: number;
+  /** A part after the first: the same file, not another. */
+  continued: boolean;
 }

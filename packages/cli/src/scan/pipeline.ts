@@ -44,8 +44,8 @@ export async function runPipeline(
   let bytes = 0;
   const found = (blobId?: string) => source.found?.(blobId);
   const take = (item: ContentItem) => {
-    items++;
-    bytes += item.bytes.length;
+    if (!item.part?.continued) items++;
+    bytes += item.part ? item.part.newBytes : item.bytes.length;
     const more = itemFindings(scanner, item);
     if (more.length === 0) return;
     found(item.blobId);
