@@ -54,11 +54,11 @@ export interface AnchorFinder {
  */
 export const WASM_MIN_INPUT = 128;
 /**
- * WASM is set up only after this many bytes were scanned in JS: compiling the module (~1 ms), planning the
- * buckets (on first use, while V8 still interprets the planner: ~3 ms for 22 literals, ~14 for 60, ~20 for 80;
- * pass `plan` to skip it) and the first calls in V8's baseline tier cost about what the automaton spends on 1
- * to 2 MB. A pre-commit hook over a
- * few small files never pays for it; a large scan pays it once per finder's process.
+ * WASM is set up only once this many bytes were seen, the input at hand counted (a first input this large
+ * goes to WASM itself): compiling the module (~1 ms), planning the buckets (on first use, while V8 still
+ * interprets the planner: ~3 ms for 22 literals, ~14 for 60, ~20 for 80; pass `plan` to skip it) and the
+ * first calls in V8's baseline tier cost about what the automaton spends on 1 to 2 MB. A pre-commit hook
+ * over a few small files never pays for it; a large scan pays it once per finder's process.
  */
 export const WASM_WARMUP_BYTES = 512 * 1024;
 /**
@@ -135,9 +135,12 @@ class SwitchingAnchorFinder implements AnchorFinder {
   private wasmFor(size: number): WasmAnchorFinder | null {
     if (size < this.minInput || this.wasm === null) return null;
     if (this.wasm === undefined) {
-      if (this.seen < this.warmup) return null;
+      // Counting the input at hand: one input past the wait repays the set-up itself (a first file or
+      // stdin part of 16 MB went through the automaton whole, at a fraction of WASM's speed).
+      const after = this.seen + size;
+      if (after < this.warmup) return null;
       // No plan to take after all: planning costs what it did, so wait as long as without one.
-      if (this.seen < WASM_WARMUP_BYTES && !this.options.plan && !this.fittingPlan()) return null;
+      if (after < WASM_WARMUP_BYTES && !this.options.plan && !this.fittingPlan()) return null;
       this.wasm = compiledAnchorsModule(this.options.simd) === null ? null : this.newWasmFinder();
     }
     return this.wasm;
