@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '@keyward/core';
 import { fakeKey, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
-import { stagedSource } from '../src/staged.js';
+import { DIFF_LATER_BYTES, stagedSource } from '../src/staged.js';
 import { SourceError } from '../src/errors.js';
 import { addedText, collect, ENV } from './helpers.js';
 
@@ -60,6 +60,26 @@ describe('stagedSource', () => {
       at('elsewhere.env', 9),
     ]);
     expect(await source.resolve!([at('new.env', 1)])).toEqual([at('new.env', 1)]);
+  });
+
+  it('scans a large modified file whole and diffs it only for its findings, as deferDiff does', async () => {
+    const r = scratch.repo();
+    const filler = Array.from({ length: 9000 }, (_, i) => `"package-${i}": "1.0.${i}-beta",`).join('\n');
+    expect(filler.length).toBeGreaterThan(DIFF_LATER_BYTES);
+    r.commit('base', { 'lock.json': `OLD=${KEY_A}\n${filler}\n`, 'small.env': 'A=1\n' });
+    r.write({ 'lock.json': `OLD=${KEY_A}\n${filler}\nNEW=${KEY_B}\n`, 'small.env': `A=1\nB=${KEY_C}\n` });
+    r.git('add', 'lock.json', 'small.env');
+    const source = staged(r);
+    const items = await collect(source);
+    expect(items.map((i) => [i.path, i.addedLines])).toEqual([
+      ['lock.json', undefined], // whole: its lines are worked out only if it has findings
+      ['small.env', [[2, 2]]], // small: diffed at once, as before
+    ]);
+    const at = (path: string, line: number) => ({ path, line }) as Finding;
+    expect(await source.resolve!([at('lock.json', 1), at('lock.json', 9002), at('small.env', 2)])).toEqual([
+      at('lock.json', 9002),
+      at('small.env', 2),
+    ]);
   });
 
   it('reads the index, not the working tree, for partially staged files', async () => {
