@@ -2,6 +2,7 @@ import type { ContentItem } from '@keyward/core';
 import { newSourceStats, type ScanSource } from './source.js';
 import { SourceError } from './errors.js';
 import { commitItems, type CommitWalk } from './git/commits.js';
+import { LaterDiffs } from './git/later-diffs.js';
 import type { GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
 import { isZeroOid } from './git/raw.js';
@@ -98,6 +99,7 @@ export function preCommitPush(env: Record<string, string | undefined>): PreCommi
  */
 export function prePushSource(options: PrePushOptions): ScanSource {
   const stats = newSourceStats();
+  const later = new LaterDiffs(options, options.maxBlobSize ?? Number.POSITIVE_INFINITY);
   const lines = parsePrePushInput(options.stdinLines);
   // git's own lines win; the framework's variables stand in only when it left stdin empty.
   const framework = lines.length === 0 ? options.preCommit : undefined;
@@ -121,7 +123,7 @@ export function prePushSource(options: PrePushOptions): ScanSource {
       labels.push(label);
     }
     let bytes = 0;
-    for await (const item of commitItems(walks, options, stats, () =>
+    for await (const item of commitItems(walks, { ...options, later }, stats, () =>
       options.onProgress?.({ unit: 'commits', done: stats.commits, bytes }),
     )) {
       bytes += item.bytes.length;
@@ -136,6 +138,7 @@ export function prePushSource(options: PrePushOptions): ScanSource {
       return describe;
     },
     items,
+    resolve: (findings) => later.keepAdded(findings),
     stats: () => stats,
   };
 }

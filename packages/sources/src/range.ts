@@ -3,6 +3,7 @@ import type { ContentItem } from '@keyward/core';
 import { newSourceStats, type MissingObjects, type ScanSource, type SourceStats } from './source.js';
 import { SourceError } from './errors.js';
 import { commitItems } from './git/commits.js';
+import { LaterDiffs } from './git/later-diffs.js';
 import type { GitContext } from './git/exec.js';
 import { RepoQuery } from './git/query.js';
 import type { ProgressListener } from './progress.js';
@@ -70,6 +71,7 @@ export function sinceRange(rev: string): ParsedRange {
  */
 export function rangeSource(options: RangeOptions): ScanSource {
   const stats = newSourceStats();
+  const later = new LaterDiffs(options, options.maxBlobSize ?? Number.POSITIVE_INFINITY);
   let describe: string | undefined;
   const parsed =
     options.range !== undefined ? parseRange(options.range) : sinceRange(options.since ?? missingRange());
@@ -102,7 +104,11 @@ export function rangeSource(options: RangeOptions): ScanSource {
       label: parsed.text,
       ...(boundary ? { shallow: boundary } : {}),
     };
-    const context = options.requireComplete ? options : { ...options, onMissing: missed(stats) };
+    const context = {
+      ...options,
+      ...(options.requireComplete ? {} : { onMissing: missed(stats) }),
+      later,
+    };
     for await (const item of commitItems([walk], context, stats, () =>
       options.onProgress?.({ unit: 'commits', done: stats.commits, total, bytes }),
     )) {
@@ -117,6 +123,7 @@ export function rangeSource(options: RangeOptions): ScanSource {
       return describe;
     },
     items,
+    resolve: (findings) => later.keepAdded(findings),
     stats: () => stats,
   };
 }

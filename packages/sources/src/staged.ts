@@ -1,12 +1,12 @@
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { ContentItem, Finding } from '@keyward/core';
+import type { ContentItem } from '@keyward/core';
 import { newSourceStats, type ScanSource } from './source.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { planChange, requestChange, takeChange, type ChangePlan } from './git/changes.js';
+import { DIFF_LATER_BYTES, LaterDiffs } from './git/later-diffs.js';
 import { gitFailure, gitText, runGit, type GitContext } from './git/exec.js';
 import { SourceError } from './errors.js';
 import { parseRawOutput } from './git/raw.js';
-import type { LineRanges } from './text/added-lines.js';
 
 export interface StagedOptions extends GitContext {
   /** Files or folders that limit the scan (lint-staged passes absolute paths); none: the whole index. */
@@ -34,13 +34,6 @@ export interface StagedOptions extends GitContext {
 export const DEFER_DIFF_MIN_FILES = 32;
 
 /**
- * Below DEFER_DIFF_MIN_FILES, a modified file this large is still scanned whole first and diffed only if its
- * scan found something: a lockfile update (a 5.8 MB package-lock.json, 800 lines changed) spent ~250 ms of a
- * 0.4 s hook in the line diff. Its HEAD side is read again then, by the third `cat-file` (~10 ms).
- */
-export const DIFF_LATER_BYTES = 256 * 1024;
-
-/**
  * What the next commit will contain: the index, read as blobs (never the working-tree file, so partially
  * staged files are scanned as staged), compared with HEAD. Only added lines count. Renames are detected
  * (`-M`, as `git diff --cached` shows them by default), so a moved file's old keys are not new; copies are
@@ -53,8 +46,8 @@ export const DIFF_LATER_BYTES = 256 * 1024;
 export function stagedSource(options: StagedOptions): ScanSource {
   const stats = newSourceStats();
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
-  /** Modified files scanned whole (deferDiff), by path: their findings count only on the lines they add. */
-  const deferred = new Map<string, ChangePlan>();
+  /** Modified files scanned whole (deferDiff, or large): their findings count only on the lines they add. */
+  const later = new LaterDiffs(options, maxBlobSize);
 
   // The diff starts now, not when items() is first asked for: the caller can build its scanner while git
   // works (it exits by itself, so nothing is left running if the items are never read).
@@ -94,7 +87,7 @@ export function stagedSource(options: StagedOptions): ScanSource {
           if (!item) continue;
           if (!item.whole) yield item;
           else {
-            deferred.set(item.path, plan);
+            later.add(plan);
             yield { path: item.path, bytes: item.bytes, ...(item.blobId ? { blobId: item.blobId } : {}) };
           }
           continue;
@@ -105,7 +98,7 @@ export function stagedSource(options: StagedOptions): ScanSource {
         if (!item) continue;
         if (plan.bases.length === 0) yield item;
         else {
-          deferred.set(item.path, plan);
+          later.add(plan);
           yield { path: item.path, bytes: item.bytes, ...(item.blobId ? { blobId: item.blobId } : {}) };
         }
       }
@@ -116,39 +109,12 @@ export function stagedSource(options: StagedOptions): ScanSource {
     }
   }
 
-  /** Keeps the findings of deferred files that are on added lines: one `cat-file` for those files alone. */
-  async function resolve(findings: Finding[]): Promise<Finding[]> {
-    const pending = new Map<string, ChangePlan>();
-    for (const finding of findings) {
-      const plan = deferred.get(finding.path);
-      if (plan) pending.set(finding.path, plan);
-    }
-    if (pending.size === 0) return findings;
-    const added = new Map<string, LineRanges>();
-    const batch = new CatFileBatch(options, { buffer: true });
-    let finished = false;
-    try {
-      for (const plan of pending.values()) requestChange(plan, batch, maxBlobSize);
-      batch.end();
-      // Counted already on the first read: this one's counters are dropped.
-      const uncounted = newSourceStats();
-      for (const [path, plan] of pending) {
-        added.set(path, (await takeChange(plan, batch, uncounted, {}))?.addedLines ?? []);
-      }
-      await batch.close();
-      finished = true;
-    } finally {
-      if (!finished) batch.kill();
-    }
-    return findings.filter((finding) => {
-      const lines = added.get(finding.path);
-      return (
-        lines === undefined || lines.some(([start, end]) => finding.line >= start && finding.line <= end)
-      );
-    });
-  }
-
-  return { mode: 'staged', items, resolve, stats: () => stats };
+  return {
+    mode: 'staged',
+    items,
+    resolve: (findings) => later.keepAdded(findings),
+    stats: () => stats,
+  };
 }
 
 /** The plan for a file's new blob alone: as if it were added (every line new). */

@@ -68,6 +68,11 @@ export function findSecrets(items: SeenItem[], secrets: string[]): Finding[] {
   return findings;
 }
 
+/** A lockfile's worth of lines, over DIFF_LATER_BYTES: a modified file that is scanned whole, diffed later. */
+export const LARGE_FILLER = Array.from({ length: 9000 }, (_, i) => `"package-${i}": "1.0.${i}-beta",`).join(
+  '\n',
+);
+
 /** Writes `content` into the repository's object store as a blob (no commit) and returns its id. */
 export function writeBlob(r: TempRepo, content: string | Buffer): string {
   r.write({ 'tmp.bin': content });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { parsePrePushInput, preCommitPush, prePushSource } from '../src/pre-push.js';
-import { collect, ENV } from './helpers.js';
+import { collect, ENV, findSecrets, LARGE_FILLER } from './helpers.js';
 
 const KEY_A = fakeKey('openai-project', 301);
 const KEY_B = fakeKey('anthropic', 302);
@@ -67,6 +67,26 @@ describe('prePushSource', () => {
     expect(items[1]).toMatchObject({ author: 'Ada Tester', addedLines: [[1, 1]] });
     expect(source.stats().commits).toBe(2);
     expect(source.describe).toBe(`main ${pushed.slice(0, 12)}..${c5.slice(0, 12)} (2 commits)`);
+  });
+
+  it('keeps only the keys a pushed commit adds to a large file (scanned whole, diffed in resolve)', async () => {
+    const { local, pushed } = pushedRepo();
+    const c4 = local.commit('lock', { 'lock.json': `OLD=${KEY_B}\n${LARGE_FILLER}\n` });
+    const c5 = local.commit('update', { 'lock.json': `OLD=${KEY_B}\n${LARGE_FILLER}\nNEW=${KEY_A}\n` });
+    const source = prePush(local, [`refs/heads/main ${c5} refs/heads/main ${pushed}`]);
+    const items = await collect(source);
+    expect(items.map((i) => [i.commit, i.addedLines])).toEqual([
+      [c5, undefined], // modified: whole, diffed later
+      [c4, [[1, 9001]]], // added: every line
+    ]);
+    const findings = items.flatMap((item) =>
+      findSecrets([item], [KEY_A, KEY_B]).map((f) => ({ ...f, commit: item.commit! })),
+    );
+    const kept = await source.resolve!(findings);
+    expect(kept.map((f) => [f.commit, f.line, f.secret])).toEqual([
+      [c5, 9002, KEY_A],
+      [c4, 1, KEY_B],
+    ]);
   });
 
   it('scans a new branch from where it leaves the remote, never from the root', async () => {

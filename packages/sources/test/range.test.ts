@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, GIT_ENV, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
 import { parseRange, rangeSource, sinceRange } from '../src/range.js';
 import { SourceError } from '../src/errors.js';
-import { addedText, collect, ENV } from './helpers.js';
+import { addedText, collect, ENV, findSecrets, LARGE_FILLER } from './helpers.js';
 
 const KEY_A = fakeKey('openai-project', 201);
 const KEY_B = fakeKey('openai-svcacct', 202);
@@ -237,6 +237,27 @@ describe('rangeSource on a store with missing blobs', () => {
     for (const blob of lost) rmSync(join(r.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
     return { r, base, add, lost };
   }
+
+  it('scans a large modified file whole and keeps only the keys its commit adds (diffed in resolve)', async () => {
+    const r = scratch.repo();
+    const base = r.commit('base', { 'lock.json': `OLD=${KEY_A}\n${LARGE_FILLER}\n`, 'a.env': 'A=1\n' });
+    const head = r.commit('update', {
+      'lock.json': `OLD=${KEY_A}\n${LARGE_FILLER}\nNEW=${KEY_B}\n`,
+      'a.env': `A=1\nC=${KEY_C}\n`,
+    });
+    const source = range(r, `${base}..${head}`);
+    const items = await collect(source);
+    expect(items.map((i) => [i.path, i.addedLines, i.commit])).toEqual([
+      ['a.env', [[2, 2]], head],
+      ['lock.json', undefined, head], // whole: its lines are worked out only if it has findings
+    ]);
+    const findings = findSecrets(items, [KEY_A, KEY_B, KEY_C]).map((f) => ({ ...f, commit: head }));
+    const kept = await source.resolve!(findings);
+    expect(kept.map((f) => [f.path, f.line])).toEqual([
+      ['a.env', 2],
+      ['lock.json', 9002],
+    ]);
+  });
 
   it('scans every blob present and names the missing one with its path and commit', async () => {
     const { r, base, add, lost } = broken((r) => [r.git('rev-parse', 'HEAD:b.env')]);

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '@keyward/core';
 import { fakeKey, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
-import { DIFF_LATER_BYTES, stagedSource } from '../src/staged.js';
+import { stagedSource } from '../src/staged.js';
+import { DIFF_LATER_BYTES } from '../src/git/later-diffs.js';
 import { SourceError } from '../src/errors.js';
-import { addedText, collect, ENV } from './helpers.js';
+import { addedText, collect, ENV, LARGE_FILLER } from './helpers.js';
 
 const KEY_A = fakeKey('openai-project', 101);
 const KEY_B = fakeKey('openai-admin', 102);
@@ -64,7 +65,7 @@ describe('stagedSource', () => {
 
   it('scans a large modified file whole and diffs it only for its findings, as deferDiff does', async () => {
     const r = scratch.repo();
-    const filler = Array.from({ length: 9000 }, (_, i) => `"package-${i}": "1.0.${i}-beta",`).join('\n');
+    const filler = LARGE_FILLER;
     expect(filler.length).toBeGreaterThan(DIFF_LATER_BYTES);
     r.commit('base', { 'lock.json': `OLD=${KEY_A}\n${filler}\n`, 'small.env': 'A=1\n' });
     r.write({ 'lock.json': `OLD=${KEY_A}\n${filler}\nNEW=${KEY_B}\n`, 'small.env': `A=1\nB=${KEY_C}\n` });

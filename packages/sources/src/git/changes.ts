@@ -85,7 +85,9 @@ export async function takeChange(
     stats.skipped.binary++;
     return undefined;
   }
-  if (bases.length > 0 && blob.bytes.length >= (where.wholeFrom ?? Number.POSITIVE_INFINITY))
+  // Whole only when every base was read: the diff later reads them again, with no partial-audit hook.
+  const whole = blob.bytes.length >= (where.wholeFrom ?? Number.POSITIVE_INFINITY);
+  if (whole && bases.length > 0 && bases.every((base) => base.status === 'ok'))
     return { path: plan.entry.path, bytes: blob.bytes, blobId: blob.oid, whole: true };
   let lines: LineRanges | undefined;
   for (const base of bases) {

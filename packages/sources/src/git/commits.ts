@@ -4,6 +4,7 @@ import { SourceError } from '../errors.js';
 import { CatFileBatch } from './cat-file.js';
 import { planChange, requestChange, takeChange, type ChangePlan } from './changes.js';
 import type { GitContext } from './exec.js';
+import { DIFF_LATER_BYTES, type LaterDiffs } from './later-diffs.js';
 import { RAW_LOG_FLAGS, streamLog, type CommitRecord } from './log.js';
 
 export interface CommitWalk {
@@ -38,6 +39,8 @@ export async function* commitItems(
     ignore?: (path: string) => boolean;
     /** A partial audit: a blob missing from the store is handed here instead of failing the scan. */
     onMissing?: (oid: string, path: string, commit: string) => void;
+    /** Where a large modified file scanned whole goes, to be diffed only if it has findings. */
+    later?: LaterDiffs;
   },
   stats: SourceStats,
   onCommit?: (commit: CommitRecord) => void,
@@ -74,8 +77,12 @@ export async function* commitItems(
             ...(context.onMissing
               ? { onMissing: (oid: string, path: string) => context.onMissing!(oid, path, commit.oid) }
               : {}),
+            ...(context.later ? { wholeFrom: DIFF_LATER_BYTES } : {}),
           });
-          if (item) yield { ...item, commit: commit.oid, author: commit.author, date: commit.date };
+          if (!item) continue;
+          const { whole, ...scanned } = item;
+          if (whole) context.later!.add(plan, commit.oid);
+          yield { ...scanned, commit: commit.oid, author: commit.author, date: commit.date };
         }
       }
     }
