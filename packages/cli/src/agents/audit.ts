@@ -11,6 +11,8 @@ import { verdictFor } from './verdict.js';
 export interface ConfigFile {
   /** As reports show it (relative to the working folder, `/`-separated; `~/…` for a home file). */
   path: string;
+  /** A project file's path from the top of its git work tree: what a `.gitignore` line names. */
+  repoPath?: string;
   text: string;
   tool: ToolId;
   format: ConfigFormat;
@@ -117,7 +119,13 @@ export function needsGitState({ file, hits }: InspectedFile): boolean {
 export function judgeFile({ file, hits }: InspectedFile, git: GitState): Finding[] {
   const tool = TOOLS[file.tool];
   const agent = file.agent ?? tool.name;
-  const place = { path: file.path, scope: file.scope, git, tool };
+  const place = {
+    path: file.path,
+    ...(file.repoPath !== undefined ? { repoPath: file.repoPath } : {}),
+    scope: file.scope,
+    git,
+    tool,
+  };
   return hits.map(({ hit, keyPath, start, end }) => {
     const verdict = verdictFor(hit, place);
     return {

@@ -8,6 +8,8 @@ import type { Hit } from './inspect.js';
 export interface Place {
   /** The file as reports show it. */
   path: string;
+  /** Its path from the top of the git work tree, for a `.gitignore` line (else `path`). */
+  repoPath?: string;
   scope: 'project' | 'user';
   git: GitState;
   tool: AgentTool;
@@ -82,7 +84,7 @@ export function verdictFor(hit: Hit, place: Place): Verdict {
   }
   if (committed) fixes.unshift(`git rm --cached ${place.path} and commit`, ROTATE);
   else if (place.git === 'untracked')
-    fixes.unshift(`add ${place.path} to .gitignore or keep the key out of it`);
+    fixes.unshift(`add ${place.repoPath ?? place.path} to .gitignore or keep the key out of it`);
   fixes.push(place.tool.fix);
   return { severity, why: why.join('; '), fix: fixes.join('; ') };
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding, Severity } from '@keyward/core';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
@@ -66,7 +66,8 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
   for (const { file, tool, format, scope, agent, credentials, root } of located) {
     if (seenFiles.has(file)) continue;
     seenFiles.add(file);
-    const shown = scope === 'user' ? homeDisplay(file, home!) : display(file, io.cwd);
+    const shown = scope === 'user' ? homeDisplay(file, home!) : display(file, io.cwd, config.repoRoot);
+    const repoPath = scope === 'project' ? inside(config.repoRoot, file) : undefined;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -79,6 +80,7 @@ export async function runAgents(args: Args, io: Io): Promise<number> {
     const audit = await inspectFile(
       {
         path: shown,
+        ...(repoPath !== undefined ? { repoPath } : {}),
         text,
         tool,
         format,
@@ -187,9 +189,21 @@ function projectRoot(path: string): string {
 }
 
 /** A path as reports show it: relative to the working folder when under it, `/`-separated. */
-function display(file: string, cwd: string): string {
+/**
+ * A project file as reports show it: relative to the working folder, with `../` when it lies above it in the
+ * same work tree (run from a subfolder), else its absolute path.
+ */
+function display(file: string, cwd: string, top: string | undefined): string {
   const rel = relative(cwd, file);
-  return (rel.startsWith('..') ? file : rel).split(sep).join('/');
+  const near = !rel.startsWith('..') || inside(top, file) !== undefined;
+  return (near && !isAbsolute(rel) ? rel : file).split(sep).join('/');
+}
+
+/** `file`'s path from `top` (`/`-separated) when it lies beneath it. */
+function inside(top: string | undefined, file: string): string | undefined {
+  if (top === undefined) return undefined;
+  const rel = relative(top, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
 }
 
 /** A user-level file as reports show it: `~/…` under the home, else its absolute path. */

@@ -10,15 +10,16 @@ import type { Report } from '../report.js';
 export const REPOSITORY_PATH_FORMATS: ReadonlySet<string> = new Set(['github', 'sarif', 'gitlab', 'junit']);
 
 /**
- * A working-tree report with each path relative to the top of its git work tree, where the scan reports
- * paths relative to the folder it ran in. Run in `packages/api` (a CI job's `working-directory`), a finding
+ * A working-tree (or agent-config) report with each path relative to the top of its git work tree, where the
+ * scan reports paths relative to the folder it ran in. Run in `packages/api` (a CI job's `working-directory`), a finding
  * in `src/app.ts` is `packages/api/src/app.ts` to GitHub and GitLab, which would otherwise annotate a file
  * that is not there. The top is the one holding `cwd`, or each file's own when `cwd` is in none (a scan of a
  * checkout from the folder above it). A path outside any work tree is left as it is. The git modes report
  * repository paths already.
  */
 export function withRepositoryPaths(report: Report, cwd: string): Report {
-  if (report.scan.mode !== 'worktree' || report.findings.length === 0) return report;
+  const mode = report.scan.mode;
+  if ((mode !== 'worktree' && mode !== 'agents') || report.findings.length === 0) return report;
   const base = workTreeTop(cwd);
   const tops = new Map<string, string | undefined>();
   const topOf = (folder: string) => {
@@ -26,6 +27,7 @@ export function withRepositoryPaths(report: Report, cwd: string): Report {
     return tops.get(folder);
   };
   const findings = report.findings.map((finding) => {
+    if (finding.path.startsWith('~/')) return finding; // an agent's user-level file: in no repository
     const abs = resolve(cwd, finding.path);
     const top = base ?? topOf(dirname(abs));
     if (top === undefined) return finding;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GIT_ENV, Scratch, runCli, tempDir } from '@keyward/test-utils';
@@ -145,6 +145,26 @@ describe('keyward agents (project level, JSON family)', () => {
       expect(result.stderr).not.toContain(key);
     }
     expect(result.stderr).toMatch(/keyward: 18 agent configs: 23 secrets found \(18 critical, 5 high\)/);
+  });
+
+  it('run from a subfolder: names files with ../, a .gitignore line from the top, CI paths from the top', async () => {
+    const repo = literalRepo();
+    const sub = join(repo.dir, 'packages', 'api');
+    mkdirSync(sub, { recursive: true });
+    const text = await runCli(['agents'], { cwd: sub });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('  ../../.vscode/mcp.json:');
+    expect(text.stdout).not.toContain(repo.dir);
+    // Untracked: the fix names the line a .gitignore at the top takes, not a path from the subfolder.
+    expect(text.stdout).toContain('  ../../.zed/settings.json:');
+    expect(text.stdout).toContain('fix    add .zed/settings.json to .gitignore or keep the key out of it');
+    const sarif = JSON.parse((await runCli(['agents', '--format', 'sarif'], { cwd: sub })).stdout);
+    const uris = sarif.runs[0].results.map(
+      (r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris).toContain('.vscode/mcp.json');
+    expect(uris.filter((uri: string) => uri.startsWith('..') || uri.startsWith('/'))).toEqual([]);
   });
 
   it('reports nothing for references (${VAR}, ${env:X}, ${input:id}, {env:X}, {file:…}, $VAR) and exits 0', async () => {
