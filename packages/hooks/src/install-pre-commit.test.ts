@@ -59,8 +59,13 @@ describe('the pre-commit framework', () => {
         'https://github.com/pre-commit/pre-commit-hooks',
       ]);
       const hook = config.repos[0]?.hooks[0];
-      expect(hook).toMatchObject({ id: 'keyward', entry: 'sh', language: 'system', pass_filenames: false });
-      expect(hook?.args).toEqual(['-c', launcherLines('pre-commit', 'staged').join('\n') + '\n', 'keyward']);
+      // The files pre-commit names reach the scan ("$@"): `pre-commit run --all-files` checks every file.
+      expect(hook).toMatchObject({ id: 'keyward', entry: 'sh', language: 'system', pass_filenames: true });
+      expect(hook?.args).toEqual([
+        '-c',
+        launcherLines('pre-commit', 'staged-files').join('\n') + '\n',
+        'keyward',
+      ]);
       expectValid();
     });
   });

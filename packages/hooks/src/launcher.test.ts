@@ -15,6 +15,7 @@ let fakeDir: string;
 
 const FAKE = `#!/bin/sh
 printf '%s\\n' "$*" >"$FAKE_LOG.args"
+printf '%s\\n' "$#" >"$FAKE_LOG.argc"
 cat >"$FAKE_LOG.stdin"
 exit "\${FAKE_EXIT:-0}"
 `;
@@ -62,6 +63,15 @@ function runScript(
 const block = (hook: HookName, style: ScanStyle) => launcherLines(hook, style).join('\n') + '\n';
 
 describe('pre-commit launcher', () => {
+  it('passes the files the pre-commit framework names on to `scan --staged`, spaces and all', () => {
+    const run = runScript(block('pre-commit', 'staged-files'), { args: ['a.env', 'dir/with space.txt'] });
+    expect(run.status).toBe(0);
+    expect(run.args).toBe('scan --staged a.env dir/with space.txt\n');
+    expect(readFileSync(join(repo.dir, 'fake.argc'), 'utf8')).toBe('4\n'); // the spaced name is one argument
+    const none = runScript(block('pre-commit', 'staged-files'));
+    expect(none.args).toBe('scan --staged\n');
+  });
+
   it('runs `keyward scan --staged` from node_modules/.bin and passes when it exits 0', () => {
     const run = runScript(block('pre-commit', 'staged'));
     expect(run.status).toBe(0);

@@ -17,6 +17,11 @@ import type { HookName } from './types.js';
 export type ScanStyle =
   /** `keyward scan --staged`: the index, for pre-commit. */
   | 'staged'
+  /**
+   * The same, limited to the files the pre-commit framework names (`"$@"`): the staged ones at a commit;
+   * with `pre-commit run --all-files` every file, each then checked whole.
+   */
+  | 'staged-files'
   /** git's pre-push stdin, saved to a temporary file and replayed so the rest of the hook reads the same refs. */
   | 'pre-push-stdin'
   /** lefthook gives the refs on stdin (`use_stdin: true`) and the remote name as `{1}`. */
@@ -99,6 +104,8 @@ function scanLines(style: ScanStyle): string[] {
   switch (style) {
     case 'staged':
       return [run('scan --staged')];
+    case 'staged-files':
+      return [run('scan --staged "$@"')];
     case 'pre-push-stdin':
       return [
         '  keyward_refs=$(mktemp "${TMPDIR:-/tmp}/keyward-refs.XXXXXX") ||',

@@ -80,6 +80,17 @@ describe.skipIf(!STAGED_SCAN || !HAVE_PRE_COMMIT)('the pre-commit framework, end
     expect(readFileSync(join(repo.dir, '.pre-commit-config.yaml'), 'utf8')).toBe(config);
   });
 
+  it('`pre-commit run --all-files` (a CI job) fails on a key already committed, and passes without it', () => {
+    expectAccepted(run('keyward', ['install']));
+    repo.git('add', '.pre-commit-config.yaml');
+    commitFiles(repo, 'wire keyward', {});
+    expectAccepted(run('pre-commit', ['run', '--all-files', 'keyward']));
+    repo.write({ 'config.env': `OPENAI_API_KEY=${KEY}\n` });
+    repo.git('add', 'config.env');
+    expectAccepted(git(repo, ['commit', '-q', '--no-verify', '-m', 'slipped past'], env()));
+    expectRefused(run('pre-commit', ['run', '--all-files', 'keyward']));
+  });
+
   it('keeps the unstaged changes of a partially staged file', () => {
     expectAccepted(run('keyward', ['install']));
     repo.git('add', '.pre-commit-config.yaml');

@@ -6,10 +6,14 @@ import { planChange, requestChange, takeChange, type ChangePlan } from './git/ch
 import { DIFF_LATER_BYTES, LaterDiffs } from './git/later-diffs.js';
 import { gitFailure, gitText, runGit, type GitContext } from './git/exec.js';
 import { SourceError } from './errors.js';
-import { parseRawOutput } from './git/raw.js';
+import { parseRawOutput, type RawEntry } from './git/raw.js';
 
 export interface StagedOptions extends GitContext {
-  /** Files or folders that limit the scan (lint-staged passes absolute paths); none: the whole index. */
+  /**
+   * Files or folders that limit the scan (lint-staged passes absolute paths); none: the whole index. A file
+   * named here that has nothing staged is scanned whole as the index holds it: the pre-commit framework's
+   * `run --all-files` names every file, and a check that only read the changes would pass them all.
+   */
   paths?: string[];
   /** Blobs larger than this are skipped and counted. */
   maxBlobSize?: number;
@@ -67,9 +71,13 @@ export function stagedSource(options: StagedOptions): ScanSource {
     try {
       const result = await diff;
       if (result.code !== 0) throw diffFailure(result.stderr, result.code, options);
-      const accept = limit ? await limit : () => true;
+      const { accept, wanted } = limit ? await limit : { accept: () => true, wanted: [] };
+      const entries = parseRawOutput(result.stdout.toString('utf8'));
+      const changed = new Set(entries.map((entry) => entry.path));
+      const quiet = wanted.filter((path) => path !== '' && !changed.has(path));
+      if (quiet.length > 0) entries.push(...(await unchangedFiles(quiet, options)));
       const plans: ChangePlan[] = [];
-      for (const entry of parseRawOutput(result.stdout.toString('utf8'))) {
+      for (const entry of entries) {
         if (!accept(entry.path)) continue;
         if (options.ignore?.(entry.path)) {
           stats.skipped.ignored++;
@@ -127,7 +135,10 @@ function newBlobOnly(plan: ChangePlan): ChangePlan {
  * an absolute path is matched against the top level git reports (real path) first, then against `cwd`
  * (which may be reached through a symlink).
  */
-async function pathFilter(context: GitContext, paths: string[]): Promise<(path: string) => boolean> {
+async function pathFilter(
+  context: GitContext,
+  paths: string[],
+): Promise<{ accept: (path: string) => boolean; wanted: string[] }> {
   const [top = '', prefix = ''] = (
     await gitText(['rev-parse', '--show-toplevel', '--show-prefix'], context)
   ).split('\n');
@@ -143,7 +154,29 @@ async function pathFilter(context: GitContext, paths: string[]): Promise<(path: 
     if (rel === '..' || rel.startsWith('../')) continue; // outside the repository: nothing staged there
     wanted.push(rel === '.' ? '' : rel.replace(/\/$/, ''));
   }
-  return (path) => wanted.some((w) => w === '' || path === w || path.startsWith(`${w}/`));
+  const accept = (path: string) => wanted.some((w) => w === '' || path === w || path.startsWith(`${w}/`));
+  return { accept, wanted };
+}
+
+/**
+ * The named paths that are files in the index with nothing staged, as added files (every line new): each
+ * is scanned whole. A named folder keeps its meaning (the changes beneath it), and an unmerged file is
+ * left to the diff's own warning.
+ */
+async function unchangedFiles(paths: string[], context: GitContext): Promise<RawEntry[]> {
+  const named = new Set(paths);
+  const listed = await runGit(['--literal-pathspecs', 'ls-files', '-s', '-z', '--', ...paths], context);
+  const entries: RawEntry[] = [];
+  for (const record of listed.stdout.toString('utf8').split('\0')) {
+    // `<mode> <id> <stage>\t<path>`
+    const tab = record.indexOf('\t');
+    if (tab === -1) continue;
+    const [mode = '', oid = '', stage = ''] = record.slice(0, tab).split(' ');
+    const path = record.slice(tab + 1);
+    if (stage !== '0' || !named.has(path)) continue;
+    entries.push({ status: 'A', path, mode, oid, parents: [] });
+  }
+  return entries;
 }
 
 /** Outside a repository `git diff` turns into `diff --no-index` and rejects --cached: say what happened. */

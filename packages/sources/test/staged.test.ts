@@ -210,6 +210,32 @@ describe('stagedSource', () => {
     expect(both.map((i) => i.path).sort()).toEqual(['docs/x.md', 'src/new.ts']);
   });
 
+  it('scans a named file with nothing staged whole, as the index holds it (pre-commit run --all-files)', async () => {
+    const r = scratch.repo();
+    r.commit('base', {
+      'committed.env': `K=${KEY_A}\n`,
+      'src/old.ts': `k=${KEY_B}\n`,
+      'ignored/k.txt': `${KEY_C}\n`,
+    });
+    r.write({ 'changed.env': `A=1\n` });
+    r.git('add', 'changed.env');
+    r.commit('changed');
+    r.write({ 'changed.env': `A=1\nB=${KEY_C}\n`, 'untracked.env': `U=${KEY_A}\n` });
+    r.git('add', 'changed.env');
+    const files = ['committed.env', 'changed.env', 'untracked.env', 'src', 'ignored/k.txt'];
+    const source = staged(r, { paths: files, ignore: (path) => path.startsWith('ignored/') });
+    const items = await collect(source);
+    // The unchanged file whole; the staged one by its added lines; the folder keeps its meaning (the changes
+    // beneath it: none); a file not in the index is not the index's; an ignored one stays ignored.
+    expect(items.map((i) => [i.path, i.addedLines, addedText(i)])).toEqual([
+      ['changed.env', [[2, 2]], [`B=${KEY_C}`]],
+      ['committed.env', [[1, 1]], [`K=${KEY_A}`]],
+    ]);
+    expect(source.stats().skipped.ignored).toBe(1);
+    // No path named: the staged changes only, as before.
+    expect((await collect(staged(r))).map((i) => i.path)).toEqual(['changed.env']);
+  });
+
   it('skips ignored paths (config ignorePaths, .keywardignore), counted', async () => {
     const r = scratch.repo();
     r.write({ 'fixtures/keys.txt': `${KEY_A}\n`, 'src/a.ts': `${KEY_B}\n` });

@@ -175,6 +175,10 @@ describe('the pre-commit framework installs keyward from the registry', () => {
         expect(slipped.code, slipped.out).toBe(0);
       };
       await slip();
+      // A CI job running every hook on every file (`pre-commit run --all-files`) fails on the committed key:
+      // the commit hook checks each file pre-commit names whole when it has nothing staged.
+      const all = await inProject('pre-commit', 'run', '--all-files', 'keyward');
+      expectRefused(all, 'keyward (API keys in staged changes)');
       const firstRefused = await inProject('git', 'push', '-q', 'origin', 'main');
       expectRefused(firstRefused, 'keyward (API keys in pushed commits)');
       expect(remote.git('branch', '--list')).toBe('');
@@ -194,6 +198,12 @@ describe('the pre-commit framework installs keyward from the registry', () => {
       const branch = await inProject('git', 'push', '-q', 'origin', 'main:refs/heads/topic');
       expectRefused(branch, 'keyward (API keys in pushed commits)');
       expect(remote.git('branch', '--list', 'topic')).toBe('');
+
+      // Without the key, every file passes.
+      project.git('reset', '-q', '--hard', clean);
+      const allClean = await inProject('pre-commit', 'run', '--all-files', 'keyward');
+      expect(allClean.code, allClean.out).toBe(0);
+      expect(allClean.out).toMatch(/keyward \(API keys in staged changes\)\.+Passed/);
 
       // Without the key, the push goes through.
       project.git('reset', '-q', '--hard', clean);

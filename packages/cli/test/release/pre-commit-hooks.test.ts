@@ -39,9 +39,12 @@ describe("keyward's .pre-commit-hooks.yaml", () => {
       [hookId('pre-commit'), 'keyward scan --staged'],
       [hookId('pre-push'), 'keyward scan --pre-push'],
     ]);
-    for (const hook of manifest) {
-      expect(hook).toMatchObject({ language: 'node', pass_filenames: false, always_run: true });
-    }
+    // The commit hook takes the files pre-commit names, so `run --all-files` checks them whole.
+    expect(manifest.map((h) => [h.id, h.pass_filenames])).toEqual([
+      [hookId('pre-commit'), true],
+      [hookId('pre-push'), false],
+    ]);
+    for (const hook of manifest) expect(hook).toMatchObject({ language: 'node', always_run: true });
   });
 
   it('uses the stage names pre-commit 3.0 accepts (later releases read them as pre-commit and pre-push)', () => {

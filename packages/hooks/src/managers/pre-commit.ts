@@ -108,7 +108,8 @@ export function repoItemLines(
       : stages === 'current'
         ? 'pre-push'
         : 'push';
-  const style = hook === 'pre-commit' ? 'staged' : 'pre-push-pre-commit';
+  // The commit hook takes the files the framework names (pass_filenames), so `run --all-files` checks them.
+  const style = hook === 'pre-commit' ? 'staged-files' : 'pre-push-pre-commit';
   return [
     `${pad(dash)}# keyward ${hook} hook: added by \`keyward install\`; \`keyward uninstall\` removes it`,
     `${pad(dash)}-${pad(gap - 1)}repo: local`,
@@ -122,7 +123,7 @@ export function repoItemLines(
     ...launcherLines(hook, style, bin).map((line) => pad(field + 2) + line),
     `${pad(field)}- keyward`,
     `${pad(field)}language: system`,
-    `${pad(field)}pass_filenames: false`,
+    `${pad(field)}pass_filenames: ${hook === 'pre-commit'}`,
     `${pad(field)}always_run: true`,
     `${pad(field)}stages: [${stage}]`,
   ];
