@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '@keyward/cli';
 import { fakeKey, GIT_ENV, runCli, tempDir, type TempRepo, Scratch } from '@keyward/test-utils';
+import { STAGED_IN_CI } from '../src/commands/scan.js';
 
 const PROJECT = fakeKey('openai-project', 501);
 const ADMIN = fakeKey('openai-admin', 502);
@@ -45,6 +46,22 @@ describe('keyward scan --staged', () => {
     const result = await scan(r, ['--staged']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
+  });
+
+  it('in CI with nothing staged, says that nothing was scanned and how to scan commits (exit 0)', async () => {
+    const r = scratch.repo();
+    r.commit('base', { 'a.txt': 'a\n' });
+    const inCi = (argv: string[] = []) =>
+      runCli(['scan', '--staged', ...argv], { cwd: r.dir, env: { ...GIT_ENV, CI: 'true' } });
+    const empty = await inCi();
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain(`keyward: ${STAGED_IN_CI}\n`);
+    // Not outside CI (a hook on an empty commit), not with something staged, not with paths named.
+    expect((await scan(r, ['--staged'])).stderr).not.toContain(STAGED_IN_CI);
+    expect((await inCi(['a.txt'])).stderr).not.toContain(STAGED_IN_CI);
+    r.write({ 'b.txt': 'b\n' });
+    r.git('add', 'b.txt');
+    expect((await inCi()).stderr).not.toContain(STAGED_IN_CI);
   });
 
   it('takes lint-staged style absolute paths', async () => {

@@ -55,6 +55,7 @@ export async function runScan(args: Args, io: Io): Promise<number> {
     io,
   );
   if (args.quiet !== true) io.stderr.write(`${summaryLine(report, { color: color.stderr })}\n`);
+  if (stagedNothingInCi(report, args, io.env)) io.stderr.write(`keyward: ${STAGED_IN_CI}\n`);
   // A hook's user (plain hook, husky, lint-staged, lefthook, pre-commit) needs to know what to do next.
   if (findings.length > 0 && (report.scan.mode === 'staged' || report.scan.mode === 'pre-push')) {
     io.stderr.write(`keyward: ${HOOK_ADVICE}\n`);
@@ -84,6 +85,19 @@ function agentLines(findings: readonly Finding[]): string[] {
   }
   return lines;
 }
+
+/**
+ * `scan --staged` in a CI job, with nothing staged: a check that read nothing passes, and the job looks
+ * guarded. Said once on stderr; the exit code is the scan's.
+ */
+function stagedNothingInCi(report: Report, args: Args, env: Io['env']): boolean {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const named = Array.isArray(args.paths) && args.paths.length > 0;
+  return ci && !named && report.scan.mode === 'staged' && report.scan.blobs === 0 && report.scan.files === 0;
+}
+
+export const STAGED_IN_CI =
+  'nothing is staged, so nothing was scanned: in CI, scan the commits (`--range base..head`, `--since <rev>`) or the tree (`keyward scan`)';
 
 export const HOOK_ADVICE =
   'remove each key from the change (a line that holds no secret: add keyward:allow); rotate any key that was ever pushed or shared.';
