@@ -23,7 +23,8 @@ export {
 } from './worktree.js';
 export { unitReader } from './units.js';
 export { IgnoreStack, RepoPathIgnore, VENDOR_DIRS, IGNORE_FILES } from './ignore-rules.js';
-export { workTreeTop } from './work-tree-top.js';
+export { workTreeTop, pathFrom } from './work-tree-top.js';
+export { isCi } from './ci-env.js';
 export { FileReader } from './read-file.js';
 export { packPaths, packedPathReader, type PackedPaths } from './packed-paths.js';
 // Git and stdin sources. The CLI imports each from its own subpath (`@keyward/sources/staged`, …) so a

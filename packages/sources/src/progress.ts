@@ -1,3 +1,5 @@
+import { isCi } from './ci-env.js';
+
 /** How far a long scan has got; sources report it, the CLI draws it (only on a TTY, never in CI). */
 export interface ProgressEvent {
   /** What is counted: blobs (history) or commits (range, pre-push). */
@@ -18,8 +20,7 @@ export interface ProgressStream {
 
 /** Whether to draw progress: stderr is a terminal and this is not CI (DESIGN §1). */
 export function wantsProgress(stream: ProgressStream, env: Record<string, string | undefined>): boolean {
-  const ci = env.CI;
-  return stream.isTTY === true && (ci === undefined || ci === '' || ci === '0' || ci === 'false');
+  return stream.isTTY === true && !isCi(env);
 }
 
 /**

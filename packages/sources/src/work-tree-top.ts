@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** The folder holding `.git` (a folder, or a file in worktrees and submodules) at or above `start`. */
 export function workTreeTop(start: string): string | undefined {
@@ -7,4 +7,11 @@ export function workTreeTop(start: string): string | undefined {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** `file`'s path from folder `top`, `/`-separated, when it lies beneath it (else undefined). */
+export function pathFrom(top: string, file: string): string | undefined {
+  const rel = relative(top, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return sep === '/' ? rel : rel.split(sep).join('/');
 }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding, Severity } from '@keyward/core';
+import { pathFrom } from '@keyward/sources';
 import type { Args } from '../handlers.js';
 import type { Io } from '../io.js';
 import type { Report } from '../report.js';
@@ -188,7 +189,6 @@ function projectRoot(path: string): string {
   return path;
 }
 
-/** A path as reports show it: relative to the working folder when under it, `/`-separated. */
 /**
  * A project file as reports show it: relative to the working folder, with `../` when it lies above it in the
  * same work tree (run from a subfolder), else its absolute path.
@@ -201,9 +201,7 @@ function display(file: string, cwd: string, top: string | undefined): string {
 
 /** `file`'s path from `top` (`/`-separated) when it lies beneath it. */
 function inside(top: string | undefined, file: string): string | undefined {
-  if (top === undefined) return undefined;
-  const rel = relative(top, file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+  return top === undefined ? undefined : pathFrom(top, file);
 }
 
 /** A user-level file as reports show it: `~/…` under the home, else its absolute path. */

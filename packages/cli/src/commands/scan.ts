@@ -10,6 +10,7 @@ import { collectScan } from '../scan/collect.js';
 import { countSuppressed, showFiltered } from '../scan/suppressed.js';
 import { useColor } from '../scan/color.js';
 import { agentConfigAt } from '../agents/config-path.js';
+import { isCi } from '@keyward/sources';
 
 /**
  * `keyward scan`: scan the chosen source, apply suppressions (inline, config, baseline, and the precision
@@ -91,9 +92,10 @@ function agentLines(findings: readonly Finding[]): string[] {
  * guarded. Said once on stderr; the exit code is the scan's.
  */
 function stagedNothingInCi(report: Report, args: Args, env: Io['env']): boolean {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const named = Array.isArray(args.paths) && args.paths.length > 0;
-  return ci && !named && report.scan.mode === 'staged' && report.scan.blobs === 0 && report.scan.files === 0;
+  return (
+    isCi(env) && !named && report.scan.mode === 'staged' && report.scan.blobs === 0 && report.scan.files === 0
+  );
 }
 
 export const STAGED_IN_CI =

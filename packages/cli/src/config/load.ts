@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { KeywardError } from '../errors.js';
-import { workTreeTop } from '@keyward/sources';
+import { isCi, workTreeTop } from '@keyward/sources';
 import { findConfigFile, startDir } from './find.js';
 import { jsonErrorOffset, lineColumn } from './json-error.js';
 import type { ResolvedConfig } from './types.js';
@@ -89,11 +89,10 @@ function resolveConfig(
   validated: ValidatedConfig,
   where: { file?: string; baseDir: string; repoRoot?: string; env: Record<string, string | undefined> },
 ): ResolvedConfig {
-  const inCi = Boolean(where.env.CI) && where.env.CI !== 'false' && where.env.CI !== '0';
   const { env: _env, ...location } = where;
   return {
     ...validated,
     ...location,
-    inlineAllow: validated.inlineAllow === 'local' ? !inCi : validated.inlineAllow,
+    inlineAllow: validated.inlineAllow === 'local' ? !isCi(where.env) : validated.inlineAllow,
   };
 }

@@ -1,5 +1,5 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { workTreeTop } from '@keyward/sources';
+import { dirname, resolve } from 'node:path';
+import { pathFrom, workTreeTop } from '@keyward/sources';
 import type { Report } from '../report.js';
 
 /**
@@ -31,10 +31,8 @@ export function withRepositoryPaths(report: Report, cwd: string): Report {
     const abs = resolve(cwd, finding.path);
     const top = base ?? topOf(dirname(abs));
     if (top === undefined) return finding;
-    const rel = relative(top, abs);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return finding;
-    const path = sep === '/' ? rel : rel.split(sep).join('/');
-    return path === finding.path ? finding : { ...finding, path };
+    const path = pathFrom(top, abs);
+    return path === undefined || path === finding.path ? finding : { ...finding, path };
   });
   return { ...report, findings };
 }
