@@ -16,8 +16,10 @@ export function ancestorIgnores(root: string): IgnoreStack | undefined {
   if (folders === undefined || folders.length === 0) return undefined;
   const stack = new IgnoreStack();
   let added = 0;
+  // As the walk enters a folder: its ignore files (absent ones add nothing), then at the top git's excludes.
+  const present = new Set(IGNORE_FILES);
   for (const [i, folder] of folders.entries()) {
-    for (const file of IGNORE_FILES) added += stack.addFile(folder, join(folder, file));
+    added += stack.enter(folder, present);
     if (i === 0) added += stack.addFile(folder, join(folder, '.git', 'info', 'exclude'));
   }
   if (added === 0 || stack.ignores(root, true)) return undefined;

@@ -18,7 +18,13 @@ const SEP = Buffer.from(sep);
 
 /** `name` (a relative path) in folder `dir`, through the folder's raw path when it has one (worktree.ts). */
 export function pathIn(dir: string, raw: Buffer | undefined, name: string): string | Buffer {
-  return raw ? Buffer.concat([raw, SEP, Buffer.from(name)]) : join(dir, name);
+  return raw ? rawJoin(raw, name) : join(dir, name);
+}
+
+/** A raw path (bytes: a name on the way is not valid UTF-8) and a name in it. */
+export function rawJoin(dir: Buffer | string, name: Buffer | string): Buffer {
+  const bytes = (part: Buffer | string) => (typeof part === 'string' ? Buffer.from(part) : part);
+  return Buffer.concat([bytes(dir), SEP, bytes(name)]);
 }
 
 /** Ignore files read in every folder, gitignore syntax: git's own and keyward's. */

@@ -90,25 +90,19 @@ export function stagedSource(options: StagedOptions): ScanSource {
       for (const plan of plans) requestChange(defer ? newBlobOnly(plan) : plan, batch, maxBlobSize);
       batch.end();
       for (const plan of plans) {
-        if (!defer) {
-          const item = await takeChange(plan, batch, stats, { wholeFrom: DIFF_LATER_BYTES });
-          if (!item) continue;
-          if (!item.whole) yield item;
-          else {
-            later.add(plan);
-            yield { path: item.path, bytes: item.bytes, ...(item.blobId ? { blobId: item.blobId } : {}) };
-          }
+        // Deferred: the new blob alone, with the same checks (missing, too large, binary, empty). Either
+        // way a modified file read whole has its added lines worked out by `resolve`, if it has findings.
+        const item = defer
+          ? await takeChange(newBlobOnly(plan), batch, stats, {})
+          : await takeChange(plan, batch, stats, { wholeFrom: DIFF_LATER_BYTES });
+        if (!item) continue;
+        const { whole, ...scanned } = item;
+        if (!(defer ? plan.bases.length > 0 : whole)) {
+          yield scanned;
           continue;
         }
-        // The new blob alone, with the same checks (missing, too large, binary, empty); a file with a
-        // version in HEAD is scanned whole and its added lines are worked out by `resolve` if need be.
-        const item = await takeChange(newBlobOnly(plan), batch, stats, {});
-        if (!item) continue;
-        if (plan.bases.length === 0) yield item;
-        else {
-          later.add(plan);
-          yield { path: item.path, bytes: item.bytes, ...(item.blobId ? { blobId: item.blobId } : {}) };
-        }
+        later.add(plan);
+        yield { path: item.path, bytes: item.bytes, ...(item.blobId ? { blobId: item.blobId } : {}) };
       }
       await batch.close();
       finished = true;

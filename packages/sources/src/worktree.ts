@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:
 import { join, relative, resolve, sep } from 'node:path';
 import type { ContentItem } from '@keyward/core';
 import { ancestorIgnores } from './ignore-ancestors.js';
-import { IgnoreStack, VENDOR_DIRS, pathIn, type IgnoreFolder } from './ignore-rules.js';
+import { IgnoreStack, VENDOR_DIRS, pathIn, rawJoin, type IgnoreFolder } from './ignore-rules.js';
 import { FileReader } from './read-file.js';
 import { packPaths, unpackedPaths, type PackedPaths } from './packed-paths.js';
 import { isBinary, newSourceStats, type ScanSource, type SourceStats } from './source.js';
@@ -110,7 +110,8 @@ export function* walkWorktree(options: WorktreeOptions, stats: SourceStats): Gen
       const entry = frame.entries[frame.next++]!;
       if (entry.name === '.git') continue; // git's object store is not content; --history scans it
       const abs = frame.dir + sep + entry.name; // path.join normalises: measurable per file, and not needed here
-      const raw = frame.raw || entry.raw ? rawChild(frame, entry) : undefined;
+      const raw =
+        frame.raw || entry.raw ? rawJoin(frame.raw ?? frame.dir, entry.raw ?? entry.name) : undefined;
       const shown = frame.shown === '.' ? entry.name : `${frame.shown}/${entry.name}`;
       if (entry.isSymbolicLink()) {
         stats.skipped.links++;
@@ -178,13 +179,6 @@ function listFolder(dir: string, raw: Buffer | undefined): Entry[] {
     isFile: () => e.isFile(),
     isSymbolicLink: () => e.isSymbolicLink(),
   }));
-}
-
-const SEP = Buffer.from(sep);
-
-/** The raw path of `entry` in `frame`'s folder. */
-function rawChild(frame: Frame, entry: Entry): Buffer {
-  return Buffer.concat([frame.raw ?? Buffer.from(frame.dir), SEP, entry.raw ?? Buffer.from(entry.name)]);
 }
 
 /** Reads one listed file, counting what it skips: binary, oversized, unreadable. */
